@@ -1,0 +1,107 @@
+package org.tesseras.api.message;
+
+import java.util.List;
+import java.util.Objects;
+
+import org.tesseras.api.model.Attestation;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.TesseraPointer;
+
+/**
+ * The control messages nodes exchange (each at most 64 KiB on the wire). Fragment bytes never travel
+ * in a message; they are streamed by the transport.
+ */
+public sealed interface Message {
+
+    /** Are you there? Answered with {@link Pong}. */
+    record Ping() implements Message {
+    }
+
+    /** I am here. */
+    record Pong() implements Message {
+    }
+
+    /** Which nodes do you know closest to {@code target}? Answered with {@link FoundNodes}. */
+    record FindNode(NodeId target) implements Message {
+        public FindNode {
+            Objects.requireNonNull(target, "target");
+        }
+    }
+
+    /** The closest nodes the responder knows. */
+    record FoundNodes(List<NodeInfo> nodes) implements Message {
+        public FoundNodes {
+            nodes = List.copyOf(nodes);
+        }
+    }
+
+    /** Do you hold the pointer of {@code tesseraHash}? Answered with {@link FoundValue} or {@link FoundNodes}. */
+    record FindValue(ContentHash tesseraHash) implements Message {
+        public FindValue {
+            Objects.requireNonNull(tesseraHash, "tessera hash");
+        }
+    }
+
+    /** The pointer asked for. */
+    record FoundValue(TesseraPointer pointer) implements Message {
+        public FoundValue {
+            Objects.requireNonNull(pointer, "pointer");
+        }
+    }
+
+    /** Keep this pointer (for its time to live). Answered with {@link Stored}. */
+    record Store(TesseraPointer pointer) implements Message {
+        public Store {
+            Objects.requireNonNull(pointer, "pointer");
+        }
+    }
+
+    /** The pointer is kept. */
+    record Stored() implements Message {
+    }
+
+    /** Prove you hold fragments of {@code tesseraHash}, keyed with {@code nonce}. */
+    record AttestRequest(ContentHash tesseraHash, byte[] nonce) implements Message {
+        public AttestRequest {
+            Objects.requireNonNull(tesseraHash, "tessera hash");
+            if (nonce == null || nonce.length != Attestation.NONCE_LENGTH) {
+                throw new IllegalArgumentException("attestation nonce for " + tesseraHash + " must be "
+                        + Attestation.NONCE_LENGTH + " bytes");
+            }
+            nonce = nonce.clone();
+        }
+
+        @Override
+        public byte[] nonce() {
+            return nonce.clone();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof AttestRequest that && tesseraHash.equals(that.tesseraHash)
+                    && java.util.Arrays.equals(nonce, that.nonce);
+        }
+
+        @Override
+        public int hashCode() {
+            return tesseraHash.hashCode() * 31 + java.util.Arrays.hashCode(nonce);
+        }
+    }
+
+    /** The signed proof of possession. */
+    record AttestResponse(Attestation attestation) implements Message {
+        public AttestResponse {
+            Objects.requireNonNull(attestation, "attestation");
+        }
+    }
+
+    /** A request could not be served; {@code reason} says why in words. */
+    record ErrorReply(ErrorCode code, String reason) implements Message {
+        public ErrorReply {
+            Objects.requireNonNull(code, "error code");
+            reason = reason == null ? "" : reason;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.tesseras.api.port;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.tesseras.api.model.ContentHash;
+
+/** The owner's own tesseras, whole, named by their BLAKE3 hash. */
+@ProviderType
+public interface BlobStore {
+
+    /** Streams {@code content} into the store, hashing as it writes, and returns its hash; idempotent. */
+    ContentHash write(InputStream content) throws IOException;
+
+    /** The bytes of a held tessera, or empty. */
+    Optional<SeekableByteChannel> read(ContentHash tesseraHash) throws IOException;
+
+    /** Whether the tessera is held. */
+    boolean exists(ContentHash tesseraHash);
+
+    /** Size of a held tessera in bytes, or empty. */
+    OptionalLong size(ContentHash tesseraHash);
+
+    /** Removes a held tessera; false if it was not held. */
+    boolean delete(ContentHash tesseraHash) throws IOException;
+
+    /** Every held tessera. */
+    List<ContentHash> list();
+}

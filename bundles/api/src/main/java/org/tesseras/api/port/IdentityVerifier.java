@@ -1,0 +1,26 @@
+package org.tesseras.api.port;
+
+import java.security.PublicKey;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.tesseras.api.model.NodeId;
+
+/** Checks other nodes' identities and signatures. */
+@ProviderType
+public interface IdentityVerifier {
+
+    /** Leading zero bits a NodeId must have to be accepted. */
+    int powDifficulty();
+
+    /** {@code BLAKE3(publicKey || nonce as u64 LE)[0..20]}. */
+    NodeId deriveNodeId(byte[] publicKey, long nonce);
+
+    /** Whether {@code publicKey} and {@code nonce} derive {@code claimed} with the required proof-of-work. */
+    boolean verifyPow(NodeId claimed, byte[] publicKey, long nonce);
+
+    /** The raw 32-byte form of an Ed25519 public key (as a TLS peer certificate carries it); throws if not Ed25519. */
+    byte[] rawPublicKey(PublicKey key);
+
+    /** Whether {@code signature} is a valid Ed25519 signature of {@code message} by {@code publicKey} (raw 32 bytes). */
+    boolean verifySignature(byte[] publicKey, byte[] message, byte[] signature);
+}

@@ -1,0 +1,163 @@
+package org.tesseras.crypto.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.tesseras.api.model.NodeId;
+import org.tesseras.api.port.Hasher;
+
+/**
+ * The identity key file: the Ed25519 private key, its public key, the proof-of-work nonce and the
+ * NodeId, sealed with a BLAKE3 checksum so a truncated or edited file is refused, never replaced.
+ */
+final class IdentityKeyFile {
+    private static final String FORMAT = "tesseras-identity-1";
+    private static final List<String> FIELDS = List.of("format", "privateKey", "publicKey", "nonce", "nodeId");
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** What a key file holds, checked for consistency. */
+    record Contents(PrivateKey privateKey, byte[] publicKey, long nonce, NodeId nodeId) {
+    }
+
+    private IdentityKeyFile() {
+    }
+
+    /** Writes a new key file readable by the owner only; refuses to overwrite an existing one. */
+    static void create(Path file, Hasher hasher, KeyPair keys, long nonce, NodeId nodeId) throws IOException {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("format", FORMAT);
+        fields.put("privateKey", HEX.formatHex(keys.getPrivate().getEncoded()));
+        fields.put("publicKey", HEX.formatHex(Ed25519.rawPublicKey(keys.getPublic())));
+        fields.put("nonce", Long.toString(nonce));
+        fields.put("nodeId", nodeId.hex());
+        StringBuilder text = new StringBuilder(
+                "# Tesseras node identity. Keep it private and back it up: whoever has this file is this node.\n");
+        fields.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+        text.append("checksum=").append(checksum(hasher, fields)).append('\n');
+
+        Path directory = file.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
+        Path temp = Files.createTempFile(directory, ".identity", ".tmp");
+        try {
+            restrictToOwner(temp);
+            Files.writeString(temp, text, StandardCharsets.US_ASCII);
+            try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            if (Files.exists(file)) {
+                throw new FileAlreadyExistsException(file.toString(), null, "refusing to replace an existing identity");
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Reads and checks a key file; any damage throws {@link IOException} naming the file and the fault. */
+    static Contents read(Path file, Hasher hasher) throws IOException {
+        Map<String, String> fields = new LinkedHashMap<>();
+        String checksum = null;
+        for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                throw damaged(file, "line without '=': " + abbreviate(line));
+            }
+            String name = line.substring(0, eq);
+            String value = line.substring(eq + 1);
+            if (name.equals("checksum")) {
+                checksum = value;
+            } else if (fields.put(name, value) != null) {
+                throw damaged(file, "field '" + name + "' appears twice");
+            }
+        }
+        if (!fields.keySet().equals(new java.util.LinkedHashSet<>(FIELDS))) {
+            throw damaged(file, "expected fields " + FIELDS + " and a checksum, found " + fields.keySet());
+        }
+        if (checksum == null) {
+            throw damaged(file, "the checksum line is missing (truncated?)");
+        }
+        if (!checksum.equals(checksum(hasher, fields))) {
+            throw damaged(file, "the checksum does not match the contents (edited or truncated)");
+        }
+        if (!FORMAT.equals(fields.get("format"))) {
+            throw damaged(file, "unknown format '" + fields.get("format") + "'");
+        }
+        try {
+            PrivateKey privateKey = Ed25519.privateKey(HEX.parseHex(fields.get("privateKey")));
+            byte[] publicKey = HEX.parseHex(fields.get("publicKey"));
+            long nonce = Long.parseLong(fields.get("nonce"));
+            NodeId nodeId = NodeId.of(fields.get("nodeId"));
+            byte[] probe = "tesseras identity self-check".getBytes(StandardCharsets.US_ASCII);
+            if (!Ed25519.verify(publicKey, probe, Ed25519.sign(privateKey, probe))) {
+                throw damaged(file, "the private and public keys do not belong together");
+            }
+            if (!ProofOfWork.deriveNodeId(hasher, publicKey, nonce).equals(nodeId)) {
+                throw damaged(file, "the NodeId does not derive from the public key and nonce");
+            }
+            return new Contents(privateKey, publicKey, nonce, nodeId);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw damaged(file, "unreadable key material: " + e.getMessage());
+        }
+    }
+
+    private static String checksum(Hasher hasher, Map<String, String> fields) {
+        StringBuilder canonical = new StringBuilder();
+        fields.forEach((name, value) -> canonical.append(name).append('=').append(value).append('\n'));
+        return hasher.hash(canonical.toString().getBytes(StandardCharsets.US_ASCII)).hex();
+    }
+
+    private static void restrictToOwner(Path file) throws IOException {
+        try {
+            Set<PosixFilePermission> ownerOnly = EnumSet.of(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE);
+            Files.setPosixFilePermissions(file, ownerOnly);
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the directory's own protection applies
+        }
+    }
+
+    /** Whether the file is readable by its owner only (always true off POSIX). */
+    static boolean isOwnerOnly(Path file) throws IOException {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            return permissions.equals(PosixFilePermissions.fromString("rw-------"))
+                    || permissions.equals(PosixFilePermissions.fromString("r--------"));
+        } catch (UnsupportedOperationException e) {
+            return true;
+        }
+    }
+
+    private static IOException damaged(Path file, String fault) {
+        return new IOException("identity key file " + file + " is damaged: " + fault
+                + ". The node will not start with it and will not replace it: restore it from a backup, or move it"
+                + " away to start as a new node.");
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 40 ? line : line.substring(0, 37) + "...";
+    }
+
+}

@@ -1,0 +1,81 @@
+package org.tesseras.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
+
+/** The Pax Exam options that boot our node distribution, and running shell commands in it. */
+final class NodeContainer {
+    private NodeContainer() {
+    }
+
+    /** Boots the tesseras-distro tar.gz with free ports and the local Maven repository, plus {@code extra}. */
+    static Option[] options(Option... extra) {
+        MavenArtifactUrlReference distro = maven().groupId("org.tesseras").artifactId("tesseras-distro")
+                .type("tar.gz").versionAsInProject();
+        String localRepository = System.getProperty("tesseras.localRepository",
+                System.getProperty("user.home") + "/.m2/repository");
+        List<Option> options = new ArrayList<>(List.of(
+                karafDistributionConfiguration().frameworkUrl(distro).name("Tesseras node")
+                        .unpackDirectory(new File("target/exam")).useDeployFolder(false),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevel.WARN),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
+                        "https://repo1.maven.org/maven2@id=central"),
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
+                        localRepository)));
+        if (Boolean.getBoolean("tesseras.keepRuntime")) {
+            options.add(keepRuntimeFolder());
+        }
+        options.addAll(Arrays.asList(extra));
+        return options.toArray(Option[]::new);
+    }
+
+    static String freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return Integer.toString(socket.getLocalPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs one shell command and returns what it printed; a failing command throws. */
+    static String execute(SessionFactory sessionFactory, String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            Session session = sessionFactory.create(System.in, out, out);
+            try {
+                Object result = session.execute(command);
+                if (result != null) {
+                    out.println(result);
+                }
+            } finally {
+                session.close();
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}

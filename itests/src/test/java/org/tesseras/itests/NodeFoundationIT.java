@@ -1,0 +1,74 @@
+package org.tesseras.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.tesseras.api.port.Hasher;
+import org.tesseras.api.port.IdentityVerifier;
+import org.tesseras.api.port.NodeIdentity;
+
+/** The distribution boots a node: crypto services registered, identity on disk, {@code tesseras:node} answers. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class NodeFoundationIT {
+
+    @Inject
+    BundleContext bundleContext;
+
+    @Inject
+    Hasher hasher;
+
+    @Inject
+    NodeIdentity identity;
+
+    @Inject
+    IdentityVerifier verifier;
+
+    @Inject
+    SessionFactory sessionFactory;
+
+    @Configuration
+    public Option[] config() {
+        return NodeContainer.options();
+    }
+
+    @Test
+    public void cryptoServicesAreRegistered() {
+        assertNotNull(bundleContext.getServiceReference(Hasher.class));
+        assertNotNull(bundleContext.getServiceReference(NodeIdentity.class));
+        assertNotNull(bundleContext.getServiceReference(IdentityVerifier.class));
+        assertEquals("ea8f163db38682925e4491c5e58d4bb3506ef8c14eb78a86e908c5624a67200f",
+                hasher.hash("hello".getBytes(StandardCharsets.US_ASCII)).hex());
+    }
+
+    @Test
+    public void identityIsPersistedUnderKarafDataWithItsProofOfWork() {
+        assertTrue(identity.keyFile().toString(), Files.isRegularFile(identity.keyFile()));
+        assertTrue(identity.keyFile().toAbsolutePath().toString().contains("tesseras"));
+        assertTrue(identity.powBits() >= verifier.powDifficulty());
+        assertTrue(verifier.verifyPow(identity.nodeId(), identity.publicKey(), identity.nonce()));
+    }
+
+    @Test
+    public void nodeCommandPrintsTheIdentity() throws Exception {
+        String output = NodeContainer.execute(sessionFactory, "tesseras:node");
+        assertTrue(output, output.contains(identity.nodeId().hex()));
+        assertTrue(output, output.contains(identity.keyFile().toAbsolutePath().getParent().toString()));
+        assertTrue(output, output.contains("leading zero bits"));
+    }
+}
