@@ -1,0 +1,40 @@
+package org.tesseras.api.port;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.HealthReport;
+import org.tesseras.api.model.PlacementReport;
+import org.tesseras.api.model.RepairReport;
+import org.tesseras.api.model.RetrievalReport;
+import org.tesseras.api.model.TesseraStatus;
+
+/** What the node does with tesseras: place them on the network, check and repair them, get them back. */
+@ProviderType
+public interface ReplicationService {
+
+    /** Keeps the file as a tessera here and places its fragments on peers; the report says how it went. */
+    PlacementReport replicate(Path tesseraFile, ProgressListener progress) throws IOException;
+
+    /** Writes the tessera to {@code target} from here or the network, checked against its hash; no file on failure. */
+    RetrievalReport retrieve(ContentHash tesseraHash, Path target, ProgressListener progress) throws IOException;
+
+    /** Asks every holder for a fresh attestation, verifies local fragments and concludes what the tessera needs. */
+    HealthReport checkHealth(ContentHash tesseraHash) throws IOException;
+
+    /** Checks the tessera and does what the verdict needs: re-fetch corrupt fragments, re-create and re-place missing ones. */
+    RepairReport repair(ContentHash tesseraHash) throws IOException;
+
+    /** Runs a repair round over every tessera now, most endangered first; returns one report per tessera. */
+    List<RepairReport> repairAll();
+
+    /** Every tessera this node owns or holds fragments of. */
+    List<TesseraStatus> status();
+
+    /** One tessera's status, if this node knows it. */
+    Optional<TesseraStatus> status(ContentHash tesseraHash);
+}
