@@ -1,0 +1,206 @@
+package org.tesseras.db.derby.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+import java.util.Objects;
+import java.util.TimeZone;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies SQL migration scripts in version order, each in its own transaction together with its row in
+ * {@code schema_version}, so a migration is either wholly applied and recorded or not at all. Re-running is a
+ * no-op; a recorded migration whose script changed, or a database newer than the scripts, is refused.
+ */
+final class SchemaMigrations {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
+    private static final String TABLE_EXISTS = "X0Y32";
+
+    /** The node's schema, in order. */
+    static final List<Migration> NODE_SCHEMA = List.of(
+            new Migration(1, "base", "/db/migration/001_base.sql"),
+            new Migration(2, "replication", "/db/migration/002_replication.sql"),
+            new Migration(3, "health", "/db/migration/003_health.sql"));
+
+    /** One versioned script, loaded from the bundle's resources. */
+    record Migration(int version, String description, String resource) {
+        Migration {
+            if (version < 1) {
+                throw new IllegalArgumentException("migration version must be >= 1, got " + version);
+            }
+            Objects.requireNonNull(description, "description of migration " + version);
+            Objects.requireNonNull(resource, "resource of migration " + version);
+        }
+    }
+
+    private final List<Migration> migrations;
+
+    SchemaMigrations(List<Migration> migrations) {
+        TreeMap<Integer, Migration> byVersion = new TreeMap<>();
+        for (Migration migration : migrations) {
+            if (byVersion.put(migration.version(), migration) != null) {
+                throw new IllegalArgumentException("two migrations with version " + migration.version());
+            }
+        }
+        this.migrations = List.copyOf(byVersion.values());
+    }
+
+    /** Brings the schema behind {@code connection} up to the newest migration; returns how many were applied. */
+    int apply(Connection connection) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        try {
+            createVersionTable(connection);
+            connection.setAutoCommit(false);
+            int applied = 0;
+            for (Migration migration : migrations) {
+                if (applyOne(connection, migration)) {
+                    applied++;
+                }
+            }
+            checkNotNewer(connection);
+            return applied;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** The highest applied version, 0 for an empty database. */
+    static int currentVersion(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    private static void createVersionTable(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("CREATE TABLE schema_version (version INT NOT NULL PRIMARY KEY,"
+                    + " description VARCHAR(200) NOT NULL, checksum BIGINT NOT NULL, applied_at TIMESTAMP NOT NULL)");
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+        } catch (SQLException e) {
+            if (!TABLE_EXISTS.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
+    private boolean applyOne(Connection connection, Migration migration) throws SQLException {
+        String script = load(migration);
+        long checksum = checksum(script);
+        try {
+            try (Statement lock = connection.createStatement()) {
+                lock.execute("LOCK TABLE schema_version IN EXCLUSIVE MODE");
+            }
+            Long recorded = recordedChecksum(connection, migration.version());
+            if (recorded != null) {
+                connection.rollback();
+                if (recorded != checksum) {
+                    throw new IllegalStateException("schema migration " + migration.version() + " ("
+                            + migration.resource() + ") was applied with checksum " + recorded
+                            + " but the script now has checksum " + checksum
+                            + ": a released migration must never change; add a new migration instead");
+                }
+                return false;
+            }
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : statements(script)) {
+                    statement.execute(sql);
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO schema_version (version, description, checksum, applied_at) VALUES (?, ?, ?, ?)")) {
+                insert.setInt(1, migration.version());
+                insert.setString(2, migration.description());
+                insert.setLong(3, checksum);
+                insert.setTimestamp(4, Timestamp.from(Instant.now()), Calendar.getInstance(TimeZone.getTimeZone("UTC")));
+                insert.executeUpdate();
+            }
+            connection.commit();
+            LOG.info("Applied schema migration {} ({})", migration.version(), migration.description());
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            if (e instanceof SQLException sql) {
+                throw new SQLException("schema migration " + migration.version() + " (" + migration.resource()
+                        + ") failed and was rolled back: " + sql.getMessage(), sql.getSQLState(), sql);
+            }
+            throw e;
+        }
+    }
+
+    private void checkNotNewer(Connection connection) throws SQLException {
+        int current = currentVersion(connection);
+        connection.commit();
+        int known = migrations.isEmpty() ? 0 : migrations.get(migrations.size() - 1).version();
+        if (current > known) {
+            throw new IllegalStateException("the database schema is at version " + current
+                    + " but this bundle knows migrations up to " + known
+                    + ": it was written by a newer Tesseras; install that version again");
+        }
+    }
+
+    private static Long recordedChecksum(Connection connection, int version) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT checksum FROM schema_version WHERE version = ?")) {
+            select.setInt(1, version);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : null;
+            }
+        }
+    }
+
+    private static String load(Migration migration) {
+        try (InputStream in = SchemaMigrations.class.getResourceAsStream(migration.resource())) {
+            if (in == null) {
+                throw new IllegalStateException("schema migration " + migration.version() + " not found: "
+                        + migration.resource());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read schema migration " + migration.resource(), e);
+        }
+    }
+
+    /** CRC32 of the script with line endings normalised, to notice an edited migration. */
+    static long checksum(String script) {
+        CRC32 crc = new CRC32();
+        crc.update(script.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+        return crc.getValue();
+    }
+
+    /** The statements of a script: {@code --} comment lines dropped, split at each {@code ;}. */
+    static List<String> statements(String script) {
+        StringBuilder text = new StringBuilder();
+        for (String line : script.split("\\R")) {
+            if (!line.strip().startsWith("--")) {
+                text.append(line).append('\n');
+            }
+        }
+        List<String> statements = new ArrayList<>();
+        for (String part : text.toString().split(";")) {
+            String sql = part.strip();
+            if (!sql.isEmpty()) {
+                statements.add(sql);
+            }
+        }
+        return statements;
+    }
+}

@@ -1,0 +1,156 @@
+package org.tesseras.storage.fs.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.port.BlobStore;
+import org.tesseras.api.port.Hasher;
+
+/**
+ * The owner's whole tesseras as files {@code {root}/blobs/{hash}}: streamed to a temporary file while hashed,
+ * synced and renamed to their hash, so a blob is either whole under its true name or absent.
+ */
+@Component(service = BlobStore.class, configurationPid = StorageConfiguration.PID, immediate = true)
+public final class FsBlobStore implements BlobStore {
+    private static final Logger LOG = LoggerFactory.getLogger(FsBlobStore.class);
+
+    private final Hasher hasher;
+    private final Path blobsDirectory;
+
+    /** Opens the store under the configured root, removing files left half-written by a crash. */
+    @Activate
+    public FsBlobStore(@Reference(name = "hasher") Hasher hasher, StorageConfiguration config) throws IOException {
+        this(hasher, StorageRoot.resolve(config.rootDirectory()));
+    }
+
+    FsBlobStore(Hasher hasher, Path root) throws IOException {
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.blobsDirectory = root.toAbsolutePath().normalize().resolve("blobs");
+        Files.createDirectories(blobsDirectory);
+        int removed = 0;
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(blobsDirectory, "*" + StorageRoot.TEMP_SUFFIX)) {
+            for (Path temp : temps) {
+                if (Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(temp);
+                    removed++;
+                }
+            }
+        }
+        LOG.info("Blob store at {} ({} unfinished file(s) removed)", blobsDirectory, removed);
+    }
+
+    /** Where the blobs live. */
+    Path blobsDirectory() {
+        return blobsDirectory;
+    }
+
+    @Override
+    public ContentHash write(InputStream content) throws IOException {
+        Objects.requireNonNull(content, "content");
+        Path temp = Files.createTempFile(blobsDirectory, "blob-", StorageRoot.TEMP_SUFFIX);
+        try {
+            Hasher.IncrementalHash hash = hasher.newHash();
+            long sizeBytes = 0;
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[StorageRoot.BUFFER_BYTES];
+                for (int n = content.read(buffer); n >= 0; n = content.read(buffer)) {
+                    hash.update(buffer, 0, n);
+                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                    while (chunk.hasRemaining()) {
+                        channel.write(chunk);
+                    }
+                    sizeBytes += n;
+                }
+                channel.force(true);
+            }
+            ContentHash tesseraHash = hash.finish();
+            Path target = blobPath(tesseraHash);
+            if (Files.isRegularFile(target)) {
+                LOG.debug("Tessera {} already held", tesseraHash);
+                return tesseraHash;
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            StorageRoot.syncDirectory(blobsDirectory);
+            LOG.info("Stored tessera {} ({} bytes)", tesseraHash, sizeBytes);
+            return tesseraHash;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public Optional<SeekableByteChannel> read(ContentHash tesseraHash) throws IOException {
+        try {
+            return Optional.of(Files.newByteChannel(blobPath(tesseraHash), StandardOpenOption.READ));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean exists(ContentHash tesseraHash) {
+        return Files.isRegularFile(blobPath(tesseraHash));
+    }
+
+    @Override
+    public OptionalLong size(ContentHash tesseraHash) {
+        try {
+            return OptionalLong.of(Files.size(blobPath(tesseraHash)));
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public boolean delete(ContentHash tesseraHash) throws IOException {
+        boolean deleted = Files.deleteIfExists(blobPath(tesseraHash));
+        if (deleted) {
+            StorageRoot.syncDirectory(blobsDirectory);
+            LOG.info("Deleted tessera {}", tesseraHash);
+        }
+        return deleted;
+    }
+
+    @Override
+    public List<ContentHash> list() {
+        List<ContentHash> held = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(blobsDirectory)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (ContentHash.isValid(name) && Files.isRegularFile(file)) {
+                    held.add(ContentHash.of(name));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the blobs in " + blobsDirectory + ": " + e.getMessage(), e);
+        }
+        held.sort(null);
+        return held;
+    }
+
+    /** The file of {@code tesseraHash}, always directly inside the blobs directory. */
+    Path blobPath(ContentHash tesseraHash) {
+        return StorageRoot.child(blobsDirectory, tesseraHash);
+    }
+}

@@ -1,0 +1,56 @@
+package org.tesseras.storage.fs.internal;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tesseras.api.model.ContentHash;
+
+/** The storage root directory and the file-system steps both stores share. */
+final class StorageRoot {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageRoot.class);
+
+    /** Size of the copy buffer: content is streamed through it, never held whole. */
+    static final int BUFFER_BYTES = 64 * 1024;
+    /** Suffix of files being written; any left at start-up are remnants of a crash. */
+    static final String TEMP_SUFFIX = ".tmp";
+
+    private StorageRoot() {
+    }
+
+    /** The configured root, or {@code ${karaf.data}/tesseras} when empty. */
+    static Path resolve(String configured) {
+        String root = configured == null ? "" : configured.strip();
+        if (root.isEmpty()) {
+            return Path.of(System.getProperty("karaf.data", "data"), "tesseras").toAbsolutePath().normalize();
+        }
+        if (root.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("org.tesseras.storage.fs rootDirectory must be a path, got '"
+                    + configured + "'");
+        }
+        return Path.of(root).toAbsolutePath().normalize();
+    }
+
+    /** {@code parent/hash}, refusing anything that would not stay inside {@code parent}. */
+    static Path child(Path parent, ContentHash hash) {
+        Objects.requireNonNull(hash, "tessera hash");
+        Path child = parent.resolve(hash.hex()).normalize();
+        if (!child.getParent().equals(parent)) {
+            throw new IllegalArgumentException("tessera " + hash + " does not name a directory inside " + parent);
+        }
+        return child;
+    }
+
+    /** Makes a rename or deletion in {@code directory} durable; a no-op where directories cannot be synced. */
+    static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            LOG.debug("Cannot sync directory {}: {}", directory, e.getMessage());
+        }
+    }
+}
