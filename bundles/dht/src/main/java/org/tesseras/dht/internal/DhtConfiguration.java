@@ -1,0 +1,57 @@
+package org.tesseras.dht.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the Kademlia DHT (PID {@code org.tesseras.dht}). */
+@ObjectClassDefinition(name = "Tesseras DHT",
+        description = "Kademlia routing, lookups and the tessera pointer store.")
+public @interface DhtConfiguration {
+
+    /** The configuration PID. */
+    String PID = "org.tesseras.dht";
+
+    @AttributeDefinition(name = "Seeds",
+            description = "Nodes to join through, as host:port ([v6addr]:port for IPv6). Retried with backoff"
+                    + " until the routing table is not empty.")
+    String[] seeds() default {};
+
+    @AttributeDefinition(name = "k", description = "Bucket size and replication parameter (1-100).",
+            min = "1", max = "100")
+    int k() default 20;
+
+    @AttributeDefinition(name = "alpha", description = "Lookup requests in flight at once (1-k).", min = "1")
+    int alpha() default 3;
+
+    @AttributeDefinition(name = "RPC timeout (ms)",
+            description = "How long a lookup waits for one peer's reply before counting it as failed.", min = "1")
+    long rpcTimeoutMillis() default 5000;
+
+    @AttributeDefinition(name = "Failed RPCs before eviction",
+            description = "Consecutive failed requests after which a node leaves the routing table.", min = "1")
+    int maxFailedRpcs() default 3;
+
+    @AttributeDefinition(name = "Bucket refresh interval (s)",
+            description = "A bucket not looked up for this long gets a lookup of a random id in its range.",
+            min = "1")
+    long refreshIntervalSeconds() default 3600;
+
+    @AttributeDefinition(name = "Republish interval (s)",
+            description = "How often this node stores its published pointers again; below the pointer TTL.",
+            min = "1")
+    long republishIntervalSeconds() default 3600;
+
+    @AttributeDefinition(name = "Pointer TTL (s)",
+            description = "How long a stored pointer lives unless republished.", min = "1")
+    long pointerTtlSeconds() default 86400;
+
+    @AttributeDefinition(name = "Max stored pointers",
+            description = "Pointers kept for others at most; when full, the keys farthest from this node go first.",
+            min = "1")
+    int maxStoredPointers() default 20000;
+
+    @AttributeDefinition(name = "Bootstrap retry cap (s)",
+            description = "Longest wait between two rounds of seed bootstrap attempts (the wait doubles from 1 s).",
+            min = "1")
+    long bootstrapRetryMaxSeconds() default 300;
+}

@@ -1,0 +1,546 @@
+package org.tesseras.dht.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tesseras.dht.internal.DhtCluster.VERIFIER;
+import static org.tesseras.dht.internal.DhtCluster.await;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.tesseras.api.message.ErrorCode;
+import org.tesseras.api.message.Message;
+import org.tesseras.api.model.Attestation;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentEnvelope;
+import org.tesseras.api.model.FragmentId;
+import org.tesseras.api.model.FragmentPlan;
+import org.tesseras.api.model.FragmentSource;
+import org.tesseras.api.model.FragmentationTier;
+import org.tesseras.api.model.Holder;
+import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.RefusalReason;
+import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.model.RoutingEntry;
+import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.port.InboundHandler;
+import org.tesseras.api.port.RemoteErrorException;
+import org.tesseras.api.port.TransportException;
+import org.tesseras.crypto.internal.Blake3Hasher;
+import org.tesseras.dht.internal.DhtCluster.Node;
+import org.tesseras.transport.memory.MemoryIdentity;
+import org.tesseras.transport.memory.MemoryTransport;
+
+class KademliaDhtTest {
+    private static final Blake3Hasher HASHER = new Blake3Hasher();
+
+    @Test
+    void threeNodesBootstrapThroughOneSeedAndAllKnowEachOther() {
+        try (DhtCluster cluster = new DhtCluster(1)) {
+            Node a = cluster.add();
+            Node b = cluster.add();
+            Node c = cluster.add();
+
+            assertEquals(1, await(b.dht().bootstrap(address(a))));
+            assertEquals(2, await(c.dht().bootstrap(address(a))));
+
+            assertEquals(Set.of(b.id(), c.id()), tableIds(a));
+            assertEquals(Set.of(a.id(), c.id()), tableIds(b), "c's self-lookup must have reached b");
+            assertEquals(Set.of(a.id(), b.id()), tableIds(c));
+            for (Node node : List.of(a, b, c)) {
+                for (RoutingEntry entry : node.dht().routingTable()) {
+                    assertEquals(XorMetric.sharedPrefixBits(node.id(), entry.node().id()), entry.bucket());
+                }
+            }
+        }
+    }
+
+    @Test
+    void bootstrapThroughADeadOrOwnAddressFailsWithAReason() {
+        try (DhtCluster cluster = new DhtCluster(2)) {
+            Node a = cluster.add();
+            Node b = cluster.add();
+            b.transport().takeDown();
+
+            Throwable dead = failure(a.dht().bootstrap(address(b)));
+            assertInstanceOf(TransportException.class, dead);
+            assertTrue(dead.getMessage().contains(DhtCluster.seedText(address(b))), dead.getMessage());
+
+            Throwable self = failure(a.dht().bootstrap(address(a)));
+            assertTrue(self.getMessage().contains("is this node"), self.getMessage());
+            assertEquals(0, a.dht().routingTable().size());
+        }
+    }
+
+    @Test
+    void tenNodesConvergeSoEveryNodeFindsEveryOther() {
+        try (DhtCluster cluster = new DhtCluster(3)) {
+            List<Node> nodes = cluster.addJoined(10, config -> { });
+
+            for (Node from : nodes) {
+                for (Node target : nodes) {
+                    if (from == target) {
+                        continue;
+                    }
+                    List<NodeInfo> found = await(from.dht().findClosest(target.id()));
+                    assertEquals(target.id(), found.get(0).id(), from.id() + " looking for " + target.id());
+                    assertEquals(9, found.size(), "all nine others are alive");
+                    assertFalse(ids(found).contains(from.id()), "never this node");
+                    assertSortedByDistance(found, target.id());
+                }
+            }
+        }
+    }
+
+    @Test
+    void publishedPointerIsFoundFromAnotherNodeAndTheNewerPointerWins() {
+        try (DhtCluster cluster = new DhtCluster(4)) {
+            List<Node> nodes = cluster.addJoined(8, config -> { });
+            ContentHash hash = HASHER.hash(new byte[] {1, 2, 3});
+            long now = cluster.clock.millis();
+            TesseraPointer first = pointer(hash, nodes.get(1), now - 5000);
+
+            assertEquals(8, await(nodes.get(1).dht().publish(first)), "seven peers and the publisher itself");
+            assertEquals(Optional.of(first), await(nodes.get(6).dht().findPointer(hash)));
+            assertEquals(Optional.empty(), await(nodes.get(6).dht().findPointer(HASHER.hash(new byte[] {9}))));
+
+            TesseraPointer newer = pointer(hash, nodes.get(3), now);
+            assertEquals(8, await(nodes.get(3).dht().publish(newer)));
+            assertEquals(Optional.of(newer), await(nodes.get(5).dht().findPointer(hash)));
+
+            assertEquals(0, await(nodes.get(1).dht().publish(first)), "every node keeps the newer pointer");
+            assertEquals(Optional.of(newer), await(nodes.get(2).dht().findPointer(hash)));
+        }
+    }
+
+    @Test
+    void departedNodeIsDroppedFromResultsAndThenFromTheTable() {
+        try (DhtCluster cluster = new DhtCluster(5)) {
+            List<Node> nodes = cluster.addJoined(10, config -> { });
+            Node observer = nodes.get(0);
+            Node departed = nodes.get(5);
+            assertTrue(observer.dht().routingTableContains(departed.id()), "precondition: the observer knows it");
+
+            departed.transport().takeDown();
+
+            for (int lookup = 1; lookup <= 3; lookup++) {
+                List<NodeInfo> found = await(observer.dht().findClosest(departed.id()));
+                assertFalse(ids(found).contains(departed.id()), "lookup " + lookup + " returned a dead node");
+                assertEquals(8, found.size());
+                assertEquals(lookup < 3, observer.dht().routingTableContains(departed.id()),
+                        "a node leaves the table after exactly maxFailedRpcs (3) failures, lookup " + lookup);
+            }
+            for (Node other : nodes.subList(1, 4)) {
+                assertFalse(ids(await(other.dht().findClosest(departed.id()))).contains(departed.id()));
+            }
+            assertFalse(await(observer.dht().ping(departed.contact())));
+            Throwable refused = failure(observer.dht().replicate(departed.contact(), envelope(new byte[] {1})));
+            assertInstanceOf(TransportException.class, refused);
+        }
+    }
+
+    @Test
+    void unresponsiveNodeIsLeftOutAfterTheRpcTimeout() {
+        try (DhtCluster cluster = new DhtCluster(6, Duration.ofSeconds(30))) {
+            List<Node> nodes = cluster.addJoined(5, config -> config.rpcTimeoutMillis = 200);
+            Node hung = nodes.get(3);
+            hung.transport().makeUnresponsive();
+
+            List<NodeInfo> found = await(nodes.get(0).dht().findClosest(hung.id()));
+
+            assertFalse(ids(found).contains(hung.id()));
+            assertEquals(3, found.size());
+        }
+    }
+
+    @Test
+    void nodesFailingProofOfWorkNeverEnterRoutingTablesNorGetContacted() {
+        try (DhtCluster cluster = new DhtCluster(7)) {
+            List<Node> good = cluster.addJoined(6, config -> { });
+
+            // a node that skipped the proof-of-work, running a real DHT: nobody lets it join
+            Node lazy = cluster.add(MemoryIdentity.withoutProofOfWork(VERIFIER), cluster.network.nextAddress(),
+                    config -> { });
+            Throwable refused = failure(lazy.dht().bootstrap(address(good.get(0))));
+            assertTrue(refused.getMessage().contains(ErrorCode.REFUSED.name()), refused.getMessage());
+
+            // a node claiming an id next to good node 2 that its key does not derive
+            byte[] near = good.get(2).id().bytes();
+            near[NodeId.LENGTH - 1] ^= 1;
+            NodeInfo forged = cluster.newIdentity().forgedNodeInfo(new NodeId(near),
+                    cluster.network.nextAddress());
+            MemoryTransport forger = cluster.network.join(forged);
+            forger.bind(new Gossip(List.of()));
+            Throwable forgedPing = failure(forger.request(good.get(0).contact(), new Message.Ping()));
+            assertEquals(ErrorCode.REFUSED, assertInstanceOf(RemoteErrorException.class, forgedPing).code());
+
+            // a valid node that tells everyone about both
+            MemoryTransport gossip = cluster.network.join(cluster.newIdentity());
+            gossip.bind(new Gossip(List.of(forged, lazy.transport().localNode())));
+            for (Node node : good) {
+                assertEquals(new Message.Pong(), await(gossip.request(node.contact(), new Message.Ping())).message());
+            }
+            long lazyInboundBefore = lazy.transport().inboundCount();
+
+            for (Node node : good) {
+                assertFalse(ids(await(node.dht().findClosest(forged.id()))).contains(forged.id()));
+                assertFalse(ids(await(node.dht().findClosest(lazy.id()))).contains(lazy.id()));
+            }
+
+            assertTrue(gossip.inboundCount() >= good.size(), "the gossip was asked, so its lists were read");
+            assertEquals(0, forger.inboundCount(), "nobody contacted the forged id");
+            assertEquals(lazyInboundBefore, lazy.transport().inboundCount(), "nobody contacted the lazy node");
+            for (Node node : good) {
+                Set<NodeId> table = tableIds(node);
+                assertTrue(table.contains(gossip.localNode().id()), "the honest gossip itself is in the table");
+                assertFalse(table.contains(forged.id()));
+                assertFalse(table.contains(lazy.id()));
+            }
+        }
+    }
+
+    @Test
+    void replicateAttestAndFetchRoundTripThroughTheFragmentExchange() {
+        try (DhtCluster cluster = new DhtCluster(8)) {
+            List<Node> nodes = cluster.addJoined(3, config -> { });
+            Node owner = nodes.get(0);
+            Node holder = nodes.get(1);
+            HeldFragments held = new HeldFragments(holder.id(), holder.identity(), HASHER);
+            holder.dht().bindFragmentExchange(held);
+            byte[] bytes = randomBytes(5000, 8);
+            FragmentEnvelope envelope = envelope(bytes);
+            ContentHash hash = envelope.id().tesseraHash();
+
+            ReplicateAck ack = await(owner.dht().replicate(holder.contact(), envelope));
+            assertTrue(ack.accepted(), ack.toString());
+            assertEquals(List.of(0), ack.fragmentsHeld());
+            assertArrayEquals(bytes, held.bytes(hash, 0).orElseThrow());
+            assertEquals(owner.transport().localNode(), held.lastSender);
+
+            byte[] nonce = randomBytes(Attestation.NONCE_LENGTH, 9);
+            Attestation attestation = await(owner.dht().attest(holder.contact(), hash, nonce));
+            assertEquals(holder.id(), attestation.holder());
+            assertEquals(1, attestation.entries().size());
+            assertArrayEquals(HASHER.keyedHash(nonce, bytes).bytes(), attestation.entries().get(0).proof());
+
+            byte[] fetched = await(owner.dht().fetch(holder.contact(), hash, 0, (id, plan, in) -> in.readAllBytes()));
+            assertArrayEquals(bytes, fetched);
+
+            RemoteErrorException nothing = assertInstanceOf(RemoteErrorException.class,
+                    failure(owner.dht().attest(holder.contact(), HASHER.hash(new byte[] {7}), nonce)));
+            assertEquals(ErrorCode.NOT_FOUND, nothing.code());
+
+            FragmentEnvelope corrupt = new FragmentEnvelope(envelope.id(), envelope.plan(),
+                    FragmentSource.ofBytes(randomBytes(5000, 10)));
+            ReplicateAck refused = await(owner.dht().replicate(holder.contact(), corrupt));
+            assertEquals(RefusalReason.CHECKSUM, refused.reason());
+        }
+    }
+
+    @Test
+    void withoutAFragmentExchangePeersGetNoHandlerAndOneBoundLaterIsUsed() {
+        try (DhtCluster cluster = new DhtCluster(9)) {
+            List<Node> nodes = cluster.addJoined(2, config -> { });
+            Node owner = nodes.get(0);
+            Node bare = nodes.get(1);
+            FragmentEnvelope envelope = envelope(randomBytes(100, 11));
+            ContentHash hash = envelope.id().tesseraHash();
+            byte[] nonce = randomBytes(Attestation.NONCE_LENGTH, 12);
+
+            ReplicateAck ack = await(owner.dht().replicate(bare.contact(), envelope));
+            assertFalse(ack.accepted());
+            assertTrue(ack.detail().startsWith(ErrorCode.NO_HANDLER.name()), ack.detail());
+            RemoteErrorException attest = assertInstanceOf(RemoteErrorException.class,
+                    failure(owner.dht().attest(bare.contact(), hash, nonce)));
+            assertEquals(ErrorCode.NO_HANDLER, attest.code());
+            RemoteErrorException fetch = assertInstanceOf(RemoteErrorException.class,
+                    failure(owner.dht().fetch(bare.contact(), hash, 0, (id, plan, in) -> in.readAllBytes())));
+            assertEquals(ErrorCode.NOT_FOUND, fetch.code());
+
+            HeldFragments held = new HeldFragments(bare.id(), bare.identity(), HASHER);
+            bare.dht().bindFragmentExchange(held);
+            assertTrue(await(owner.dht().replicate(bare.contact(), envelope)).accepted());
+            assertEquals(bare.id(), await(owner.dht().attest(bare.contact(), hash, nonce)).holder());
+
+            bare.dht().unbindFragmentExchange(held);
+            assertFalse(await(owner.dht().replicate(bare.contact(), envelope)).accepted());
+        }
+    }
+
+    @Test
+    void attestationsSignedByAnotherKeyOrNamingAnotherHolderAreRejected() {
+        try (DhtCluster cluster = new DhtCluster(10)) {
+            List<Node> nodes = cluster.addJoined(3, config -> { });
+            Node owner = nodes.get(0);
+            Node liar = nodes.get(1);
+            FragmentEnvelope envelope = envelope(randomBytes(300, 13));
+            ContentHash hash = envelope.id().tesseraHash();
+            byte[] nonce = randomBytes(Attestation.NONCE_LENGTH, 14);
+
+            liar.dht().bindFragmentExchange(new HeldFragments(liar.id(), nodes.get(2).identity(), HASHER));
+            assertTrue(await(owner.dht().replicate(liar.contact(), envelope)).accepted());
+            Throwable badSignature = failure(owner.dht().attest(liar.contact(), hash, nonce));
+            assertTrue(badSignature.getMessage().contains("signature"), badSignature.getMessage());
+            assertTrue(badSignature.getMessage().contains(liar.id().hex()), badSignature.getMessage());
+
+            HeldFragments impostor = new HeldFragments(nodes.get(2).id(), liar.identity(), HASHER);
+            liar.dht().bindFragmentExchange(impostor);
+            assertTrue(await(owner.dht().replicate(liar.contact(), envelope)).accepted());
+            Throwable otherHolder = failure(owner.dht().attest(liar.contact(), hash, nonce));
+            assertTrue(otherHolder.getMessage().contains("as holder"), otherHolder.getMessage());
+        }
+    }
+
+    @Test
+    void fullBucketPingsItsOldestEntryBeforeEvicting() {
+        try (DhtCluster cluster = new DhtCluster(11)) {
+            Consumer<TestConfig> smallBuckets = config -> {
+                config.k = 2;
+                config.alpha = 2;
+            };
+            Node a = cluster.add(smallBuckets);
+            int bucket = DhtCluster.POW_DIFFICULTY;
+            List<Node> sameBucket = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                sameBucket.add(cluster.add(smallBuckets,
+                        identity -> XorMetric.sharedPrefixBits(a.id(), identity.nodeId()) == bucket));
+            }
+            Node oldest = sameBucket.get(0);
+            Node second = sameBucket.get(1);
+            Node newcomer = sameBucket.get(2);
+            Node lateComer = sameBucket.get(3);
+            assertTrue(await(oldest.dht().ping(a.contact())));
+            assertTrue(await(second.dht().ping(a.contact())));
+
+            // full bucket, oldest alive: it stays (now most recent), the newcomer waits in the cache
+            assertTrue(await(newcomer.dht().ping(a.contact())));
+            await(a.dht().evictionChecksSettled());
+            assertEquals(Set.of(oldest.id(), second.id()), tableIds(a));
+            assertTrue(a.dht().replacementCacheContains(newcomer.id()));
+            assertEquals(List.of(second.id(), oldest.id()), bucketOrder(a, bucket), "least-recently-seen first");
+
+            // full bucket, oldest (now second) dead: it goes, the newest cached node takes its slot
+            second.transport().takeDown();
+            assertTrue(await(lateComer.dht().ping(a.contact())));
+            await(a.dht().evictionChecksSettled());
+            assertEquals(Set.of(oldest.id(), lateComer.id()), tableIds(a));
+            assertTrue(a.dht().replacementCacheContains(newcomer.id()));
+        }
+    }
+
+    @Test
+    void pointerExpiresAfterItsTtlUnlessRepublished() {
+        try (DhtCluster cluster = new DhtCluster(12)) {
+            List<Node> nodes = cluster.addJoined(5, config -> { });
+            Node publisher = nodes.get(0);
+            Node reader = nodes.get(3);
+            ContentHash once = HASHER.hash(new byte[] {1});
+            ContentHash kept = HASHER.hash(new byte[] {2});
+            assertEquals(5, await(publisher.dht().publish(pointer(once, publisher, cluster.clock.millis()))));
+            assertTrue(await(reader.dht().findPointer(once)).isPresent());
+
+            cluster.clock.advance(Duration.ofHours(23));
+            assertEquals(5, await(publisher.dht().publish(pointer(kept, publisher, cluster.clock.millis()))));
+            cluster.clock.advance(Duration.ofHours(1).plusSeconds(1));
+            assertTrue(await(reader.dht().findPointer(once)).isEmpty(), "24 h after its only store it is gone");
+            assertTrue(await(reader.dht().findPointer(kept)).isPresent());
+            int swept = 0;
+            for (Node node : nodes) {
+                swept += node.dht().sweepExpiredPointers();
+            }
+            assertEquals(5, swept, "each of the five copies of the expired pointer is swept once");
+
+            cluster.clock.advance(Duration.ofHours(22));
+            assertEquals(10, await(publisher.dht().republish()), "two pointers on five nodes each");
+            cluster.clock.advance(Duration.ofHours(20));
+            assertTrue(await(reader.dht().findPointer(kept)).isPresent(), "republished 20 h ago, first stored 43 h ago");
+            cluster.clock.advance(Duration.ofHours(5));
+            assertTrue(await(reader.dht().findPointer(kept)).isEmpty(), "25 h after the last republish");
+        }
+    }
+
+    @Test
+    void configuredSeedsAreRetriedUntilOneAnswers() {
+        try (DhtCluster cluster = new DhtCluster(13)) {
+            InetSocketAddress seedAddress = cluster.network.nextAddress();
+            Node joiner = cluster.add(config -> config.seeds = new String[] {DhtCluster.seedText(seedAddress)});
+            assertFalse(joiner.dht().seedJoin().isDone(), "nobody listened at the seed address at first");
+
+            Node seed = cluster.add(cluster.newIdentity(), seedAddress, config -> { });
+
+            assertEquals(1, await(joiner.dht().seedJoin()), "a later round reached the seed");
+            assertEquals(Set.of(seed.id()), tableIds(joiner));
+            assertEquals(Set.of(joiner.id()), tableIds(seed));
+        }
+    }
+
+    @Test
+    void staleBucketsAreRefreshedWithLookups() {
+        try (DhtCluster cluster = new DhtCluster(14)) {
+            List<Node> nodes = cluster.addJoined(6, config -> { });
+            Node first = nodes.get(0);
+            assertEquals(0, await(first.dht().refreshStaleBuckets()), "nothing is stale yet");
+            long trafficBefore = nodes.stream().mapToLong(n -> n.transport().inboundCount()).sum();
+
+            cluster.clock.advance(Duration.ofHours(2));
+            int refreshed = await(first.dht().refreshStaleBuckets());
+
+            assertTrue(refreshed > 0);
+            assertTrue(nodes.stream().mapToLong(n -> n.transport().inboundCount()).sum() > trafficBefore);
+            assertEquals(0, await(first.dht().refreshStaleBuckets()), "every stale bucket was looked up");
+        }
+    }
+
+    @Test
+    void invalidInboundRequestsGetErrorRepliesNeverExceptions() {
+        try (DhtCluster cluster = new DhtCluster(15)) {
+            Node a = cluster.add();
+            Node b = cluster.add();
+            InboundHandler handler = a.dht();
+            NodeInfo sender = b.transport().localNode();
+
+            assertEquals(ErrorCode.UNKNOWN_TYPE, errorCode(handler.onRequest(sender, new Message.Pong())));
+            assertEquals(ErrorCode.UNKNOWN_TYPE, errorCode(handler.onRequest(sender, new Message.FoundNodes(List.of()))));
+            assertEquals(ErrorCode.BAD_FRAME, errorCode(handler.onRequest(null, new Message.Ping())));
+            assertEquals(ErrorCode.BAD_FRAME, errorCode(handler.onRequest(sender, null)));
+            ContentHash hash = HASHER.hash(new byte[] {5});
+            TesseraPointer future = pointer(hash, b, cluster.clock.millis() + Duration.ofHours(1).toMillis());
+            assertEquals(ErrorCode.REFUSED, errorCode(handler.onRequest(sender, new Message.Store(future))));
+            assertTrue(handler.onFetch(sender, hash, 0).isEmpty());
+
+            RemoteErrorException overTheWire = assertInstanceOf(RemoteErrorException.class,
+                    failure(b.transport().request(a.contact(), new Message.Stored())));
+            assertEquals(ErrorCode.UNKNOWN_TYPE, overTheWire.code());
+        }
+    }
+
+    @Test
+    void deactivateStopsEveryThreadAndFailsLookupsInFlight() throws Exception {
+        try (DhtCluster cluster = new DhtCluster(16, Duration.ofSeconds(60))) {
+            Node a = cluster.add(config -> config.rpcTimeoutMillis = 60_000);
+            Node hung = cluster.add();
+            await(a.dht().bootstrap(address(hung)));
+            hung.transport().makeUnresponsive();
+            CompletableFuture<List<NodeInfo>> pending = a.dht().findClosest(hung.id());
+            assertFalse(pending.isDone(), "the lookup waits for the hung node");
+            List<Thread> threads = a.dht().threads();
+            assertFalse(threads.isEmpty());
+
+            a.dht().deactivate();
+
+            ExecutionException stopped = assertThrows(ExecutionException.class, () -> pending.get(5, TimeUnit.SECONDS));
+            assertTrue(stopped.getCause().getMessage().contains("stopped"), stopped.getCause().getMessage());
+            assertTrue(a.dht().isTerminated());
+            for (Thread thread : threads) {
+                thread.join(5000);
+                assertFalse(thread.isAlive(), thread.getName() + " outlived the DHT");
+            }
+            assertInstanceOf(TransportException.class, failure(a.dht().findClosest(hung.id())));
+            assertEquals(ErrorCode.NO_HANDLER,
+                    errorCode(a.dht().onRequest(hung.transport().localNode(), new Message.Ping())));
+        }
+    }
+
+    @Test
+    void badConfigurationIsRefusedNamingTheProperty() {
+        KademliaDht dht = new KademliaDht();
+        TestConfig config = new TestConfig();
+        config.alpha = 30;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dht.activate(config));
+        assertTrue(e.getMessage().contains("alpha"), e.getMessage());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Answers pings, and every lookup request with the same list of nodes. */
+    private record Gossip(List<NodeInfo> told) implements InboundHandler {
+        @Override
+        public Message onRequest(NodeInfo sender, Message request) {
+            if (request instanceof Message.Ping) {
+                return new Message.Pong();
+            }
+            if (request instanceof Message.FindNode || request instanceof Message.FindValue) {
+                return new Message.FoundNodes(told);
+            }
+            return new Message.ErrorReply(ErrorCode.UNKNOWN_TYPE, "gossip only gossips");
+        }
+
+        @Override
+        public ReplicateAck onFragment(NodeInfo sender, FragmentEnvelope envelope) {
+            return ReplicateAck.refused(RefusalReason.INVALID, "gossip only gossips", List.of());
+        }
+
+        @Override
+        public Optional<FragmentEnvelope> onFetch(NodeInfo sender, ContentHash tesseraHash, int index) {
+            return Optional.empty();
+        }
+    }
+
+    static InetSocketAddress address(Node node) {
+        return node.transport().localNode().address();
+    }
+
+    static Set<NodeId> ids(List<NodeInfo> nodes) {
+        return nodes.stream().map(NodeInfo::id).collect(Collectors.toSet());
+    }
+
+    static Set<NodeId> tableIds(Node node) {
+        return node.dht().routingTable().stream().map(entry -> entry.node().id()).collect(Collectors.toSet());
+    }
+
+    private static List<NodeId> bucketOrder(Node node, int bucket) {
+        return node.dht().routingTable().stream().filter(entry -> entry.bucket() == bucket)
+                .map(entry -> entry.node().id()).collect(Collectors.toList());
+    }
+
+    private static void assertSortedByDistance(List<NodeInfo> nodes, NodeId target) {
+        for (int i = 1; i < nodes.size(); i++) {
+            assertTrue(XorMetric.compareDistances(nodes.get(i - 1).id(), nodes.get(i).id(), target) < 0,
+                    "results must be nearest first");
+        }
+    }
+
+    static TesseraPointer pointer(ContentHash hash, Node publisher, long publishedAtMillis) {
+        FragmentPlan plan = FragmentPlan.of(hash, 1000, FragmentationTier.SMALL, 1, 0, 7);
+        Holder holder = new Holder(publisher.id(), address(publisher), List.of(0));
+        return new TesseraPointer(plan, publisher.id(), List.of(holder), publishedAtMillis);
+    }
+
+    private static FragmentEnvelope envelope(byte[] bytes) {
+        ContentHash tessera = HASHER.hash(bytes);
+        FragmentPlan plan = FragmentPlan.of(tessera, bytes.length, FragmentationTier.SMALL, 1, 0, 7);
+        FragmentId id = new FragmentId(tessera, 0, 1, HASHER.hash(bytes));
+        return new FragmentEnvelope(id, plan, FragmentSource.ofBytes(bytes));
+    }
+
+    private static byte[] randomBytes(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static ErrorCode errorCode(Message reply) {
+        return assertInstanceOf(Message.ErrorReply.class, reply).code();
+    }
+
+    private static Throwable failure(CompletableFuture<?> future) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(30, TimeUnit.SECONDS));
+        return e.getCause();
+    }
+}

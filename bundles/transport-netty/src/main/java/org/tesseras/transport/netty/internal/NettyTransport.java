@@ -1,0 +1,506 @@
+package org.tesseras.transport.netty.internal;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.osgi.service.component.ComponentServiceObjects;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tesseras.api.message.Message;
+import org.tesseras.api.model.Contact;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentEnvelope;
+import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.port.FragmentReader;
+import org.tesseras.api.port.IdentityVerifier;
+import org.tesseras.api.port.InboundHandler;
+import org.tesseras.api.port.NodeIdentity;
+import org.tesseras.api.port.Transport;
+import org.tesseras.api.port.TransportException;
+
+/**
+ * The {@link Transport} over TCP and TLS 1.3 with Netty: both ends authenticate with their Ed25519
+ * node certificate, then prove their NodeId with a Hello; frames are length-prefixed protobuf;
+ * fragments are streamed in chunks with backpressure. Inbound traffic goes to whichever
+ * {@link InboundHandler} is registered now, or is answered NO_HANDLER.
+ */
+@Component(service = Transport.class, configurationPid = TransportConfiguration.PID, immediate = true)
+@Designate(ocd = TransportConfiguration.class)
+public final class NettyTransport implements Transport {
+    /** Every thread this transport starts has a name beginning with this. */
+    public static final String THREAD_NAME_PREFIX = "tesseras-transport";
+
+    private static final Logger LOG = LoggerFactory.getLogger(NettyTransport.class);
+    private static final int WORKER_THREADS = 32;
+    private static final int WORKER_QUEUE = 1024;
+    private static final int CALLBACK_THREADS = 4;
+    private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
+
+    private final NodeIdentity identity;
+    private final TransportSettings settings;
+    private final AtomicReference<InboundHandler> handler = new AtomicReference<>();
+    /** The DS-bound handler service, resolved only when traffic arrives (the DHT that provides it needs us first). */
+    private final AtomicReference<LazyHandler> handlerService = new AtomicReference<>();
+    private final TlsContexts tls;
+    private final EventLoopGroup acceptGroup;
+    private final EventLoopGroup ioGroup;
+    private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor callbacks;
+    private final TransportRuntime runtime;
+    private final Bootstrap clientBootstrap;
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<PoolKey, PeerPool> pools = new ConcurrentHashMap<>();
+    private final Channel serverChannel;
+    private final NodeInfo localNode;
+    private volatile boolean stopped;
+
+    /** Starts listening with the checked {@code config}; a bad value or a busy port refuses activation. */
+    @Activate
+    public NettyTransport(@Reference(name = "identity") NodeIdentity identity,
+            @Reference(name = "verifier") IdentityVerifier verifier, TransportConfiguration config) {
+        this.identity = identity;
+        this.settings = TransportSettings.from(config);
+        this.tls = TlsContexts.create(identity, verifier);
+        this.acceptGroup = new NioEventLoopGroup(1, new DefaultThreadFactory(THREAD_NAME_PREFIX + "-accept", true));
+        this.ioGroup = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory(THREAD_NAME_PREFIX + "-io", true));
+        this.workers = executor("worker", WORKER_THREADS, new LinkedBlockingQueue<>(WORKER_QUEUE));
+        this.callbacks = executor("callback", CALLBACK_THREADS, new LinkedBlockingQueue<>());
+        this.runtime = new TransportRuntime(settings, identity, verifier, workers, this::currentHandler);
+        WriteBufferWaterMark waterMark = new WriteBufferWaterMark(settings.chunkBytes() / 2, settings.chunkBytes());
+        this.clientBootstrap = new Bootstrap().group(ioGroup).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.handshakeTimeoutMillis())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+        ChannelFuture bound = new ServerBootstrap().group(acceptGroup, ioGroup).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                .childHandler(initializer(PeerChannel.Role.SERVER, null))
+                .bind(settings.listenAddress(), settings.listenPort())
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            String where = settings.listenAddress().getHostAddress() + ":" + settings.listenPort();
+            stopThreads();
+            throw new IllegalStateException("cannot listen on " + where + " (" + TransportConfiguration.PID
+                    + " listenHost/listenPort): " + bound.cause(), bound.cause());
+        }
+        this.serverChannel = bound.channel();
+        int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        runtime.listenPort(port);
+        this.localNode = new NodeInfo(identity.nodeId(), identity.publicKey(), identity.nonce(),
+                new InetSocketAddress(settings.announcedAddress(), port), TransportRuntime.CAPABILITIES);
+        LOG.info("Transport of node {} listening on {}:{} (TLS 1.3), announced as {}", identity.nodeId(),
+                settings.listenAddress().getHostAddress(), port, localNode);
+    }
+
+    /** Closes every connection, fails what is in flight and stops every thread this transport started. */
+    @Deactivate
+    public void deactivate() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        serverChannel.close().awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
+        TransportException stopping = new TransportException("the transport of " + identity.nodeId() + " stopped");
+        for (PeerPool pool : pools.values()) {
+            pool.drainStreamWaiters().forEach(waiter -> waiter.completeExceptionally(stopping));
+        }
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (Channel channel : channels) {
+            PeerChannel peer = channel.pipeline().get(PeerChannel.class);
+            if (peer != null) {
+                peer.close("this node is stopping");
+            }
+            closing.add(channel.close());
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_WAIT_MILLIS);
+        for (ChannelFuture future : closing) {
+            future.awaitUninterruptibly(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        stopThreads();
+        LOG.info("Transport of node {} stopped", identity.nodeId());
+    }
+
+    /**
+     * Binds the inbound handler service without getting it yet: the DHT that provides it references this
+     * transport, so getting it during our activation would be a cycle. A newer one replaces the old (greedy).
+     */
+    @Reference(name = "inboundHandler", service = InboundHandler.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindInboundHandlerService")
+    void bindInboundHandlerService(ComponentServiceObjects<InboundHandler> service) {
+        LazyHandler previous = handlerService.getAndSet(new LazyHandler(service));
+        if (previous != null) {
+            previous.release();
+        }
+    }
+
+    void unbindInboundHandlerService(ComponentServiceObjects<InboundHandler> service) {
+        LazyHandler current = handlerService.get();
+        if (current != null && current.service == service && handlerService.compareAndSet(current, null)) {
+            current.release();
+        }
+    }
+
+    /** Sets the inbound handler directly (outside OSGi); it takes precedence over a bound service. */
+    public void setInboundHandler(InboundHandler inboundHandler) {
+        handler.set(inboundHandler);
+    }
+
+    /** Unsets {@code inboundHandler} if it is still the one set directly. */
+    public void unsetInboundHandler(InboundHandler inboundHandler) {
+        handler.compareAndSet(inboundHandler, null);
+    }
+
+    private InboundHandler currentHandler() {
+        InboundHandler direct = handler.get();
+        if (direct != null) {
+            return direct;
+        }
+        LazyHandler lazy = handlerService.get();
+        return lazy == null ? null : lazy.get();
+    }
+
+    /** A handler service got on first use and released once when unbound. */
+    private static final class LazyHandler {
+        final ComponentServiceObjects<InboundHandler> service;
+        private InboundHandler instance;
+        private boolean released;
+
+        LazyHandler(ComponentServiceObjects<InboundHandler> service) {
+            this.service = service;
+        }
+
+        synchronized InboundHandler get() {
+            if (instance == null && !released) {
+                instance = service.getService();
+            }
+            return instance;
+        }
+
+        synchronized void release() {
+            released = true;
+            if (instance != null) {
+                service.ungetService(instance);
+                instance = null;
+            }
+        }
+    }
+
+    @Override
+    public NodeInfo localNode() {
+        return localNode;
+    }
+
+    @Override
+    public CompletableFuture<Reply> request(Contact to, Message request) {
+        Objects.requireNonNull(to, "contact");
+        Objects.requireNonNull(request, "request");
+        return withPool(to.id(), to.address(), pool -> pool.forCall()
+                .thenCompose(channel -> channel.call(request).thenApply(reply -> new Reply(channel.peer(), reply))));
+    }
+
+    @Override
+    public CompletableFuture<Reply> request(InetSocketAddress address, Message request) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(request, "request");
+        return withPool(null, address, pool -> pool.forCall()
+                .thenCompose(channel -> channel.call(request).thenApply(reply -> new Reply(channel.peer(), reply))));
+    }
+
+    @Override
+    public CompletableFuture<ReplicateAck> sendFragment(Contact to, FragmentEnvelope envelope) {
+        Objects.requireNonNull(to, "contact");
+        Objects.requireNonNull(envelope, "envelope");
+        return withPool(to.id(), to.address(), pool -> pool.withStream((channel, release) -> channel.push(envelope,
+                release)));
+    }
+
+    @Override
+    public <T> CompletableFuture<T> fetchFragment(Contact from, ContentHash tesseraHash, int index,
+            FragmentReader<T> reader) {
+        Objects.requireNonNull(from, "contact");
+        Objects.requireNonNull(tesseraHash, "tessera hash");
+        Objects.requireNonNull(reader, "reader");
+        return withPool(from.id(), from.address(), pool -> pool.withStream((channel, release) -> channel.fetch(
+                tesseraHash, index, reader, release)));
+    }
+
+    // ---------------------------------------------------------------- observability (tests, status)
+
+    /** Requests sent and not yet answered or timed out, over all connections. */
+    int pendingRequestCount() {
+        int count = 0;
+        for (PeerPool pool : pools.values()) {
+            for (PeerChannel channel : pool.channels()) {
+                count += channel.pendingCalls();
+            }
+        }
+        return count;
+    }
+
+    /** Open connections, inbound and outbound. */
+    int connectionCount() {
+        return channels.size();
+    }
+
+    /** Connections this node opened, opening or open. */
+    int outboundConnectionCount() {
+        int count = 0;
+        for (PeerPool pool : pools.values()) {
+            count += pool.connectionCount();
+        }
+        return count;
+    }
+
+    /** The most bytes any receiving stream has had queued since start (a diagnostic of receiver backpressure). */
+    public long peakQueuedBytes() {
+        return runtime.peakQueuedBytes().get();
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    private <T> CompletableFuture<T> withPool(NodeId expected, InetSocketAddress address,
+            Function<PeerPool, CompletableFuture<T>> action) {
+        if (stopped) {
+            return CompletableFuture.failedFuture(new TransportException("the transport of " + identity.nodeId()
+                    + " is stopped"));
+        }
+        CompletableFuture<T> inner = resolve(address).thenCompose(resolved -> onPool(expected, resolved, action)
+                .exceptionallyCompose(failure -> unwrap(failure) instanceof UnsentRequestException && !stopped
+                        ? onPool(expected, resolved, action)
+                        : CompletableFuture.failedFuture(failure)));
+        return completeOffTheEventLoop(inner);
+    }
+
+    /** Runs {@code action} on the live pool for {@code expected} at {@code address}, making one if needed. */
+    private <T> CompletableFuture<T> onPool(NodeId expected, InetSocketAddress address,
+            Function<PeerPool, CompletableFuture<T>> action) {
+        PoolKey key = new PoolKey(expected, address);
+        while (true) {
+            PeerPool pool = pools.computeIfAbsent(key, k -> new PeerPool(expected, address, settings,
+                    new PoolConnector(key)));
+            synchronized (pool) {
+                if (!pool.isRetired()) {
+                    return action.apply(pool);
+                }
+            }
+            pools.remove(key, pool);
+        }
+    }
+
+    private CompletableFuture<InetSocketAddress> resolve(InetSocketAddress address) {
+        if (!address.isUnresolved()) {
+            return CompletableFuture.completedFuture(address);
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                InetSocketAddress resolved = new InetSocketAddress(address.getHostString(), address.getPort());
+                if (resolved.isUnresolved()) {
+                    throw new CompletionException(new TransportException("cannot resolve " + address.getHostString()));
+                }
+                return resolved;
+            }, workers);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new TransportException("cannot resolve " + address.getHostString()
+                    + ": the transport is busy or stopping"));
+        }
+    }
+
+    /** The caller's future, failed with the cause itself and completed on a callback thread, never an I/O thread. */
+    private <T> CompletableFuture<T> completeOffTheEventLoop(CompletableFuture<T> inner) {
+        CompletableFuture<T> outer = new CompletableFuture<>();
+        inner.whenComplete((value, failure) -> {
+            Runnable complete = () -> {
+                if (failure == null) {
+                    outer.complete(value);
+                } else {
+                    outer.completeExceptionally(unwrap(failure));
+                }
+            };
+            try {
+                callbacks.execute(complete);
+            } catch (RejectedExecutionException e) {
+                complete.run();
+            }
+        });
+        return outer;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(PeerChannel.Role role, PeerChannel client) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channels.add(channel);
+                channel.closeFuture().addListener(future -> channels.remove(channel));
+                if (stopped) {
+                    channel.close();
+                    return;
+                }
+                PeerChannel peer = role == PeerChannel.Role.SERVER
+                        ? new PeerChannel(runtime, role, null, null)
+                        : client;
+                SslHandler ssl = role == PeerChannel.Role.SERVER
+                        ? tls.server().newHandler(channel.alloc())
+                        : tls.client().newHandler(channel.alloc());
+                ssl.setHandshakeTimeoutMillis(settings.handshakeTimeoutMillis());
+                int idleSeconds = role == PeerChannel.Role.SERVER
+                        ? 2 * settings.idleTimeoutSeconds()
+                        : settings.idleTimeoutSeconds();
+                channel.pipeline()
+                        .addLast("tls", ssl)
+                        .addLast("idle", new IdleStateHandler(0, 0, idleSeconds))
+                        .addLast("frame-decoder", new FrameDecoder(() -> peer.receivingStream()
+                                ? settings.maxChunkFrameBytes()
+                                : settings.maxFrameBytes(), settings.maxFrameBytes()))
+                        .addLast("frame-encoder", FrameEncoder.INSTANCE)
+                        .addLast("peer", peer);
+            }
+        };
+    }
+
+    private void retireIfIdle(PoolKey key) {
+        PeerPool pool = pools.get(key);
+        if (pool != null && pool.retireIfIdle()) {
+            pools.remove(key, pool);
+        }
+    }
+
+    private ThreadPoolExecutor executor(String role, int threads, LinkedBlockingQueue<Runnable> queue) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory factory = task -> {
+            Thread thread = new Thread(task, THREAD_NAME_PREFIX + "-" + role + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, queue, factory);
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
+    private void stopThreads() {
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(SHUTDOWN_WAIT_MILLIS / 2, TimeUnit.MILLISECONDS)) {
+                LOG.warn("Transport workers still busy after {} ms; interrupting them", SHUTDOWN_WAIT_MILLIS / 2);
+                workers.shutdownNow();
+                workers.awaitTermination(SHUTDOWN_WAIT_MILLIS / 2, TimeUnit.MILLISECONDS);
+            }
+            acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            acceptGroup.terminationFuture().await(SHUTDOWN_WAIT_MILLIS);
+            ioGroup.terminationFuture().await(SHUTDOWN_WAIT_MILLIS);
+            callbacks.shutdown();
+            if (!callbacks.awaitTermination(SHUTDOWN_WAIT_MILLIS / 2, TimeUnit.MILLISECONDS)) {
+                callbacks.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+            callbacks.shutdownNow();
+            acceptGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Pools are per expected NodeId (or none, for a seed) and address. */
+    private record PoolKey(NodeId expected, InetSocketAddress address) {
+    }
+
+    /** Opens connections for one pool and drops the pool once its last connection is gone. */
+    private final class PoolConnector implements PeerPool.Connector {
+        private final PoolKey key;
+
+        PoolConnector(PoolKey key) {
+            this.key = key;
+        }
+
+        @Override
+        public PeerChannel create(InetSocketAddress address, NodeId expected) {
+            return new PeerChannel(runtime, PeerChannel.Role.CLIENT, expected, address);
+        }
+
+        @Override
+        public void connect(PeerChannel peer, InetSocketAddress address, Runnable onClosed) {
+            AtomicBoolean done = new AtomicBoolean();
+            Runnable closedOnce = () -> {
+                if (done.compareAndSet(false, true)) {
+                    onClosed.run();
+                    retireIfIdle(key);
+                }
+            };
+            String target = (key.expected() == null ? "" : key.expected().shortHex() + "@")
+                    + address.getHostString() + ":" + address.getPort();
+            ChannelFuture connecting;
+            try {
+                connecting = clientBootstrap.clone().handler(initializer(PeerChannel.Role.CLIENT, peer))
+                        .connect(address);
+            } catch (RuntimeException e) {
+                peer.connectFailed(new TransportException("cannot connect to " + target + ": " + e.getMessage(), e));
+                closedOnce.run();
+                return;
+            }
+            connecting.addListener((ChannelFutureListener) future -> {
+                if (future.isSuccess()) {
+                    future.channel().closeFuture().addListener(closed -> closedOnce.run());
+                } else {
+                    peer.connectFailed(new TransportException("cannot connect to " + target + ": "
+                            + future.cause().getMessage(), future.cause()));
+                    closedOnce.run();
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.tesseras.transport.netty.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the Netty transport (PID {@code org.tesseras.transport}). */
+@ObjectClassDefinition(name = "Tesseras transport",
+        description = "TCP + TLS 1.3 transport between nodes: where it listens, frame and chunk sizes, limits, timeouts.")
+public @interface TransportConfiguration {
+
+    /** The configuration PID. */
+    String PID = "org.tesseras.transport";
+
+    @AttributeDefinition(name = "Listen host",
+            description = "Local address to listen on; 0.0.0.0 listens on every interface.")
+    String listenHost() default "0.0.0.0";
+
+    @AttributeDefinition(name = "Listen port",
+            description = "TCP port to listen on (1-65535); 0 picks a free port.", min = "0", max = "65535")
+    int listenPort() default 4433;
+
+    @AttributeDefinition(name = "Advertised host",
+            description = "Address peers should use to reach this node (IP or host name); empty means the listen "
+                    + "host, or a local interface address when listening on every interface.")
+    String advertisedHost() default "";
+
+    @AttributeDefinition(name = "Control frame limit (bytes)",
+            description = "Largest control message accepted or sent (4096-65536).", min = "4096", max = "65536")
+    int maxFrameBytes() default 65536;
+
+    @AttributeDefinition(name = "Chunk size (bytes)",
+            description = "Size of the chunks fragments are streamed in (4096-1048576).", min = "4096", max = "1048576")
+    int chunkBytes() default 262144;
+
+    @AttributeDefinition(name = "Concurrent streams per peer",
+            description = "Fragment streams at once with one peer, in each direction (1-64).", min = "1", max = "64")
+    int maxConcurrentStreamsPerPeer() default 4;
+
+    @AttributeDefinition(name = "Connections per peer",
+            description = "Connections kept open to one peer for requests (1-16); streams get their own.",
+            min = "1", max = "16")
+    int connectionsPerPeer() default 2;
+
+    @AttributeDefinition(name = "Idle timeout (seconds)",
+            description = "An unused connection is closed after this long (1-86400).", min = "1", max = "86400")
+    int idleTimeoutSeconds() default 60;
+
+    @AttributeDefinition(name = "RPC timeout (milliseconds)",
+            description = "How long a request waits for its reply and a fragment stream for progress (100-600000); "
+                    + "connecting and the TLS and Hello handshake get this too, but at least 10 s.",
+            min = "100", max = "600000")
+    long rpcTimeoutMillis() default 5000;
+}
