@@ -1,0 +1,102 @@
+package org.tesseras.replication.internal;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs repair rounds every interval plus a uniform random jitter, one at a time, on its own thread;
+ * a round can also be started at once. Stopping interrupts a round in progress and leaves no thread.
+ */
+final class RepairLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(RepairLoop.class);
+
+    private final Runnable round;
+    private final ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> next;
+    private Duration interval;
+    private Duration jitter;
+    private long generation;
+
+    RepairLoop(Runnable round, Duration interval, Duration jitter) {
+        this.round = round;
+        this.interval = interval;
+        this.jitter = jitter;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "tesseras-repair");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** The delay before the next scheduled round: the interval plus a uniform jitter in [0, jitter]. */
+    static Duration nextDelay(Duration interval, Duration jitter) {
+        long jitterMillis = jitter.toMillis() == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1);
+        return interval.plusMillis(jitterMillis);
+    }
+
+    /** Takes timing and whether rounds run on their own; the schedule restarts from now. */
+    synchronized void schedule(boolean enabled, Duration newInterval, Duration newJitter) {
+        interval = newInterval;
+        jitter = newJitter;
+        generation++;
+        if (next != null) {
+            next.cancel(false);
+            next = null;
+        }
+        if (enabled) {
+            scheduleNext(generation);
+        }
+    }
+
+    /** Runs a round now, after any round in progress. */
+    void triggerNow() {
+        scheduler.execute(this::runRound);
+    }
+
+    /** Stops the loop: a running round is interrupted; waits for the thread to end. */
+    void stop() {
+        synchronized (this) {
+            generation++;
+        }
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("The repair round did not stop within 30 s of being interrupted");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the loop's thread has ended. */
+    boolean isStopped() {
+        return scheduler.isTerminated();
+    }
+
+    private synchronized void scheduleNext(long scheduledGeneration) {
+        if (scheduler.isShutdown() || scheduledGeneration != generation) {
+            return;
+        }
+        Duration delay = nextDelay(interval, jitter);
+        next = scheduler.schedule(() -> {
+            runRound();
+            scheduleNext(scheduledGeneration);
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Next repair round in {}", delay);
+    }
+
+    private void runRound() {
+        try {
+            round.run();
+        } catch (RuntimeException e) {
+            LOG.error("A repair round failed: {}", e.toString(), e);
+        }
+    }
+}

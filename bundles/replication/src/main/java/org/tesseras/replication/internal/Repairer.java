@@ -1,0 +1,195 @@
+package org.tesseras.replication.internal;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentPlan;
+import org.tesseras.api.model.HealthRecord;
+import org.tesseras.api.model.HealthReport;
+import org.tesseras.api.model.HealthReport.HolderCheck;
+import org.tesseras.api.model.HealthReport.HolderState;
+import org.tesseras.api.model.Holder;
+import org.tesseras.api.model.HolderStatus;
+import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.RepairAction;
+import org.tesseras.api.model.RepairReport;
+import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.port.FragmentStore;
+import org.tesseras.api.port.ProgressListener;
+
+/**
+ * Repairs one tessera after a health check: corrupt local fragments are dropped and fetched or rebuilt;
+ * fragments no live holder has are re-created here if needed and pushed to new peers under the same
+ * diversity rules; a lost tessera is logged loudly and reported.
+ */
+final class Repairer {
+    private static final Logger LOG = LoggerFactory.getLogger(Repairer.class);
+
+    private final Ports ports;
+    private final HealthChecker checker;
+    private final LocalRestorer restorer;
+    private final Replicator replicator;
+    private final Placement placement;
+
+    Repairer(Ports ports, HealthChecker checker, LocalRestorer restorer, Replicator replicator, Placement placement) {
+        this.ports = ports;
+        this.checker = checker;
+        this.restorer = restorer;
+        this.replicator = replicator;
+        this.placement = placement;
+    }
+
+    RepairReport repair(ContentHash hash, ProgressListener progress) throws IOException {
+        HealthReport before = checker.check(hash);
+        FragmentStore store = ports.fragments();
+        FragmentPlan plan = store.plan(hash).orElseThrow();
+        List<String> notes = new ArrayList<>();
+        int fetched = 0;
+        int rebuilt = 0;
+        int pushed = 0;
+
+        List<HolderStatus> recorded = ports.holders().holders(hash);
+        boolean owned = !recorded.isEmpty() || ports.blobs().exists(hash);
+        List<Holder> sources = sources(hash, recorded, before, owned);
+
+        if (!before.corruptLocal().isEmpty()) {
+            Map<Integer, StoredFragment> previous = new HashMap<>();
+            for (int index : before.corruptLocal()) {
+                store.find(hash, index).ifPresent(f -> previous.put(index, f));
+                store.delete(hash, index);
+                LOG.warn("Dropped corrupt local fragment {}/{}", hash, index);
+            }
+            LocalRestorer.Restored restored = restorer.restore(plan, before.corruptLocal(), sources, previous);
+            fetched += restored.fetched();
+            rebuilt += restored.rebuilt();
+            notes.add("corrupt local fragments " + before.corruptLocal() + " restored (" + restored.fetched()
+                    + " fetched, " + restored.rebuilt() + " rebuilt)");
+        }
+
+        if (!owned) {
+            RepairAction after = new RepairAction.Healthy();
+            ports.holders().recordHealth(new HealthRecord(hash, after, Instant.now(), String.join("; ", notes)));
+            return new RepairReport(hash, before.action(), after, rebuilt, fetched, 0, notes);
+        }
+
+        Set<Integer> remote = new HashSet<>();
+        List<HolderStatus> live = new ArrayList<>();
+        for (HolderCheck check : before.holders()) {
+            Optional<HolderStatus> status = recorded.stream().filter(h -> h.holder().node().equals(check.node()))
+                    .findFirst();
+            if (check.state() == HolderState.LOST) {
+                status.ifPresent(s -> ports.holders().forgetFragments(hash, check.node(), s.indices()));
+                notes.add("holder " + check.node().shortHex() + " counted lost: " + check.detail());
+            } else {
+                remote.addAll(check.indices());
+                status.ifPresent(live::add);
+            }
+        }
+        RepairAction needed = HealthChecker.verdict(plan, localIndices(hash), List.of(), before.holders(), true);
+        if (needed instanceof RepairAction.Lost lost) {
+            String note = "LOST: only " + lost.available() + " of " + lost.needed() + " fragments survive";
+            LOG.error("Tessera {} cannot be repaired: {}", hash, note);
+            notes.add(note);
+            ports.holders().recordHealth(new HealthRecord(hash, needed, Instant.now(), String.join("; ", notes)));
+            return new RepairReport(hash, before.action(), needed, rebuilt, fetched, 0, notes);
+        }
+        if (needed instanceof RepairAction.NeedsReplication replication) {
+            List<Integer> missing = replication.missingIndices();
+            LocalRestorer.Restored restored = restorer.restore(plan, missing, sources, Map.of());
+            fetched += restored.fetched();
+            rebuilt += restored.rebuilt();
+            List<NodeInfo> candidates = replicator.candidates(plan, live);
+            List<List<Integer>> slots;
+            if (plan.tier().isErasureCoded()) {
+                int slotCount = Math.min(Math.min(plan.replicationFactor(), missing.size()), Math.max(1,
+                        candidates.size()));
+                slots = Placement.roundRobin(missing, slotCount);
+            } else {
+                slots = Collections.nCopies(Math.min(replication.deficit(), Math.max(1, candidates.size())), List.of(0));
+            }
+            if (candidates.isEmpty()) {
+                notes.add("no new peer for fragments " + missing + "; will retry next round");
+            } else {
+                Placement.Outcome outcome = placement.place(plan, slots, candidates, progress);
+                pushed = outcome.fragmentsPlaced();
+                for (List<Integer> indices : outcome.placed().values()) {
+                    remote.addAll(indices);
+                }
+                notes.add("pushed " + pushed + " fragments to " + outcome.placed().size() + " new peers"
+                        + (outcome.unplaced().isEmpty() ? "" : "; still unplaced " + outcome.unplaced()));
+            }
+            notes.add(replicator.publish(plan));
+        }
+        RepairAction after = verdictAfter(plan, remote, live.size(), pushed);
+        ports.holders().recordHealth(new HealthRecord(hash, after, Instant.now(), String.join("; ", notes)));
+        LOG.info("Repaired {}: {} -> {} ({})", hash, before.action(), after, String.join("; ", notes));
+        return new RepairReport(hash, before.action(), after, rebuilt, fetched, pushed, notes);
+    }
+
+    /** The verdict once this repair's placements are counted, without asking the holders again. */
+    private static RepairAction verdictAfter(FragmentPlan plan, Set<Integer> remote, int liveHolders, int pushed) {
+        if (!plan.tier().isErasureCoded()) {
+            int deficit = plan.replicationFactor() - (liveHolders + pushed);
+            return deficit > 0 ? new RepairAction.NeedsReplication(deficit, List.of(0)) : new RepairAction.Healthy();
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int index = 0; index < plan.totalShards(); index++) {
+            if (!remote.contains(index)) {
+                missing.add(index);
+            }
+        }
+        return missing.isEmpty() ? new RepairAction.Healthy() : new RepairAction.NeedsReplication(missing.size(), missing);
+    }
+
+    private Set<Integer> localIndices(ContentHash hash) {
+        Set<Integer> local = new HashSet<>();
+        for (StoredFragment fragment : ports.fragments().list(hash)) {
+            local.add(fragment.id().index());
+        }
+        return local;
+    }
+
+    /** Where fragments can be fetched from: our live holders, or, for fragments we hold for others, the DHT pointer. */
+    private List<Holder> sources(ContentHash hash, List<HolderStatus> recorded, HealthReport health, boolean owned) {
+        List<Holder> sources = new ArrayList<>();
+        Set<NodeId> lost = new HashSet<>();
+        for (HolderCheck check : health.holders()) {
+            if (check.state() == HolderState.LOST) {
+                lost.add(check.node());
+            }
+        }
+        for (HolderStatus status : recorded) {
+            if (!lost.contains(status.holder().node())) {
+                sources.add(status.holder());
+            }
+        }
+        if (!owned || sources.isEmpty()) {
+            try {
+                Optional<TesseraPointer> pointer = ports.dht().findPointer(hash)
+                        .get(Retriever.LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                pointer.ifPresent(p -> sources.addAll(p.holders()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.info("No pointer for {} to repair from: {}", hash, Placement.rootMessage(e));
+            }
+        }
+        return sources;
+    }
+}

@@ -1,0 +1,52 @@
+package org.tesseras.replication.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of replication (PID {@code org.tesseras.replication}). */
+@ObjectClassDefinition(name = "Tesseras replication",
+        description = "Placement, acceptance limits and the repair cycle of the node.")
+public @interface ReplicationConfiguration {
+
+    /** The configuration PID. */
+    String PID = "org.tesseras.replication";
+
+    @AttributeDefinition(name = "Repair interval (seconds)",
+            description = "Time between two repair rounds, before jitter (default 24 h).", min = "1")
+    long repairIntervalSeconds() default 24 * 3600;
+
+    @AttributeDefinition(name = "Repair jitter (seconds)",
+            description = "A uniform random delay up to this is added to each interval (default 2 h).", min = "0")
+    long repairJitterSeconds() default 2 * 3600;
+
+    @AttributeDefinition(name = "Concurrent transfers",
+            description = "Fragments pushed or fetched at once by one operation.", min = "1")
+    int maxConcurrentTransfers() default 4;
+
+    @AttributeDefinition(name = "Minimum free space (bytes)",
+            description = "Fragments from peers are refused when storing them would leave less free disk.", min = "0")
+    long minFreeSpaceBytes() default 1L << 30;
+
+    @AttributeDefinition(name = "Accepted deficit (bytes)",
+            description = "A peer may owe us at most this much (bytes we store for it minus bytes it stores for us).",
+            min = "0")
+    long acceptDeficitUpToBytes() default 256L << 20;
+
+    @AttributeDefinition(name = "Storage per peer (bytes)",
+            description = "We store at most this much for any one peer.", min = "0")
+    long maxStoragePerPeerBytes() default 1L << 30;
+
+    @AttributeDefinition(name = "Peers per subnet",
+            description = "At most this many holders of one tessera per IPv4 /24 or IPv6 /48. Raise it only for "
+                    + "test networks on one host.", min = "1")
+    int maxPeersPerSubnet() default 2;
+
+    @AttributeDefinition(name = "Attestation failures before loss",
+            description = "A holder that answers pings but fails this many attestations in a row counts as lost.",
+            min = "1")
+    int maxFailedAttestations() default 3;
+
+    @AttributeDefinition(name = "Repair loop enabled",
+            description = "Run repair rounds on the interval; repairs can always be started from the shell.")
+    boolean repairLoopEnabled() default true;
+}

@@ -1,0 +1,46 @@
+package org.tesseras.replication.internal;
+
+import java.time.Duration;
+
+/** Validated replication settings; see {@link ReplicationConfiguration} for what each means. */
+record ReplicationSettings(Duration repairInterval, Duration repairJitter, int maxConcurrentTransfers,
+        long minFreeSpaceBytes, long acceptDeficitUpToBytes, long maxStoragePerPeerBytes, int maxPeersPerSubnet,
+        int maxFailedAttestations, boolean repairLoopEnabled) {
+
+    /** The defaults of DESIGN.md §6. */
+    static final ReplicationSettings DEFAULTS = new ReplicationSettings(Duration.ofHours(24), Duration.ofHours(2), 4,
+            1L << 30, 256L << 20, 1L << 30, 2, 3, true);
+
+    ReplicationSettings {
+        positive("repairIntervalSeconds", repairInterval.toSeconds());
+        notNegative("repairJitterSeconds", repairJitter.toSeconds());
+        positive("maxConcurrentTransfers", maxConcurrentTransfers);
+        notNegative("minFreeSpaceBytes", minFreeSpaceBytes);
+        notNegative("acceptDeficitUpToBytes", acceptDeficitUpToBytes);
+        notNegative("maxStoragePerPeerBytes", maxStoragePerPeerBytes);
+        positive("maxPeersPerSubnet", maxPeersPerSubnet);
+        positive("maxFailedAttestations", maxFailedAttestations);
+    }
+
+    /** Reads and checks a configuration; a bad value throws naming its property. */
+    static ReplicationSettings from(ReplicationConfiguration config) {
+        return new ReplicationSettings(Duration.ofSeconds(config.repairIntervalSeconds()),
+                Duration.ofSeconds(config.repairJitterSeconds()), config.maxConcurrentTransfers(),
+                config.minFreeSpaceBytes(), config.acceptDeficitUpToBytes(), config.maxStoragePerPeerBytes(),
+                config.maxPeersPerSubnet(), config.maxFailedAttestations(), config.repairLoopEnabled());
+    }
+
+    private static void positive(String property, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(ReplicationConfiguration.PID + " " + property + " must be >= 1, got "
+                    + value);
+        }
+    }
+
+    private static void notNegative(String property, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(ReplicationConfiguration.PID + " " + property + " must be >= 0, got "
+                    + value);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.tesseras.replication.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentPlan;
+import org.tesseras.api.model.Holder;
+import org.tesseras.api.model.HolderStatus;
+import org.tesseras.api.model.RetrievalReport;
+import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.port.ProgressListener;
+
+/**
+ * Gets a tessera back: the local copy if there is one, else any {@code dataShards} fragments (held here
+ * or fetched) decoded and checked against the tessera hash. Output goes to a temporary file beside the
+ * target and is renamed into place only when the hash matches.
+ */
+final class Retriever {
+    private static final int COPY_BUFFER_BYTES = 1 << 20;
+    private static final long PROGRESS_STEP_BYTES = 8L << 20;
+    static final long LOOKUP_TIMEOUT_SECONDS = 60;
+
+    private final Ports ports;
+    private final FragmentGatherer gatherer;
+
+    Retriever(Ports ports, FragmentGatherer gatherer) {
+        this.ports = ports;
+        this.gatherer = gatherer;
+    }
+
+    RetrievalReport retrieve(ContentHash hash, Path target, ProgressListener progress) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        if (Files.exists(absolute)) {
+            throw new FileAlreadyExistsException(absolute.toString(), null, "will not overwrite it with " + hash);
+        }
+        Path directory = absolute.getParent();
+        Files.createDirectories(directory);
+        Path part = Files.createTempFile(directory, "." + absolute.getFileName(), ".part");
+        try {
+            RetrievalReport report = retrieveInto(hash, part, progress);
+            try {
+                Files.move(part, absolute, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part, absolute);
+            }
+            return report;
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    private RetrievalReport retrieveInto(ContentHash hash, Path part, ProgressListener progress) throws IOException {
+        Optional<SeekableByteChannel> blob = ports.blobs().read(hash);
+        if (blob.isPresent()) {
+            try (SeekableByteChannel in = blob.get(); FileChannel out = openOutput(part)) {
+                long size = in.size();
+                HashingChannels.Writing hashing = hashingOutput(out, "copying", size, progress);
+                ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER_BYTES);
+                while (in.read(buffer) >= 0) {
+                    buffer.flip();
+                    while (buffer.hasRemaining()) {
+                        hashing.write(buffer);
+                    }
+                    buffer.clear();
+                }
+                check(hash, hashing);
+                out.force(true);
+                return new RetrievalReport(hash, size, RetrievalReport.Source.LOCAL_BLOB, 0, List.of());
+            }
+        }
+
+        Optional<FragmentPlan> localPlan = ports.fragments().plan(hash);
+        List<Holder> holders = new ArrayList<>();
+        for (HolderStatus status : ports.holders().holders(hash)) {
+            holders.add(status.holder());
+        }
+        FragmentPlan plan = localPlan.orElse(null);
+        boolean enoughLocal = plan != null && ports.fragments().list(hash).size() >= plan.dataShards();
+        if (!enoughLocal) {
+            Optional<TesseraPointer> pointer = findPointer(hash);
+            if (pointer.isPresent()) {
+                plan = plan == null ? pointer.get().plan() : plan;
+                holders.addAll(pointer.get().holders());
+            } else if (plan == null) {
+                throw new IOException("tessera " + hash + " is unknown here and no pointer to it was found on the network");
+            }
+        }
+        if (!plan.tesseraHash().equals(hash)) {
+            throw new IOException("the pointer found for " + hash + " describes " + plan.tesseraHash());
+        }
+
+        Path workDir = Files.createTempDirectory(part.getParent(), ".tesseras-fragments-");
+        try (FragmentGatherer.Gathered gathered = gatherer.gather(plan, holders, workDir, progress);
+                FileChannel out = openOutput(part)) {
+            HashingChannels.Writing hashing = hashingOutput(out, "decoding", plan.tesseraSize(), progress);
+            ports.coder().decode(plan, gathered.channels(), hashing);
+            check(hash, hashing);
+            out.force(true);
+            RetrievalReport.Source source = gathered.fetched() == 0 ? RetrievalReport.Source.LOCAL_FRAGMENTS
+                    : RetrievalReport.Source.NETWORK;
+            return new RetrievalReport(hash, plan.tesseraSize(), source, gathered.fetched(), gathered.fromPeers());
+        } finally {
+            FragmentGatherer.deleteTree(workDir);
+        }
+    }
+
+    private Optional<TesseraPointer> findPointer(ContentHash hash) throws IOException {
+        try {
+            return ports.dht().findPointer(hash).get(LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("looking up " + hash + " was interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("looking up the pointer of " + hash + " failed: " + Placement.rootMessage(e), e);
+        }
+    }
+
+    private static FileChannel openOutput(Path part) throws IOException {
+        return FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private HashingChannels.Writing hashingOutput(FileChannel out, String phase, long total, ProgressListener progress) {
+        long[] lastReported = {0};
+        return new HashingChannels.Writing(out, ports.hasher(), written -> {
+            if (written - lastReported[0] >= PROGRESS_STEP_BYTES || written == total) {
+                lastReported[0] = written;
+                progress.onProgress(phase, written, total);
+            }
+        });
+    }
+
+    private static void check(ContentHash expected, HashingChannels.Writing written) throws IOException {
+        ContentHash actual = written.finish();
+        if (!actual.equals(expected)) {
+            throw new IOException("rebuilt bytes hash to " + actual + ", not " + expected
+                    + ": a fragment was wrong; nothing was written");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.tesseras.replication.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentPlan;
+import org.tesseras.api.model.FragmentationTier;
+import org.tesseras.api.model.NodeId;
+
+/** Round-robin slots, survivable losses as placed, and the repair schedule. */
+class PlacementMathTest {
+    static final ContentHash HASH = new ContentHash(new byte[32]);
+
+    @Test
+    void roundRobinSpreadsIndicesOverSlots() {
+        List<List<Integer>> slots = Placement.roundRobin(IntStream.range(0, 24).boxed().toList(), 7);
+        assertEquals(List.of(0, 7, 14, 21), slots.get(0));
+        assertEquals(List.of(3, 10, 17), slots.get(3));
+        assertEquals(24, slots.stream().mapToInt(List::size).sum());
+    }
+
+    @Test
+    void survivableLossesCountTheFullestPeersFirst() {
+        FragmentPlan plan = FragmentPlan.of(HASH, 1 << 20, FragmentationTier.MEDIUM, 16, 8, 7);
+        Map<NodeId, List<Integer>> placed = new LinkedHashMap<>();
+        List<List<Integer>> slots = Placement.roundRobin(IntStream.range(0, 24).boxed().toList(), 7);
+        for (int i = 0; i < slots.size(); i++) {
+            byte[] id = new byte[20];
+            id[0] = (byte) i;
+            placed.put(new NodeId(id), slots.get(i));
+        }
+        assertEquals(2, Replicator.survivablePeerLosses(plan, placed));
+
+        FragmentPlan small = FragmentPlan.of(HASH, 100, FragmentationTier.SMALL, 1, 0, 7);
+        Map<NodeId, List<Integer>> copies = new LinkedHashMap<>();
+        for (int i = 0; i < 4; i++) {
+            byte[] id = new byte[20];
+            id[0] = (byte) i;
+            copies.put(new NodeId(id), List.of(0));
+        }
+        assertEquals(3, Replicator.survivablePeerLosses(small, copies));
+    }
+
+    @Test
+    void repairDelayIsTheIntervalPlusAtMostTheJitter() {
+        Duration interval = Duration.ofHours(24);
+        Duration jitter = Duration.ofHours(2);
+        for (int i = 0; i < 1000; i++) {
+            Duration delay = RepairLoop.nextDelay(interval, jitter);
+            assertTrue(delay.compareTo(interval) >= 0 && delay.compareTo(interval.plus(jitter)) <= 0, delay.toString());
+        }
+        assertEquals(interval, RepairLoop.nextDelay(interval, Duration.ZERO));
+    }
+}

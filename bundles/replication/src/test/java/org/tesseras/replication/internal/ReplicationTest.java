@@ -1,0 +1,230 @@
+package org.tesseras.replication.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentPlan;
+import org.tesseras.api.model.FragmentationTier;
+import org.tesseras.api.model.HealthReport;
+import org.tesseras.api.model.HolderStatus;
+import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.PlacementReport;
+import org.tesseras.api.model.RefusalReason;
+import org.tesseras.api.model.RepairAction;
+import org.tesseras.api.model.RepairReport;
+import org.tesseras.api.model.RetrievalReport;
+import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.port.ProgressListener;
+import org.tesseras.transport.memory.MemoryTransport;
+
+/** Replication across whole nodes on the in-memory network: real stores, Derby, coder and DHT. */
+class ReplicationTest {
+    @TempDir
+    Path dir;
+
+    TestCluster cluster;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aSmallTesseraGoesWholeToRPeers() throws Exception {
+        cluster = TestCluster.inMemory(dir, 9, TestNode.Tiers.lowered(7), TestNode.settings());
+        Path file = cluster.randomFile("letter.txt", 10_000, 1);
+        TestNode owner = cluster.owner();
+
+        PlacementReport report = owner.replication.replicate(file, ProgressListener.NONE);
+
+        FragmentPlan plan = report.plan();
+        assertEquals(FragmentationTier.SMALL, plan.tier());
+        assertEquals(7, report.fragmentsPlaced());
+        assertEquals(7, report.peersUsed());
+        assertEquals(6, report.survivablePeerLosses());
+        List<HolderStatus> holders = owner.holders.holders(plan.tesseraHash());
+        assertEquals(7, holders.size());
+        for (HolderStatus holder : holders) {
+            TestNode peer = cluster.byId(holder.holder().node());
+            assertEquals(List.of(0), holder.indices());
+            assertEquals(10_000, peer.fragments.find(plan.tesseraHash(), 0).orElseThrow().sizeBytes());
+            assertEquals(10_000, owner.ledger.balance(peer.identity.nodeId()), "credited once per copy");
+            assertEquals(-10_000, peer.ledger.balance(owner.identity.nodeId()), "charged once per copy");
+        }
+    }
+
+    @Test
+    void aMediumTesseraBecomesTwentyFourVerifiedFragmentsThatRebuildIt() throws Exception {
+        cluster = TestCluster.inMemory(dir, 8, new TestNode.Tiers(4L << 20, 256L << 20, 1L << 30, 7),
+                TestNode.settings());
+        Path file = cluster.randomFile("album.bin", 10L << 20, 2);
+        TestNode owner = cluster.owner();
+
+        PlacementReport report = owner.replication.replicate(file, ProgressListener.NONE);
+        FragmentPlan plan = report.plan();
+        ContentHash hash = plan.tesseraHash();
+        assertEquals(FragmentationTier.MEDIUM, plan.tier());
+        assertEquals(16, plan.dataShards());
+        assertEquals(8, plan.parityShards());
+        assertEquals(owner.hasher.hash(Files.readAllBytes(file)), hash);
+
+        // a full local set: 24 fragments whose checksums are the BLAKE3 of their bytes
+        List<StoredFragment> local = owner.fragments.list(hash);
+        assertEquals(24, local.size());
+        for (StoredFragment fragment : local) {
+            try (var channel = owner.fragments.open(hash, fragment.id().index()).orElseThrow()) {
+                assertEquals(fragment.id().checksum(),
+                        owner.hasher.hash(java.nio.channels.Channels.newInputStream(channel)));
+            }
+        }
+        // 24 pushes, 24 credits
+        assertEquals(24, report.fragmentsPlaced());
+        assertEquals(7, report.peersUsed());
+        long credited = owner.ledger.entries().stream().mapToLong(e -> e.bytesTheyStoreForUs()).sum();
+        assertEquals(24 * plan.shardSize(), credited);
+        Set<Integer> placed = new HashSet<>();
+        for (HolderStatus holder : owner.holders.holders(hash)) {
+            placed.addAll(holder.indices());
+        }
+        assertEquals(24, placed.size());
+
+        // any other node rebuilds it from the network
+        TestNode reader = cluster.nodes.get(7);
+        Path copy = dir.resolve("copy.bin");
+        RetrievalReport retrieved = reader.replication.retrieve(hash, copy, ProgressListener.NONE);
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
+        assertEquals(RetrievalReport.Source.NETWORK, retrieved.source());
+    }
+
+    @Test
+    void allHoldersAttestingIsHealthyAndLosingTwoNeedsReplicationThenRepairRestoresIt() throws Exception {
+        cluster = TestCluster.inMemory(dir, 10, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("recordings.bin", 1L << 20, 3);
+        ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
+
+        HealthReport healthy = owner.replication.checkHealth(hash);
+        assertInstanceOf(RepairAction.Healthy.class, healthy.action());
+        assertTrue(healthy.holders().stream().allMatch(h -> h.state() == HealthReport.HolderState.VERIFIED));
+
+        List<HolderStatus> holders = owner.holders.holders(hash);
+        List<Integer> lostIndices = new ArrayList<>();
+        for (HolderStatus holder : holders.subList(0, 2)) {
+            lostIndices.addAll(holder.indices());
+            ((MemoryTransport) cluster.byId(holder.holder().node()).transport).takeDown();
+        }
+        lostIndices.sort(null);
+
+        HealthReport degraded = owner.replication.checkHealth(hash);
+        RepairAction.NeedsReplication needs = assertInstanceOf(RepairAction.NeedsReplication.class, degraded.action());
+        assertEquals(lostIndices, needs.missingIndices());
+        assertEquals(lostIndices.size(), needs.deficit());
+
+        RepairReport repair = owner.replication.repair(hash);
+        assertInstanceOf(RepairAction.Healthy.class, repair.after());
+        assertEquals(lostIndices.size(), repair.fragmentsPushed());
+        HealthReport after = owner.replication.checkHealth(hash);
+        assertInstanceOf(RepairAction.Healthy.class, after.action(), after.toString());
+    }
+
+    @Test
+    void aCorruptLocalFragmentIsFoundAndRepaired() throws Exception {
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("photos.bin", 1L << 20, 4);
+        ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
+        StoredFragment five = owner.fragments.find(hash, 5).orElseThrow();
+        Path shard = dir.resolve("n0").resolve("fragments").resolve(hash.hex()).resolve("005.shard");
+        assertTrue(Files.exists(shard), shard.toString());
+        try (RandomAccessFile raf = new RandomAccessFile(shard.toFile(), "rw")) {
+            raf.seek(100);
+            int b = raf.read();
+            raf.seek(100);
+            raf.write(b ^ 0x40);
+        }
+
+        assertEquals(new RepairAction.CorruptLocal(5), owner.replication.checkHealth(hash).action());
+        RepairReport repair = owner.replication.repair(hash);
+        assertEquals(new RepairAction.CorruptLocal(5), repair.before());
+        assertEquals(1, repair.fragmentsFetched() + repair.fragmentsRebuilt());
+        assertEquals(five.id().checksum(), owner.fragments.find(hash, 5).orElseThrow().id().checksum());
+        assertInstanceOf(RepairAction.Healthy.class, owner.replication.checkHealth(hash).action());
+    }
+
+    @Test
+    void aPeerInDeficitRefusesAndTheOwnerPlacesElsewhere() throws Exception {
+        cluster = TestCluster.inMemory(dir, 9, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("diary.bin", 1L << 20, 5);
+        // the peer first in line for this tessera already stores more for the owner than it allows
+        TestNode stingy = cluster.closestPeerTo(file);
+        stingy.ledger.recordStoredForPeer(owner.identity.nodeId(), 300L << 20);
+
+        PlacementReport report = owner.replication.replicate(file, ProgressListener.NONE);
+
+        assertEquals(24, report.fragmentsPlaced(), report.toString());
+        assertTrue(report.refusals().stream().anyMatch(r -> r.peer().equals(stingy.identity.nodeId())
+                && r.reason().equals(java.util.Optional.of(RefusalReason.DEFICIT))), report.refusals().toString());
+        ContentHash hash = report.plan().tesseraHash();
+        assertFalse(owner.holders.holders(hash).stream().anyMatch(h -> h.holder().node().equals(stingy.identity.nodeId())));
+        assertTrue(stingy.fragments.list(hash).isEmpty(), "nothing half-stored on the refusing peer");
+    }
+
+    @Test
+    void withoutPeersPutFailsClearlyAndKeepsTheLocalCopy() throws Exception {
+        cluster = TestCluster.inMemory(dir, 1, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode alone = cluster.owner();
+        Path file = cluster.randomFile("alone.bin", 200_000, 6);
+        IOException e = assertThrows(IOException.class, () -> alone.replication.replicate(file, ProgressListener.NONE));
+        assertTrue(e.getMessage().contains("no peer"), e.getMessage());
+        ContentHash hash = alone.hasher.hash(Files.readAllBytes(file));
+        assertTrue(alone.blobs.exists(hash));
+        assertEquals(24, alone.fragments.list(hash).size());
+    }
+
+    @Test
+    void aRestartedNodeKeepsFragmentsPlansHoldersAndLedger() throws Exception {
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings(), true);
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("archive.bin", 1L << 20, 7);
+        ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
+        Map<NodeId, Long> balances = new java.util.HashMap<>();
+        owner.ledger.entries().forEach(e -> balances.put(e.peer(), e.balance()));
+        List<HolderStatus> holders = owner.holders.holders(hash);
+        NodeId id = owner.identity.nodeId();
+
+        owner.close();
+        TestNode restarted = new TestNode("n0", dir.resolve("n0"), cluster.transports, cluster.tiers, cluster.settings,
+                List.of(cluster.nodes.get(1).address()), true);
+        cluster.nodes.set(0, restarted);
+
+        assertEquals(id, restarted.identity.nodeId());
+        assertEquals(24, restarted.fragments.list(hash).size());
+        assertTrue(restarted.fragments.plan(hash).isPresent());
+        assertEquals(holders.stream().map(h -> h.holder().node()).toList(),
+                restarted.holders.holders(hash).stream().map(h -> h.holder().node()).toList());
+        restarted.ledger.entries().forEach(e -> assertEquals(balances.get(e.peer()), e.balance()));
+        cluster.awaitConverged();
+        assertInstanceOf(RepairAction.Healthy.class, restarted.replication.checkHealth(hash).action());
+    }
+}

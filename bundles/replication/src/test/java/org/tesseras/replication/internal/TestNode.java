@@ -1,0 +1,176 @@
+package org.tesseras.replication.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.tesseras.api.model.FragmentationTier;
+import org.tesseras.api.port.InboundHandler;
+import org.tesseras.api.port.Transport;
+import org.tesseras.crypto.internal.Blake3Hasher;
+import org.tesseras.crypto.internal.FileNodeIdentity;
+import org.tesseras.crypto.internal.IdentityConfiguration;
+import org.tesseras.crypto.internal.PowIdentityVerifier;
+import org.tesseras.db.derby.internal.DatabaseConfiguration;
+import org.tesseras.db.derby.internal.DerbyNodeDataSource;
+import org.tesseras.dht.internal.DhtConfiguration;
+import org.tesseras.dht.internal.KademliaDht;
+import org.tesseras.erasure.rs.internal.ErasureCoderConfiguration;
+import org.tesseras.erasure.rs.internal.ReedSolomonErasureCoder;
+import org.tesseras.holders.derby.internal.DerbyHolderRegistry;
+import org.tesseras.ledger.derby.internal.DerbyReciprocityLedger;
+import org.tesseras.storage.fs.internal.FsBlobStore;
+import org.tesseras.storage.fs.internal.FsFragmentStore;
+import org.tesseras.storage.fs.internal.StorageConfiguration;
+import org.tesseras.tiers.internal.ConfiguredTierPolicy;
+import org.tesseras.tiers.internal.TierConfiguration;
+import org.tesseras.tiers.internal.TierDefinition;
+import org.tesseras.tiers.internal.TierPolicyConfiguration;
+
+/**
+ * A whole node in this JVM, assembled from the real components the way Declarative Services would wire
+ * them: Derby on disk, files in a directory, a real transport, the Kademlia DHT and replication.
+ */
+final class TestNode implements AutoCloseable {
+    /** Makes this node's transport, delivering inbound traffic to the DHT; closes it on {@link #close()}. */
+    interface Transports {
+        Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, InboundHandler inbound) throws IOException;
+
+        void close(Transport transport);
+    }
+
+    /** Test tier thresholds: small below {@code mediumFromBytes}, large from {@code largeFromBytes}. */
+    record Tiers(long mediumFromBytes, long largeFromBytes, long maxBytes, int replicationFactor) {
+        static Tiers lowered(int replicationFactor) {
+            return new Tiers(64 * 1024, 4L << 20, 64L << 20, replicationFactor);
+        }
+    }
+
+    final String name;
+    final Path dir;
+    final Blake3Hasher hasher = new Blake3Hasher();
+    final FileNodeIdentity identity;
+    final PowIdentityVerifier verifier;
+    final DerbyNodeDataSource database;
+    final FsFragmentStore fragments;
+    final FsBlobStore blobs;
+    final DerbyReciprocityLedger ledger;
+    final DerbyHolderRegistry holders;
+    final ReedSolomonErasureCoder coder;
+    final ConfiguredTierPolicy tiers;
+    final Transport transport;
+    final KademliaDht dht;
+    final ReplicationComponent replication;
+    private final Transports transports;
+    private boolean closed;
+
+    TestNode(String name, Path dir, Transports transports, Tiers tierLimits, ReplicationSettings settings,
+            List<InetSocketAddress> seeds, boolean persistentDatabase) throws IOException, SQLException {
+        this.name = name;
+        this.dir = dir;
+        this.transports = transports;
+        Files.createDirectories(dir);
+        identity = new FileNodeIdentity(hasher, Configs.of(IdentityConfiguration.class,
+                Map.of("keyFile", dir.resolve("identity.key").toString())));
+        verifier = new PowIdentityVerifier(hasher, Configs.of(IdentityConfiguration.class, Map.of()));
+        // creating an on-disk Derby database takes seconds; nodes that never restart use memory
+        String databaseName = persistentDatabase ? dir.resolve("db").toString()
+                : "memory:" + dir.toAbsolutePath().toString().replace('/', '_');
+        database = new DerbyNodeDataSource(Configs.of(DatabaseConfiguration.class, Map.of("database", databaseName)));
+        StorageConfiguration storage = Configs.of(StorageConfiguration.class, Map.of("rootDirectory", dir.toString()));
+        fragments = new FsFragmentStore(database, hasher, storage);
+        blobs = new FsBlobStore(hasher, storage);
+        ledger = new DerbyReciprocityLedger(database);
+        holders = new DerbyHolderRegistry(database);
+        coder = new ReedSolomonErasureCoder(hasher, Configs.of(ErasureCoderConfiguration.class, Map.of("threads", 1)));
+        tiers = new ConfiguredTierPolicy();
+        for (TierConfiguration tier : tierConfigs(tierLimits)) {
+            tiers.bindTier(new TierDefinition(tier));
+        }
+        tiers.activate(Configs.of(TierPolicyConfiguration.class, Map.of("maxTesseraSizeBytes", tierLimits.maxBytes())),
+                null);
+
+        dht = new KademliaDht();
+        transport = transports.open(identity, verifier, dht);
+        dht.bindTransport(transport);
+        dht.setIdentityVerifier(verifier);
+        Map<String, Object> dhtConfig = new HashMap<>();
+        dhtConfig.put("seeds", seeds.stream().map(s -> s.getAddress().getHostAddress() + ":" + s.getPort())
+                .toArray(String[]::new));
+        dhtConfig.put("rpcTimeoutMillis", 3000L);
+        dht.activate(Configs.of(DhtConfiguration.class, dhtConfig));
+
+        replication = new ReplicationComponent();
+        replication.hasher = hasher;
+        replication.identity = identity;
+        replication.verifier = verifier;
+        replication.coder = coder;
+        replication.tiers = tiers;
+        replication.fragments = fragments;
+        replication.blobs = blobs;
+        replication.ledger = ledger;
+        replication.holders = holders;
+        replication.dht = dht;
+        replication.start(settings);
+        dht.bindFragmentExchange(replication);
+    }
+
+    private static List<TierConfiguration> tierConfigs(Tiers limits) {
+        List<TierConfiguration> tiers = new ArrayList<>();
+        tiers.add(Configs.of(TierConfiguration.class, Map.of("name", "small", "tier", FragmentationTier.SMALL,
+                "minSizeBytes", 0L, "maxSizeBytes", limits.mediumFromBytes(), "dataShards", 1, "parityShards", 0,
+                "replicationFactor", limits.replicationFactor())));
+        tiers.add(Configs.of(TierConfiguration.class, Map.of("name", "medium", "tier", FragmentationTier.MEDIUM,
+                "minSizeBytes", limits.mediumFromBytes(), "maxSizeBytes", limits.largeFromBytes(), "dataShards", 16,
+                "parityShards", 8, "replicationFactor", limits.replicationFactor())));
+        tiers.add(Configs.of(TierConfiguration.class, Map.of("name", "large", "tier", FragmentationTier.LARGE,
+                "minSizeBytes", limits.largeFromBytes(), "maxSizeBytes", Long.MAX_VALUE, "dataShards", 48,
+                "parityShards", 24, "replicationFactor", limits.replicationFactor())));
+        return tiers;
+    }
+
+    /** Settings for tests: defaults, repair loop off, any number of peers per subnet (all nodes share 127.0.0.1). */
+    static ReplicationSettings settings() {
+        ReplicationSettings d = ReplicationSettings.DEFAULTS;
+        return new ReplicationSettings(d.repairInterval(), d.repairJitter(), d.maxConcurrentTransfers(), 0,
+                d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), 100, d.maxFailedAttestations(), false);
+    }
+
+    InetSocketAddress address() {
+        return transport.localNode().address();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        replication.deactivate();
+        dht.unbindFragmentExchange(replication);
+        dht.deactivate();
+        transports.close(transport);
+        try {
+            coder.deactivate();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        database.close();
+    }
+
+    @Override
+    public String toString() {
+        return name + "(" + identity.nodeId().shortHex() + ")";
+    }
+
+    static String names(List<TestNode> nodes) {
+        return nodes.stream().map(TestNode::toString).collect(Collectors.joining(", "));
+    }
+}
