@@ -43,6 +43,10 @@ final class NodeContainer {
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
+                // the node's transport on loopback only, on a port of its own
+                editConfigurationFilePut("etc/org.tesseras.transport.cfg", "listenHost", "127.0.0.1"),
+                editConfigurationFilePut("etc/org.tesseras.transport.cfg", "advertisedHost", "127.0.0.1"),
+                editConfigurationFilePut("etc/org.tesseras.transport.cfg", "listenPort", "0"),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
                         "https://repo1.maven.org/maven2@id=central"),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",

@@ -1,0 +1,52 @@
+package org.tesseras.shell;
+
+import java.io.IOException;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.HealthReport;
+import org.tesseras.api.port.ReplicationService;
+
+/** {@code tesseras:health <hash>}: challenges every holder and verifies local fragments now. */
+@Service
+@Command(scope = "tesseras", name = "health",
+        description = "Asks every holder of a tessera to prove possession, verifies local fragments, and says what it needs")
+public class HealthCommand implements Action {
+
+    @Reference
+    ReplicationService replication;
+
+    @Argument(index = 0, name = "hash", description = "The tessera's BLAKE3 hash", required = true)
+    @Completion(TesseraHashCompleter.class)
+    String hash;
+
+    @Override
+    public Object execute() throws IOException {
+        if (!ContentHash.isValid(hash)) {
+            throw new IllegalArgumentException("'" + hash + "' is not a tessera hash: give its 64 lowercase hex characters");
+        }
+        HealthReport report = replication.checkHealth(ContentHash.of(hash));
+        System.out.println("Tessera " + hash + ": " + Verdicts.describe(report.action()));
+        if (!report.corruptLocal().isEmpty()) {
+            System.out.println("  corrupt local fragments: " + report.corruptLocal());
+        }
+        if (!report.holders().isEmpty()) {
+            ShellTable table = new ShellTable();
+            table.column("Holder");
+            table.column("State");
+            table.column("Fragments");
+            table.column("Detail");
+            for (HealthReport.HolderCheck check : report.holders()) {
+                table.addRow().addContent(check.node().hex(), check.state(), check.indices(), check.detail());
+            }
+            table.print(System.out);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,62 @@
+package org.tesseras.shell;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.completers.FileCompleter;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.tesseras.api.model.FragmentPlan;
+import org.tesseras.api.model.PlacementReport;
+import org.tesseras.api.port.ReplicationService;
+
+/** {@code tesseras:put <file>}: keeps a file as a tessera and places its fragments on peers. */
+@Service
+@Command(scope = "tesseras", name = "put", description = "Stores a file as a tessera and places its fragments on peers")
+public class PutCommand implements Action {
+
+    @Reference
+    ReplicationService replication;
+
+    @Reference
+    Session session;
+
+    @Argument(index = 0, name = "file", description = "The file to keep", required = true)
+    @Completion(FileCompleter.class)
+    String file;
+
+    @Override
+    public Object execute() throws IOException {
+        Path path = Path.of(file).toAbsolutePath();
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new IllegalArgumentException("no readable file at " + path);
+        }
+        System.out.println("Putting " + path + " (" + Sizes.bytes(Files.size(path)) + ")");
+        PlacementReport report = replication.replicate(path, new ProgressPrinter(session.getConsole()));
+        FragmentPlan plan = report.plan();
+        System.out.println("Tessera " + plan.tesseraHash().hex());
+        System.out.println("  " + plan.tier() + " " + plan.dataShards() + "+" + plan.parityShards() + ", shards of "
+                + Sizes.bytes(plan.shardSize()) + ", replication factor " + plan.replicationFactor());
+        System.out.println("  placed " + report.fragmentsPlaced() + " of " + report.fragmentsWanted()
+                + " fragments on " + report.peersUsed() + " peers; survives the loss of "
+                + report.survivablePeerLosses() + " of them");
+        if (!report.refusals().isEmpty()) {
+            ShellTable refusals = new ShellTable();
+            refusals.column("Peer");
+            refusals.column("Refused");
+            refusals.column("Detail");
+            report.refusals().forEach(r -> refusals.addRow().addContent(r.peer().shortHex(),
+                    r.reason().map(Enum::name).orElse("FAILED"), r.detail()));
+            refusals.print(System.out);
+        }
+        report.notes().forEach(note -> System.out.println("  " + note));
+        return null;
+    }
+}

@@ -1,0 +1,69 @@
+package org.tesseras.shell;
+
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.TesseraStatus;
+import org.tesseras.api.port.ReplicationService;
+
+/** {@code tesseras:status [hash]}: the tesseras this node owns or holds fragments of. */
+@Service
+@Command(scope = "tesseras", name = "status",
+        description = "Lists the tesseras held here: size, tier, fragments, holders, last check")
+public class StatusCommand implements Action {
+
+    @Reference
+    ReplicationService replication;
+
+    @Argument(index = 0, name = "hash", description = "Only this tessera")
+    @Completion(TesseraHashCompleter.class)
+    String hash;
+
+    @Override
+    public Object execute() {
+        List<TesseraStatus> statuses;
+        if (hash != null) {
+            if (!ContentHash.isValid(hash)) {
+                throw new IllegalArgumentException("'" + hash + "' is not a tessera hash: give its 64 lowercase hex"
+                        + " characters");
+            }
+            statuses = replication.status(ContentHash.of(hash)).map(List::of).orElse(List.of());
+            if (statuses.isEmpty()) {
+                System.out.println("Tessera " + hash + " is not known to this node");
+                return null;
+            }
+        } else {
+            statuses = replication.status();
+        }
+        if (statuses.isEmpty()) {
+            System.out.println("No tesseras here yet: add one with tesseras:put <file>");
+            return null;
+        }
+        ShellTable table = new ShellTable();
+        table.column("Tessera");
+        table.column("Size").alignRight();
+        table.column("Tier");
+        table.column("Here").alignRight();
+        table.column("Owner");
+        table.column("Holders").alignRight();
+        table.column("Last check");
+        table.column("Verdict");
+        for (TesseraStatus status : statuses) {
+            var plan = status.plan();
+            table.addRow().addContent(plan.tesseraHash().hex(), Sizes.bytes(plan.tesseraSize()),
+                    plan.tier() + " " + plan.dataShards() + "+" + plan.parityShards(),
+                    status.localFragments() + "/" + plan.totalShards(), status.owned() ? "yes" : "no",
+                    status.holders(), status.lastHealth().map(h -> Sizes.ago(h.checkedAt())).orElse("never"),
+                    status.lastHealth().map(h -> Verdicts.describe(h.action())).orElse(""));
+        }
+        table.print(System.out);
+        return null;
+    }
+}

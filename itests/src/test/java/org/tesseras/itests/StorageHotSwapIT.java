@@ -1,0 +1,122 @@
+package org.tesseras.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNotSame;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentCheck;
+import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.port.FragmentStore;
+import org.tesseras.api.port.ProgressListener;
+import org.tesseras.api.port.ReplicationService;
+
+/**
+ * The storage-fs bundle is updated in place while the node runs: its service comes back with every
+ * fragment, and replication, which holds the store, uses the new one without being restarted.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class StorageHotSwapIT {
+
+    @Inject
+    BundleContext bundleContext;
+
+    @Inject
+    ReplicationService replication;
+
+    @Configuration
+    public Option[] config() {
+        return NodeContainer.options();
+    }
+
+    @Test
+    public void updatingTheStorageBundleKeepsEveryFragmentAndRewiresItsClients() throws Exception {
+        ServiceTracker<FragmentStore, FragmentStore> stores = new ServiceTracker<>(bundleContext, FragmentStore.class, null);
+        stores.open();
+        try {
+            FragmentStore before = stores.waitForService(TimeUnit.SECONDS.toMillis(60));
+            assertNotNull(before);
+            ContentHash hash = keepATessera();
+            assertEquals(24, before.list(hash).size());
+            Object replicationServiceId = bundleContext.getServiceReference(ReplicationService.class)
+                    .getProperty("service.id");
+            int trackingCount = stores.getTrackingCount();
+
+            Bundle storage = bundleOf("org.tesseras.storage.fs");
+            long revisionBefore = storage.getLastModified();
+            storage.update();
+            assertEquals(Bundle.ACTIVE, storage.getState());
+            assertTrue("a new revision was installed", storage.getLastModified() >= revisionBefore);
+
+            FragmentStore after = awaitNewStore(stores, trackingCount, before);
+            assertNotSame("the store service is a new instance from the new revision", before, after);
+            assertEquals(24, after.list(hash).size());
+            for (StoredFragment fragment : after.list(hash)) {
+                assertEquals(FragmentCheck.GOOD, after.verify(hash, fragment.id().index()));
+            }
+            assertEquals("replication was not restarted", replicationServiceId,
+                    bundleContext.getServiceReference(ReplicationService.class).getProperty("service.id"));
+            assertEquals("replication reads through the new store", 24,
+                    replication.status(hash).orElseThrow().localFragments());
+        } finally {
+            stores.close();
+        }
+    }
+
+    private ContentHash keepATessera() throws IOException {
+        Path file = Files.createTempFile("hot-swap", ".bin");
+        byte[] bytes = new byte[5 << 20];
+        new Random(5).nextBytes(bytes);
+        Files.write(file, bytes);
+        try {
+            replication.replicate(file, ProgressListener.NONE);
+        } catch (IOException noPeers) {
+            // a lone node keeps the tessera and its full local set; placing it waits for peers
+        } finally {
+            Files.delete(file);
+        }
+        return replication.status().get(0).tesseraHash();
+    }
+
+    private FragmentStore awaitNewStore(ServiceTracker<FragmentStore, FragmentStore> stores, int trackingCount,
+            FragmentStore old) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            FragmentStore current = stores.getService();
+            if (current != null && current != old && stores.getTrackingCount() > trackingCount) {
+                return current;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no new FragmentStore within 60 s of the update");
+    }
+
+    private Bundle bundleOf(String symbolicName) {
+        for (Bundle bundle : bundleContext.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+}
