@@ -51,6 +51,7 @@ public final class DerbyNodeDataSource implements DataSource {
             List<SchemaMigrations.Migration> migrations) throws SQLException {
         this.databaseName = databaseName;
         checkPool(maxPoolSize, connectionTimeoutMillis);
+        keepDerbyLogBeside(databaseName);
         EmbeddedDataSource derby = new EmbeddedDataSource();
         derby.setDatabaseName(databaseName);
         derby.setCreateDatabase("create");
@@ -94,6 +95,19 @@ public final class DerbyNodeDataSource implements DataSource {
     /** The Derby database name in use: a directory path or {@code memory:NAME}. */
     public String databaseName() {
         return databaseName;
+    }
+
+    /**
+     * Derby writes {@code derby.log} into the working directory unless told otherwise; an on-disk database
+     * keeps it beside itself (a setting made elsewhere wins).
+     */
+    private static void keepDerbyLogBeside(String databaseName) {
+        if (!databaseName.startsWith(MEMORY_PREFIX) && System.getProperty("derby.stream.error.file") == null) {
+            Path parent = Path.of(databaseName).toAbsolutePath().getParent();
+            if (parent != null) {
+                System.setProperty("derby.stream.error.file", parent.resolve("derby.log").toString());
+            }
+        }
     }
 
     static String resolveDatabase(String configured) {
