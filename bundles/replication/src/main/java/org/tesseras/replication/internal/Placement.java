@@ -27,7 +27,6 @@ import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
-import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.PlacementReport.Refusal;
 import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.model.StoredFragment;
@@ -72,10 +71,10 @@ final class Placement {
      * Places each slot on its own peer taken in order from {@code candidates}; the remaining candidates are
      * the spares. Blocks until every fragment is placed or has run out of peers.
      */
-    Outcome place(FragmentPlan plan, List<List<Integer>> slots, List<NodeInfo> candidates, ProgressListener progress)
+    Outcome place(FragmentPlan plan, List<List<Integer>> slots, List<Contact> candidates, ProgressListener progress)
             throws IOException {
         ContentHash hash = plan.tesseraHash();
-        Deque<NodeInfo> spares = new ArrayDeque<>(candidates);
+        Deque<Contact> spares = new ArrayDeque<>(candidates);
         List<Slot> assigned = new ArrayList<>();
         for (List<Integer> indices : slots) {
             assigned.add(new Slot(spares.poll()));
@@ -103,7 +102,7 @@ final class Placement {
                 if (task == null) {
                     continue;
                 }
-                NodeInfo peer = task.slot.peer();
+                Contact peer = task.slot.peer();
                 if (peer == null) {
                     synchronized (unplaced) {
                         unplaced.add(task.index);
@@ -112,7 +111,7 @@ final class Placement {
                     continue;
                 }
                 permits.acquire();
-                Contact contact = Contact.of(peer);
+                Contact contact = peer;
                 ports.dht().replicate(contact, envelopes.get(task.index)).whenComplete((ack, failure) -> {
                     permits.release();
                     if (failure == null && ack.accepted()) {
@@ -177,18 +176,18 @@ final class Placement {
 
     /** The indices one peer should take; its peer changes when the current one fails. */
     private static final class Slot {
-        private NodeInfo peer;
+        private Contact peer;
 
-        Slot(NodeInfo peer) {
+        Slot(Contact peer) {
             this.peer = peer;
         }
 
-        synchronized NodeInfo peer() {
+        synchronized Contact peer() {
             return peer;
         }
 
         /** Swaps a failed peer for the next spare, once, however many of its transfers fail. */
-        void replace(NodeInfo failed, Deque<NodeInfo> spares) {
+        void replace(Contact failed, Deque<Contact> spares) {
             synchronized (spares) {
                 synchronized (this) {
                     if (peer == failed) {

@@ -55,6 +55,17 @@ final class RepairLoop {
         }
     }
 
+    /** Runs {@code task} once on the loop's thread after {@code delay} (never alongside a round). */
+    void runLater(Duration delay, Runnable task) {
+        scheduler.schedule(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("A background task of the repair loop failed: {}", e.toString(), e);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Runs a round now, after any round in progress. */
     void triggerNow() {
         scheduler.execute(this::runRound);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.HealthRecord;
@@ -25,7 +27,6 @@ import org.tesseras.api.model.HealthReport.HolderState;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
-import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.StoredFragment;
@@ -114,24 +115,27 @@ final class Repairer {
             LocalRestorer.Restored restored = restorer.restore(plan, missing, sources, Map.of());
             fetched += restored.fetched();
             rebuilt += restored.rebuilt();
-            List<NodeInfo> candidates = replicator.candidates(plan, live);
-            List<List<Integer>> slots;
+            List<Contact> newPeers = replicator.candidates(plan, live).stream().map(Contact::of).toList();
+            List<Contact> targets = new ArrayList<>();
+            List<List<Integer>> slots = new ArrayList<>();
             if (plan.tier().isErasureCoded()) {
-                int slotCount = Math.min(Math.min(plan.replicationFactor(), missing.size()), Math.max(1,
-                        candidates.size()));
-                slots = Placement.roundRobin(missing, slotCount);
+                spread(plan, missing, newPeers, live, targets, slots, notes);
             } else {
-                slots = Collections.nCopies(Math.min(replication.deficit(), Math.max(1, candidates.size())), List.of(0));
+                int copies = Math.min(replication.deficit(), newPeers.size());
+                targets.addAll(newPeers.subList(0, copies));
+                slots.addAll(Collections.nCopies(copies, List.of(0)));
             }
-            if (candidates.isEmpty()) {
-                notes.add("no new peer for fragments " + missing + "; will retry next round");
+            if (slots.isEmpty()) {
+                notes.add("no peer for fragments " + missing + "; will retry next round");
             } else {
+                List<Contact> candidates = new ArrayList<>(targets);
+                newPeers.stream().filter(p -> !targets.contains(p)).forEach(candidates::add);
                 Placement.Outcome outcome = placement.place(plan, slots, candidates, progress);
                 pushed = outcome.fragmentsPlaced();
                 for (List<Integer> indices : outcome.placed().values()) {
                     remote.addAll(indices);
                 }
-                notes.add("pushed " + pushed + " fragments to " + outcome.placed().size() + " new peers"
+                notes.add("pushed " + pushed + " fragments to " + outcome.placed().size() + " peers"
                         + (outcome.unplaced().isEmpty() ? "" : "; still unplaced " + outcome.unplaced()));
             }
             notes.add(replicator.publish(plan));
@@ -140,6 +144,54 @@ final class Repairer {
         ports.holders().recordHealth(new HealthRecord(hash, after, Instant.now(), String.join("; ", notes)));
         LOG.info("Repaired {}: {} -> {} ({})", hash, before.action(), after, String.join("; ", notes));
         return new RepairReport(hash, before.action(), after, rebuilt, fetched, pushed, notes);
+    }
+
+    /**
+     * Assigns missing fragments so that no peer holds more than its share, {@code ceil(total / r)}: new
+     * peers first, then live holders with room; what is left then goes round-robin over those targets
+     * anyway, since a fragment above the share is better than a fragment missing.
+     */
+    static void spread(FragmentPlan plan, List<Integer> missing, List<Contact> newPeers, List<HolderStatus> live,
+            List<Contact> targets, List<List<Integer>> slots, List<String> notes) {
+        int share = (plan.totalShards() + plan.replicationFactor() - 1) / plan.replicationFactor();
+        java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(missing);
+        for (Contact peer : newPeers) {
+            if (todo.isEmpty() || targets.size() >= plan.replicationFactor()) {
+                break;
+            }
+            List<Integer> slot = new ArrayList<>();
+            while (slot.size() < share && !todo.isEmpty()) {
+                slot.add(todo.poll());
+            }
+            targets.add(peer);
+            slots.add(slot);
+        }
+        List<HolderStatus> roomy = live.stream().filter(h -> h.indices().size() < share)
+                .sorted(Comparator.comparingInt(h -> h.indices().size())).toList();
+        for (HolderStatus holder : roomy) {
+            if (todo.isEmpty()) {
+                break;
+            }
+            List<Integer> slot = new ArrayList<>();
+            while (holder.indices().size() + slot.size() < share && !todo.isEmpty()) {
+                slot.add(todo.poll());
+            }
+            targets.add(holder.holder().contact());
+            slots.add(slot);
+            notes.add("too few new peers: holder " + holder.holder().node().shortHex() + " takes " + slot);
+        }
+        if (!todo.isEmpty() && slots.isEmpty()) {
+            for (HolderStatus holder : live) {
+                targets.add(holder.holder().contact());
+                slots.add(new ArrayList<>());
+            }
+        }
+        if (!todo.isEmpty() && !slots.isEmpty()) {
+            notes.add("fragments " + todo + " go above the per-peer share of " + share + " for lack of peers");
+            for (int i = 0; !todo.isEmpty(); i++) {
+                slots.get(i % slots.size()).add(todo.poll());
+            }
+        }
     }
 
     /** The verdict once this repair's placements are counted, without asking the holders again. */

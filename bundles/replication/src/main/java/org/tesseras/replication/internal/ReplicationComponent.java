@@ -88,6 +88,9 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
             policyOption = ReferencePolicyOption.GREEDY)
     volatile DhtPort dht;
 
+    /** How long after start the pointers are announced again (time for the DHT to join through its seeds). */
+    static final java.time.Duration POINTER_REPUBLISH_DELAY = java.time.Duration.ofSeconds(30);
+
     private volatile ReplicationSettings settings = ReplicationSettings.DEFAULTS;
     private FragmentReceiver receiver;
     private Attestor attestor;
@@ -116,8 +119,23 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
         this.retriever = new Retriever(this, gatherer);
         this.loop = new RepairLoop(this::repairAll, initial.repairInterval(), initial.repairJitter());
         loop.schedule(initial.repairLoopEnabled(), initial.repairInterval(), initial.repairJitter());
+        // the DHT keeps the pointers it publishes only in memory: announce ours again once it has joined
+        loop.runLater(POINTER_REPUBLISH_DELAY, this::republishPointers);
         LOG.info("Replication started: repair every {} + up to {}, {} concurrent transfers", initial.repairInterval(),
                 initial.repairJitter(), initial.maxConcurrentTransfers());
+    }
+
+    /** Publishes the pointer of every tessera this node has placed. */
+    void republishPointers() {
+        int published = 0;
+        for (ContentHash hash : holders().tesseras()) {
+            Optional<FragmentPlan> plan = fragments().plan(hash);
+            if (plan.isPresent()) {
+                replicator.publish(plan.get());
+                published++;
+            }
+        }
+        LOG.info("Republished the pointers of {} tesseras", published);
     }
 
     @Modified

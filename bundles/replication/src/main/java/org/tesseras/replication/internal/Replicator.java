@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.Holder;
@@ -52,12 +53,15 @@ final class Replicator {
             throw new IllegalArgumentException(file + " has " + size + " bytes; the largest tessera is " + max
                     + " bytes (org.tesseras.tiers)");
         }
+        long start = System.nanoTime();
         ContentHash hash;
         try (InputStream in = new CountingStream(Files.newInputStream(file), "storing", size, progress)) {
             hash = ports.blobs().write(in);
         }
+        long stored = System.nanoTime();
         FragmentPlan plan = ports.fragments().plan(hash).orElseGet(() -> ports.tiers().plan(hash, size));
         encodeLocalSet(plan, progress);
+        long encoded = System.nanoTime();
 
         List<NodeInfo> candidates = candidates(plan, List.of());
         if (candidates.isEmpty()) {
@@ -69,7 +73,13 @@ final class Replicator {
         List<List<Integer>> slots = plan.tier().isErasureCoded() ? Placement.roundRobin(indices, slotCount)
                 : Collections.nCopies(slotCount, List.of(0));
         int wanted = slots.stream().mapToInt(List::size).sum();
-        Placement.Outcome outcome = placement.place(plan, slots, candidates, progress);
+        long found = System.nanoTime();
+        Placement.Outcome outcome = placement.place(plan, slots, candidates.stream().map(Contact::of).toList(),
+                progress);
+        long pushed = System.nanoTime();
+        LOG.info("Put {} ({} bytes): stored and hashed in {} ms, encoded in {} ms, peers found in {} ms, pushed in {} ms",
+                hash, size, (stored - start) / 1_000_000, (encoded - stored) / 1_000_000, (found - encoded) / 1_000_000,
+                (pushed - found) / 1_000_000);
 
         List<String> notes = new ArrayList<>();
         if (candidates.size() < plan.replicationFactor()) {

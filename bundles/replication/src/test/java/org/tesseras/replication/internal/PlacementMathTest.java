@@ -49,6 +49,39 @@ class PlacementMathTest {
         assertEquals(3, Replicator.survivablePeerLosses(small, copies));
     }
 
+    static org.tesseras.api.model.Contact contact(int n) {
+        byte[] id = new byte[20];
+        id[19] = (byte) n;
+        return new org.tesseras.api.model.Contact(new NodeId(id), new java.net.InetSocketAddress("127.0.0.1", 4000 + n));
+    }
+
+    static org.tesseras.api.model.HolderStatus holder(int n, List<Integer> indices) {
+        org.tesseras.api.model.Contact c = contact(n);
+        return new org.tesseras.api.model.HolderStatus(new org.tesseras.api.model.Holder(c.id(), c.address(), indices),
+                java.util.Optional.empty(), java.util.Optional.empty(), 0);
+    }
+
+    @Test
+    void repairSpreadsMissingFragmentsWithinEachPeersShareNewPeersFirst() {
+        FragmentPlan plan = FragmentPlan.of(HASH, 1 << 20, FragmentationTier.MEDIUM, 16, 8, 7);
+        List<Integer> missing = List.of(0, 7, 14, 21, 1, 8, 15, 22);
+        List<org.tesseras.api.model.HolderStatus> live = List.of(holder(3, List.of(2, 9, 16, 23)),
+                holder(4, List.of(3, 10, 17)), holder(5, List.of(4, 11, 18)));
+        java.util.List<org.tesseras.api.model.Contact> targets = new java.util.ArrayList<>();
+        List<List<Integer>> slots = new java.util.ArrayList<>();
+        Repairer.spread(plan, missing, List.of(contact(9)), live, targets, slots, new java.util.ArrayList<>());
+        // share = ceil(24 / 7) = 4: the new peer takes 4, the holders with 3 take 1 each, the rest goes above share
+        assertEquals(contact(9), targets.get(0));
+        assertEquals(List.of(0, 7, 14, 21), slots.get(0).subList(0, 4));
+        assertEquals(3, targets.size(), "the full holder takes nothing while others have room");
+        assertEquals(8, slots.stream().mapToInt(List::size).sum());
+
+        List<List<Integer>> roomySlots = new java.util.ArrayList<>();
+        Repairer.spread(plan, missing.subList(0, 4), List.of(contact(9), contact(10)), live,
+                new java.util.ArrayList<>(), roomySlots, new java.util.ArrayList<>());
+        assertEquals(List.of(List.of(0, 7, 14, 21)), roomySlots, "enough room on one new peer: holders untouched");
+    }
+
     @Test
     void repairDelayIsTheIntervalPlusAtMostTheJitter() {
         Duration interval = Duration.ofHours(24);

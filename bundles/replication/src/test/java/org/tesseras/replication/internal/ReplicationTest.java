@@ -148,6 +148,25 @@ class ReplicationTest {
     }
 
     @Test
+    void withoutNewPeersRepairPutsMissingFragmentsOnTheRemainingHolders() throws Exception {
+        // owner + 7 peers, r = 7: every peer is a holder, none is left to take what two lost holders had
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        ContentHash hash = owner.replication.replicate(cluster.randomFile("letters.bin", 1L << 20, 8),
+                ProgressListener.NONE).plan().tesseraHash();
+        List<HolderStatus> holders = owner.holders.holders(hash);
+        assertEquals(7, holders.size());
+        for (HolderStatus holder : holders.subList(0, 2)) {
+            ((MemoryTransport) cluster.byId(holder.holder().node()).transport).takeDown();
+        }
+        RepairReport repair = owner.replication.repair(hash);
+        assertInstanceOf(RepairAction.Healthy.class, repair.after(), repair.toString());
+        assertTrue(repair.notes().stream().anyMatch(n -> n.contains("too few new peers") || n.contains("per-peer share")), repair.notes().toString());
+        assertInstanceOf(RepairAction.Healthy.class, owner.replication.checkHealth(hash).action());
+        assertEquals(5, owner.holders.holders(hash).size());
+    }
+
+    @Test
     void aCorruptLocalFragmentIsFoundAndRepaired() throws Exception {
         cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
         TestNode owner = cluster.owner();
