@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
@@ -66,8 +67,28 @@ final class NodeContainer {
         }
     }
 
-    /** Runs one shell command and returns what it printed; a failing command throws. */
+    /**
+     * Runs one shell command and returns what it printed; a failing command throws. Karaf registers a
+     * command only once all its services are there, and registers it again when an optional one comes or
+     * goes, so a command not found is retried for up to 30 s before the failure is let through.
+     */
     static String execute(SessionFactory sessionFactory, String command) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return executeOnce(sessionFactory, command);
+            } catch (Exception e) {
+                // gogo's CommandNotFoundException, which Karaf does not export
+                if (!e.getClass().getSimpleName().equals("CommandNotFoundException")
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static String executeOnce(SessionFactory sessionFactory, String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             Session session = sessionFactory.create(System.in, out, out);

@@ -48,8 +48,8 @@ public class GetCommand implements Action {
             case LOCAL_FRAGMENTS -> "fragments held here";
             case NETWORK -> report.fragmentsFetched() + " fragments from " + report.fromPeers().size() + " peers";
         };
-        System.out.printf("Wrote %s (%s) from %s in %.1f s; BLAKE3 checked%n", target, Sizes.bytes(report.sizeBytes()),
-                from, seconds);
+        System.out.printf("Wrote %s (%s) from %s in %.2f s (%.1f MB/s); BLAKE3 checked%n", target,
+                Sizes.bytes(report.sizeBytes()), from, seconds, report.sizeBytes() / 1e6 / seconds);
         return null;
     }
 }

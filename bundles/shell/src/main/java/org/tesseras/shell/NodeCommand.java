@@ -8,6 +8,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import org.osgi.framework.BundleContext;
 import org.tesseras.api.port.IdentityVerifier;
 import org.tesseras.api.port.NodeIdentity;
+import org.tesseras.api.port.Transport;
 
 /** {@code tesseras:node}: who this node is. */
 @Service
@@ -23,6 +24,9 @@ public class NodeCommand implements Action {
     @Reference
     BundleContext bundleContext;
 
+    @Reference(optional = true)
+    Transport transport;
+
     @Override
     public Object execute() {
         ShellTable table = new ShellTable();
@@ -32,6 +36,9 @@ public class NodeCommand implements Action {
         table.addRow().addContent("Public key", java.util.HexFormat.of().formatHex(identity.publicKey()));
         table.addRow().addContent("Proof-of-work", identity.powBits() + " leading zero bits (required "
                 + verifier.powDifficulty() + ", nonce " + identity.nonce() + ")");
+        table.addRow().addContent("Peers reach it at", transport == null ? "(no transport running)"
+                : transport.localNode().address().getAddress().getHostAddress() + ":"
+                        + transport.localNode().address().getPort());
         table.addRow().addContent("Data directory", identity.keyFile().toAbsolutePath().getParent());
         table.addRow().addContent("Version", bundleContext.getBundle().getVersion());
         table.print(System.out);

@@ -38,10 +38,14 @@ public class PutCommand implements Action {
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new IllegalArgumentException("no readable file at " + path);
         }
-        System.out.println("Putting " + path + " (" + Sizes.bytes(Files.size(path)) + ")");
+        long size = Files.size(path);
+        System.out.println("Putting " + path + " (" + Sizes.bytes(size) + ")");
+        long start = System.nanoTime();
         PlacementReport report = replication.replicate(path, new ProgressPrinter(session.getConsole()));
+        double seconds = (System.nanoTime() - start) / 1e9;
         FragmentPlan plan = report.plan();
         System.out.println("Tessera " + plan.tesseraHash().hex());
+        System.out.printf("  put in %.2f s (%.1f MB/s)%n", seconds, size / 1e6 / seconds);
         System.out.println("  " + plan.tier() + " " + plan.dataShards() + "+" + plan.parityShards() + ", shards of "
                 + Sizes.bytes(plan.shardSize()) + ", replication factor " + plan.replicationFactor());
         System.out.println("  placed " + report.fragmentsPlaced() + " of " + report.fragmentsWanted()

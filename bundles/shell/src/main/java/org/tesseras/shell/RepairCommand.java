@@ -30,6 +30,7 @@ public class RepairCommand implements Action {
     @Override
     public Object execute() throws IOException {
         List<RepairReport> reports;
+        long start = System.nanoTime();
         if (hash != null) {
             if (!ContentHash.isValid(hash)) {
                 throw new IllegalArgumentException("'" + hash + "' is not a tessera hash: give its 64 lowercase hex"
@@ -39,6 +40,7 @@ public class RepairCommand implements Action {
         } else {
             reports = replication.repairAll();
         }
+        double seconds = (System.nanoTime() - start) / 1e9;
         if (reports.isEmpty()) {
             System.out.println("Nothing to repair: no tesseras here");
             return null;
@@ -56,6 +58,7 @@ public class RepairCommand implements Action {
                     report.fragmentsPushed());
         }
         table.print(System.out);
+        System.out.printf("Repaired %d tessera(s) in %.2f s%n", reports.size(), seconds);
         for (RepairReport report : reports) {
             report.notes().forEach(note -> System.out.println(report.tesseraHash().hex().substring(0, 8) + ": " + note));
         }
