@@ -20,6 +20,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.FragmentationTier;
@@ -114,6 +116,34 @@ class ReplicationTest {
         RetrievalReport retrieved = reader.replication.retrieve(hash, copy, ProgressListener.NONE);
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
         assertEquals(RetrievalReport.Source.NETWORK, retrieved.source());
+    }
+
+    @ParameterizedTest(name = "maxConcurrentTransfers = {0}")
+    @ValueSource(ints = {1, 3})
+    void putAndGetKeepAtMostMaxConcurrentTransfersFragmentsInFlight(int limit) throws Exception {
+        ReplicationSettings d = TestNode.settings();
+        ReplicationSettings settings = new ReplicationSettings(d.repairInterval(), d.repairJitter(), limit,
+                d.minFreeSpaceBytes(), d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), d.maxPeersPerSubnet(),
+                d.maxFailedAttestations(), false);
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), settings, false, true);
+        Path file = cluster.randomFile("album.bin", 1L << 20, 9);
+        TestNode owner = cluster.owner();
+        InFlightCountingTransport pushes = (InFlightCountingTransport) owner.transport;
+
+        PlacementReport report = owner.replication.replicate(file, ProgressListener.NONE);
+        assertEquals(24, report.fragmentsPlaced());
+        assertEquals(24, pushes.transfers());
+        assertEquals(limit, pushes.mostInFlight(), "fragments pushed at once");
+
+        TestNode reader = cluster.nodes.get(7);
+        InFlightCountingTransport fetches = (InFlightCountingTransport) reader.transport;
+        fetches.reset();
+        Path copy = dir.resolve("copy.bin");
+        reader.replication.retrieve(report.plan().tesseraHash(), copy, ProgressListener.NONE);
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
+        assertTrue(fetches.transfers() >= 16 - reader.fragments.list(report.plan().tesseraHash()).size(),
+                fetches.transfers() + " fetches");
+        assertEquals(limit, fetches.mostInFlight(), "fragments fetched at once");
     }
 
     @Test

@@ -51,18 +51,28 @@ final class TestCluster implements AutoCloseable {
     /** {@code size} nodes on an in-memory network, their databases on disk when {@code persistent}. */
     static TestCluster inMemory(Path dir, int size, TestNode.Tiers tiers, ReplicationSettings settings,
             boolean persistent) throws Exception {
+        return inMemory(dir, size, tiers, settings, persistent, false);
+    }
+
+    /**
+     * {@code size} nodes on an in-memory network; when {@code countTransfers} each node's transport is an
+     * {@link InFlightCountingTransport}.
+     */
+    static TestCluster inMemory(Path dir, int size, TestNode.Tiers tiers, ReplicationSettings settings,
+            boolean persistent, boolean countTransfers) throws Exception {
         MemoryNetwork network = new MemoryNetwork(Duration.ofSeconds(3));
         TestNode.Transports transports = new TestNode.Transports() {
             @Override
             public Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, InboundHandler inbound) {
                 MemoryTransport transport = network.join(identity);
                 transport.bind(inbound);
-                return transport;
+                return countTransfers ? new InFlightCountingTransport(transport) : transport;
             }
 
             @Override
             public void close(Transport transport) {
-                network.leave((MemoryTransport) transport);
+                network.leave((MemoryTransport) (transport instanceof InFlightCountingTransport counting
+                        ? counting.delegate : transport));
             }
         };
         TestCluster cluster = new TestCluster(dir, transports, network, tiers, settings);
