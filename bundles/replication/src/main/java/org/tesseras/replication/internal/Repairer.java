@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,7 @@ import org.tesseras.api.model.HealthReport.HolderState;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.StoredFragment;
@@ -136,7 +139,8 @@ final class Repairer {
                     remote.addAll(indices);
                 }
                 notes.add("pushed " + pushed + " fragments to " + outcome.placed().size() + " peers"
-                        + (outcome.unplaced().isEmpty() ? "" : "; still unplaced " + outcome.unplaced()));
+                        + (outcome.unplaced().isEmpty() ? "" : "; still unplaced " + outcome.unplaced()
+                                + refusalSummary(outcome.refusals())));
             }
             notes.add(replicator.publish(plan));
         }
@@ -144,6 +148,18 @@ final class Repairer {
         ports.holders().recordHealth(new HealthRecord(hash, after, Instant.now(), String.join("; ", notes)));
         LOG.info("Repaired {}: {} -> {} ({})", hash, before.action(), after, String.join("; ", notes));
         return new RepairReport(hash, before.action(), after, rebuilt, fetched, pushed, notes);
+    }
+
+    /** Why peers refused, e.g. " (refused by 3 peers: 2 DEFICIT, 1 failed)". */
+    static String refusalSummary(List<PlacementReport.Refusal> refusals) {
+        if (refusals.isEmpty()) {
+            return "";
+        }
+        Map<String, Long> byReason = refusals.stream().collect(Collectors.groupingBy(
+                r -> r.reason().map(Enum::name).orElse("failed"), TreeMap::new, Collectors.counting()));
+        return " (refused by " + refusals.size() + (refusals.size() == 1 ? " peer: " : " peers: ")
+                + byReason.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                        .collect(Collectors.joining(", ")) + ")";
     }
 
     /**

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -14,10 +15,30 @@ import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.PlacementReport;
+import org.tesseras.api.model.RefusalReason;
 
 /** Round-robin slots, survivable losses as placed, and the repair schedule. */
 class PlacementMathTest {
     static final ContentHash HASH = new ContentHash(new byte[32]);
+
+    @Test
+    void aRepairNoteSaysWhyPeersRefused() {
+        NodeId a = new NodeId(new byte[20]);
+        byte[] bBytes = new byte[20];
+        bBytes[0] = 1;
+        NodeId b = new NodeId(bBytes);
+        byte[] cBytes = new byte[20];
+        cBytes[0] = 2;
+        NodeId c = new NodeId(cBytes);
+        assertEquals("", Repairer.refusalSummary(List.of()));
+        assertEquals(" (refused by 1 peer: 1 DEFICIT)", Repairer.refusalSummary(List.of(
+                new PlacementReport.Refusal(a, Optional.of(RefusalReason.DEFICIT), "owes too much"))));
+        assertEquals(" (refused by 3 peers: 2 DEFICIT, 1 failed)", Repairer.refusalSummary(List.of(
+                new PlacementReport.Refusal(a, Optional.of(RefusalReason.DEFICIT), ""),
+                new PlacementReport.Refusal(b, Optional.empty(), "connection refused"),
+                new PlacementReport.Refusal(c, Optional.of(RefusalReason.DEFICIT), ""))));
+    }
 
     @Test
     void roundRobinSpreadsIndicesOverSlots() {
