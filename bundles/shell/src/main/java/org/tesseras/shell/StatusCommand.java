@@ -64,6 +64,10 @@ public class StatusCommand implements Action {
                     status.lastHealth().map(h -> Verdicts.describe(h.action())).orElse(""));
         }
         table.print(System.out);
+        if (hash != null) {
+            statuses.get(0).lastHealth().filter(h -> !h.detail().isBlank())
+                    .ifPresent(h -> System.out.println("Last check: " + h.detail()));
+        }
         return null;
     }
 }
