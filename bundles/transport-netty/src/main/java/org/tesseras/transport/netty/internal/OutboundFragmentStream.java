@@ -32,6 +32,8 @@ final class OutboundFragmentStream implements Runnable {
     private volatile String stopReason;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile boolean finished;
+    /** Why this side gave up, set before the aborted end frame is written. */
+    private volatile Throwable failure;
 
     // pump thread only (runs are serialized by `scheduled`)
     private InputStream source;
@@ -84,6 +86,14 @@ final class OutboundFragmentStream implements Runnable {
 
     boolean isFinished() {
         return finished;
+    }
+
+    /**
+     * Why this side gave up, or {@code null}. It is set before the aborted end frame goes out, so a receiver's
+     * answer to that frame always finds it: the push then fails with this cause, not with the answer.
+     */
+    Throwable failure() {
+        return failure;
     }
 
     @Override
@@ -164,6 +174,9 @@ final class OutboundFragmentStream implements Runnable {
         if (finished) {
             return;
         }
+        Exception failure = cause instanceof TransportException ? cause
+                : new TransportException(description + ": " + cause.getMessage(), cause);
+        this.failure = failure;
         if (started && channel.isActive()) {
             String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
             try {
@@ -173,8 +186,7 @@ final class OutboundFragmentStream implements Runnable {
                 // the connection is going away; the receiver sees it close instead
             }
         }
-        finish(cause instanceof TransportException ? cause
-                : new TransportException(description + ": " + cause.getMessage(), cause));
+        finish(failure);
     }
 
     private void finish(Throwable failure) {

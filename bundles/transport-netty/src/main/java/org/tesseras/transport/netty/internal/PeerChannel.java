@@ -766,10 +766,16 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements InboundF
             LOG.debug("Dropping an ack for unknown stream {} from {}", id, this);
             return;
         }
-        try {
-            op.result.complete(WireMapper.ack(wireAck));
-        } catch (WireFormatException e) {
-            op.result.completeExceptionally(new TransportException("bad ack from " + this + ": " + e.getMessage()));
+        Throwable localFailure = op.stream.failure();
+        if (localFailure != null) {
+            // this side gave up first (its source failed): the ack only answers our aborted end
+            op.result.completeExceptionally(localFailure);
+        } else {
+            try {
+                op.result.complete(WireMapper.ack(wireAck));
+            } catch (WireFormatException e) {
+                op.result.completeExceptionally(new TransportException("bad ack from " + this + ": " + e.getMessage()));
+            }
         }
         if (!op.stream.isFinished()) {
             op.stream.stop("the receiver answered before the end of the stream");
