@@ -1,19 +1,16 @@
-package org.tesseras.dht.internal;
+package org.tesseras.crypto.internal;
 
 import java.lang.annotation.Annotation;
 
 import org.tesseras.api.port.IdentityVerifier;
-import org.tesseras.crypto.internal.Blake3Hasher;
-import org.tesseras.crypto.internal.IdentityConfiguration;
-import org.tesseras.crypto.internal.PowIdentityVerifier;
 
-/** The crypto bundle's real verifier, configured in code. */
-final class TestVerifiers {
+/** The crypto bundle's real verifier, configured in code, for other bundles' tests (in this module's test jar). */
+public final class TestVerifiers {
     private TestVerifiers() {
     }
 
     /** A {@link PowIdentityVerifier} requiring {@code powDifficulty} leading zero bits. */
-    static IdentityVerifier pow(int powDifficulty) {
+    public static IdentityVerifier pow(int powDifficulty) {
         return new PowIdentityVerifier(new Blake3Hasher(), new IdentityConfiguration() {
             @Override
             public Class<? extends Annotation> annotationType() {

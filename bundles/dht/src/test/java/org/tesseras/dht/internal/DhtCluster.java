@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.port.IdentityVerifier;
+import org.tesseras.crypto.internal.TestVerifiers;
 import org.tesseras.transport.memory.MemoryIdentity;
 import org.tesseras.transport.memory.MemoryNetwork;
 import org.tesseras.transport.memory.MemoryTransport;

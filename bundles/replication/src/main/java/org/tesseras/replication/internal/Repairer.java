@@ -2,6 +2,7 @@ package org.tesseras.replication.internal;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -170,7 +171,7 @@ final class Repairer {
     static void spread(FragmentPlan plan, List<Integer> missing, List<Contact> newPeers, List<HolderStatus> live,
             List<Contact> targets, List<List<Integer>> slots, List<String> notes) {
         int share = (plan.totalShards() + plan.replicationFactor() - 1) / plan.replicationFactor();
-        java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(missing);
+        ArrayDeque<Integer> todo = new ArrayDeque<>(missing);
         for (Contact peer : newPeers) {
             if (todo.isEmpty() || targets.size() >= plan.replicationFactor()) {
                 break;

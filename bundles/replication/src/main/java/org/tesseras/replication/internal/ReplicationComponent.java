@@ -2,6 +2,7 @@ package org.tesseras.replication.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -89,7 +90,7 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
     volatile DhtPort dht;
 
     /** How long after start the pointers are announced again (time for the DHT to join through its seeds). */
-    static final java.time.Duration POINTER_REPUBLISH_DELAY = java.time.Duration.ofSeconds(30);
+    static final Duration POINTER_REPUBLISH_DELAY = Duration.ofSeconds(30);
 
     private volatile ReplicationSettings settings = ReplicationSettings.DEFAULTS;
     private FragmentReceiver receiver;

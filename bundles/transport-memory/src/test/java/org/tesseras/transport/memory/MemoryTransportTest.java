@@ -41,6 +41,7 @@ import org.tesseras.api.port.RequestTimeoutException;
 import org.tesseras.api.port.Transport;
 import org.tesseras.api.port.TransportException;
 import org.tesseras.crypto.internal.Blake3Hasher;
+import org.tesseras.crypto.internal.TestVerifiers;
 
 class MemoryTransportTest {
     private static final IdentityVerifier VERIFIER = TestVerifiers.pow(8);

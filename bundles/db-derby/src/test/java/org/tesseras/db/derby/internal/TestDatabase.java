@@ -1,4 +1,4 @@
-package org.tesseras.ledger.derby.internal;
+package org.tesseras.db.derby.internal;
 
 import java.lang.annotation.Annotation;
 import java.sql.Connection;
@@ -6,19 +6,21 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
-import org.tesseras.db.derby.internal.DatabaseConfiguration;
-import org.tesseras.db.derby.internal.DerbyNodeDataSource;
-
-/** The real node database for tests: a unique in-memory one, or one in a directory. */
-final class TestDatabase {
+/**
+ * The real node database for the tests of the bundles that use it (shipped in this module's test jar): a
+ * unique in-memory one, or one in a directory.
+ */
+public final class TestDatabase {
     private TestDatabase() {
     }
 
-    static DerbyNodeDataSource inMemory() throws SQLException {
-        return open("memory:ledger-test-" + UUID.randomUUID());
+    /** A fresh, empty in-memory database with the node's schema. */
+    public static DerbyNodeDataSource inMemory() throws SQLException {
+        return open("memory:test-" + UUID.randomUUID());
     }
 
-    static DerbyNodeDataSource open(String database) throws SQLException {
+    /** The database at {@code database} (a directory, or {@code memory:NAME}), created and migrated if new. */
+    public static DerbyNodeDataSource open(String database) throws SQLException {
         return new DerbyNodeDataSource(new DatabaseConfiguration() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -42,7 +44,8 @@ final class TestDatabase {
         });
     }
 
-    static int update(DerbyNodeDataSource db, String sql) throws SQLException {
+    /** Runs one SQL update and returns the rows it changed. */
+    public static int update(DerbyNodeDataSource db, String sql) throws SQLException {
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             return s.executeUpdate(sql);
         }

@@ -26,6 +26,7 @@ import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.db.derby.internal.DerbyNodeDataSource;
+import org.tesseras.db.derby.internal.TestDatabase;
 
 class DerbyHolderRegistryTest {
     static final ContentHash TESSERA = ContentHash.of("ea8f163db38682925e4491c5e58d4bb3506ef8c14eb78a86e908c5624a67200f");

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.LedgerEntry;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.db.derby.internal.DerbyNodeDataSource;
+import org.tesseras.db.derby.internal.TestDatabase;
 
 class DerbyReciprocityLedgerTest {
     private static final Logger LOG = LoggerFactory.getLogger(DerbyReciprocityLedgerTest.class);

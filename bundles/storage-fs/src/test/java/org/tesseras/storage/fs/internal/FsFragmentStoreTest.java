@@ -47,6 +47,7 @@ import org.tesseras.api.port.FragmentStore.FragmentWriter;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.crypto.internal.Blake3Hasher;
 import org.tesseras.db.derby.internal.DerbyNodeDataSource;
+import org.tesseras.db.derby.internal.TestDatabase;
 
 class FsFragmentStoreTest {
     private static final int SHARD_BYTES = 1000;
