@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.FragmentationTier;
+import org.tesseras.api.model.HealthRecord;
 import org.tesseras.api.model.HealthReport;
 import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
@@ -144,6 +146,37 @@ class ReplicationTest {
         assertTrue(fetches.transfers() >= 16 - reader.fragments.list(report.plan().tesseraHash()).size(),
                 fetches.transfers() + " fetches");
         assertEquals(limit, fetches.mostInFlight(), "fragments fetched at once");
+    }
+
+    @Test
+    void repairTakesOwnTesserasMostEndangeredFirstAndFragmentsOfPeersInDeficitLast() throws Exception {
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        ContentHash healthy = put(owner, "healthy.bin", 11);
+        ContentHash degraded = put(owner, "degraded.bin", 12);
+        ContentHash lost = put(owner, "lost.bin", 13);
+        owner.holders.recordHealth(new HealthRecord(healthy, new RepairAction.Healthy(), Instant.now(), ""));
+        owner.holders.recordHealth(new HealthRecord(degraded, new RepairAction.NeedsReplication(3, List.of(1, 2, 3)),
+                Instant.now(), ""));
+        owner.holders.recordHealth(new HealthRecord(lost, new RepairAction.Lost(10, 16), Instant.now(), ""));
+        // two other nodes place tesseras; with 8 nodes and r = 7 the owner holds fragments of both
+        TestNode first = cluster.nodes.get(1);
+        TestNode second = cluster.nodes.get(2);
+        ContentHash ofFirst = put(first, "first.bin", 14);
+        ContentHash ofSecond = put(second, "second.bin", 15);
+        assertFalse(owner.fragments.list(ofFirst).isEmpty());
+        assertFalse(owner.fragments.list(ofSecond).isEmpty());
+
+        owner.ledger.recordStoredForPeer(second.identity.nodeId(), 100L << 20);
+        assertEquals(List.of(lost, degraded, healthy, ofFirst, ofSecond), owner.replication.repairOrder());
+
+        owner.ledger.recordStoredForPeer(first.identity.nodeId(), 200L << 20);
+        assertEquals(List.of(lost, degraded, healthy, ofSecond, ofFirst), owner.replication.repairOrder());
+    }
+
+    private ContentHash put(TestNode node, String name, long seed) throws IOException {
+        return node.replication.replicate(cluster.randomFile(name, 200_000, seed), ProgressListener.NONE).plan()
+                .tesseraHash();
     }
 
     @Test
