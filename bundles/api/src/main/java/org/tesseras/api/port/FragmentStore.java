@@ -34,6 +34,13 @@ public interface FragmentStore {
     /** A writer for fragment {@code index} of {@code plan} whose checksum is computed as it is written (local encoding). */
     FragmentWriter create(FragmentPlan plan, int index) throws IOException;
 
+    /**
+     * A writer for fragment {@code index} of {@code plan} whose producer computes the BLAKE3 of the bytes
+     * itself as it writes them (the erasure coder does): the store does not hash them a second time and
+     * records the checksum given to {@link FragmentWriter#commit(ContentHash)}.
+     */
+    FragmentWriter createChecksummedBySource(FragmentPlan plan, int index) throws IOException;
+
     /** The bytes of a held fragment, or empty. */
     Optional<SeekableByteChannel> open(ContentHash tesseraHash, int index) throws IOException;
 
@@ -66,7 +73,16 @@ public interface FragmentStore {
 
     /** An open fragment being written; {@link #commit()} makes it visible, {@link #close()} alone discards it. */
     interface FragmentWriter extends java.nio.channels.WritableByteChannel {
-        /** Checks the length against the plan, syncs, renames into place and indexes the fragment. */
+        /**
+         * Checks the length against the plan, syncs, renames into place and indexes the fragment; only for a
+         * writer that hashes (from {@link FragmentStore#create}).
+         */
         StoredFragment commit() throws IOException;
+
+        /**
+         * As {@link #commit()}, with the checksum the producer computed: a writer that hashes refuses it when it
+         * differs from its own, one from {@link FragmentStore#createChecksummedBySource} records it.
+         */
+        StoredFragment commit(ContentHash checksum) throws IOException;
     }
 }

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,26 +136,40 @@ final class LocalRestorer {
     }
 
     private void encodeInto(FragmentPlan plan, List<Integer> indices, SeekableByteChannel source) throws IOException {
+        for (StoredFragment stored : encodeInto(ports, plan, indices, source, ProgressListener.NONE)) {
+            LOG.info("Rebuilt fragment {}", stored.id());
+        }
+    }
+
+    /**
+     * Encodes the tessera read from {@code source} and stores fragments {@code indices} here (the others are
+     * computed and dropped). The coder checksums each fragment on the way, so the store does not hash again.
+     */
+    static List<StoredFragment> encodeInto(Ports ports, FragmentPlan plan, Collection<Integer> indices,
+            SeekableByteChannel source, ProgressListener progress) throws IOException {
         FragmentStore store = ports.fragments();
         List<WritableByteChannel> sinks = new ArrayList<>();
-        List<FragmentStore.FragmentWriter> writers = new ArrayList<>();
+        Map<Integer, FragmentStore.FragmentWriter> writers = new LinkedHashMap<>();
+        progress.onProgress("encoding", 0, indices.size());
         try {
             for (int index = 0; index < plan.totalShards(); index++) {
                 if (indices.contains(index)) {
-                    FragmentStore.FragmentWriter writer = store.create(plan, index);
-                    writers.add(writer);
+                    FragmentStore.FragmentWriter writer = store.createChecksummedBySource(plan, index);
+                    writers.put(index, writer);
                     sinks.add(writer);
                 } else {
                     sinks.add(new HashingChannels.Discarding());
                 }
             }
-            ports.coder().encode(plan, source, sinks);
-            for (FragmentStore.FragmentWriter writer : writers) {
-                StoredFragment stored = writer.commit();
-                LOG.info("Rebuilt fragment {}", stored.id());
+            List<ContentHash> checksums = ports.coder().encode(plan, source, sinks);
+            List<StoredFragment> stored = new ArrayList<>();
+            for (Map.Entry<Integer, FragmentStore.FragmentWriter> writer : writers.entrySet()) {
+                stored.add(writer.getValue().commit(checksums.get(writer.getKey())));
+                progress.onProgress("encoding", stored.size(), writers.size());
             }
+            return stored;
         } finally {
-            for (FragmentStore.FragmentWriter writer : writers) {
+            for (FragmentStore.FragmentWriter writer : writers.values()) {
                 try {
                     writer.close();
                 } catch (IOException e) {

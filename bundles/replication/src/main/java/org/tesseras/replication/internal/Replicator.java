@@ -102,35 +102,18 @@ final class Replicator {
         ContentHash hash = plan.tesseraHash();
         FragmentStore store = ports.fragments();
         store.savePlan(plan);
-        if (store.list(hash).size() == plan.totalShards()) {
+        List<Integer> missing = new ArrayList<>();
+        for (int index = 0; index < plan.totalShards(); index++) {
+            if (store.find(hash, index).isEmpty()) {
+                missing.add(index);
+            }
+        }
+        if (missing.isEmpty()) {
             return;
         }
-        progress.onProgress("encoding", 0, plan.totalShards());
         try (SeekableByteChannel source = ports.blobs().read(hash)
                 .orElseThrow(() -> new IOException("tessera " + hash + " vanished from the blob store"))) {
-            List<java.nio.channels.WritableByteChannel> sinks = new ArrayList<>();
-            List<FragmentStore.FragmentWriter> writers = new ArrayList<>();
-            try {
-                for (int index = 0; index < plan.totalShards(); index++) {
-                    if (store.find(hash, index).isPresent()) {
-                        sinks.add(new HashingChannels.Discarding());
-                    } else {
-                        FragmentStore.FragmentWriter writer = store.create(plan, index);
-                        writers.add(writer);
-                        sinks.add(writer);
-                    }
-                }
-                ports.coder().encode(plan, source, sinks);
-                int committed = 0;
-                for (FragmentStore.FragmentWriter writer : writers) {
-                    writer.commit();
-                    progress.onProgress("encoding", ++committed, writers.size());
-                }
-            } finally {
-                for (FragmentStore.FragmentWriter writer : writers) {
-                    writer.close();
-                }
-            }
+            LocalRestorer.encodeInto(ports, plan, missing, source, progress);
         }
     }
 

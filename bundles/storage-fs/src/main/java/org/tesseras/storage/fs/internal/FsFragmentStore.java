@@ -127,7 +127,7 @@ public final class FsFragmentStore implements FragmentStore {
                     + " shards) does not belong to the plan of " + plan.tesseraHash() + " (" + plan.totalShards()
                     + " shards)");
         }
-        try (PendingFragment pending = new PendingFragment(plan, id.index())) {
+        try (PendingFragment pending = new PendingFragment(plan, id.index(), true)) {
             byte[] buffer = new byte[StorageRoot.BUFFER_BYTES];
             for (int n = content.read(buffer); n >= 0; n = content.read(buffer)) {
                 pending.write(buffer, 0, n);
@@ -139,7 +139,13 @@ public final class FsFragmentStore implements FragmentStore {
     @Override
     public FragmentWriter create(FragmentPlan plan, int index) throws IOException {
         Objects.requireNonNull(plan, "plan");
-        return new PendingFragment(plan, index);
+        return new PendingFragment(plan, index, true);
+    }
+
+    @Override
+    public FragmentWriter createChecksummedBySource(FragmentPlan plan, int index) throws IOException {
+        Objects.requireNonNull(plan, "plan");
+        return new PendingFragment(plan, index, false);
     }
 
     @Override
@@ -391,11 +397,12 @@ public final class FsFragmentStore implements FragmentStore {
         private final int index;
         private final Path temp;
         private final FileChannel channel;
+        /** The running BLAKE3 of the bytes written, or {@code null} when the producer supplies the checksum. */
         private final Hasher.IncrementalHash hash;
         private long writtenBytes;
         private boolean done;
 
-        PendingFragment(FragmentPlan plan, int index) throws IOException {
+        PendingFragment(FragmentPlan plan, int index, boolean hashing) throws IOException {
             plan.checkIndex(index);
             this.plan = plan;
             this.index = index;
@@ -418,7 +425,7 @@ public final class FsFragmentStore implements FragmentStore {
                 }
             }
             this.channel = opened;
-            this.hash = hasher.newHash();
+            this.hash = hashing ? hasher.newHash() : null;
         }
 
         void write(byte[] data, int offset, int length) throws IOException {
@@ -437,7 +444,9 @@ public final class FsFragmentStore implements FragmentStore {
                         + " is longer than its plan's shard size: expected " + plan.shardSize() + " bytes, got at least "
                         + (writtenBytes + length));
             }
-            hash.update(source.duplicate());
+            if (hash != null) {
+                hash.update(source.duplicate());
+            }
             while (source.hasRemaining()) {
                 channel.write(source);
             }
@@ -452,7 +461,16 @@ public final class FsFragmentStore implements FragmentStore {
 
         @Override
         public StoredFragment commit() throws IOException {
+            if (hash == null) {
+                throw new IllegalStateException("fragment " + plan.tesseraHash() + "/" + index
+                        + " is checksummed by its source: commit it with that checksum");
+            }
             return commit(Optional.empty(), Optional.empty());
+        }
+
+        @Override
+        public StoredFragment commit(ContentHash checksum) throws IOException {
+            return commit(Optional.of(Objects.requireNonNull(checksum, "checksum")), Optional.empty());
         }
 
         StoredFragment commit(Optional<ContentHash> expectedChecksum, Optional<NodeId> originPeer) throws IOException {
@@ -464,7 +482,7 @@ public final class FsFragmentStore implements FragmentStore {
                     throw new FragmentIntegrityException("fragment " + plan.tesseraHash() + "/" + index
                             + " has the wrong length: expected " + plan.shardSize() + " bytes, got " + writtenBytes);
                 }
-                ContentHash checksum = hash.finish();
+                ContentHash checksum = hash == null ? expectedChecksum.orElseThrow() : hash.finish();
                 if (expectedChecksum.isPresent() && !expectedChecksum.get().equals(checksum)) {
                     throw new FragmentIntegrityException("fragment " + plan.tesseraHash() + "/" + index
                             + " has the wrong checksum: expected " + expectedChecksum.get() + ", got " + checksum);

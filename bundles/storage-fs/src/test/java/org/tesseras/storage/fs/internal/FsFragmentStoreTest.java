@@ -306,6 +306,30 @@ class FsFragmentStoreTest {
     }
 
     @Test
+    void aWriterWhoseSourceChecksumsRecordsThatChecksumAndAHashingOneChecksAGivenOne() throws IOException {
+        FragmentPlan plan = mediumPlan();
+        byte[] bytes = randomBytes(SHARD_BYTES);
+        ContentHash checksum = hasher.hash(bytes);
+        StoredFragment stored;
+        try (FragmentWriter writer = store.createChecksummedBySource(plan, 4)) {
+            writer.write(ByteBuffer.wrap(bytes));
+            assertThrows(IllegalStateException.class, writer::commit, "it has no checksum of its own");
+            stored = writer.commit(checksum);
+        }
+        assertEquals(checksum, stored.id().checksum());
+        assertArrayEquals(bytes, Files.readAllBytes(shard(plan, 4)));
+        assertEquals(FragmentCheck.GOOD, store.verify(plan.tesseraHash(), 4));
+
+        FragmentWriter hashing = store.create(plan, 5);
+        hashing.write(ByteBuffer.wrap(randomBytes(SHARD_BYTES)));
+        FragmentIntegrityException wrong = assertThrows(FragmentIntegrityException.class,
+                () -> hashing.commit(checksum));
+        assertTrue(wrong.getMessage().contains("wrong checksum"), wrong.getMessage());
+        assertTrue(store.find(plan.tesseraHash(), 5).isEmpty());
+        assertTrue(Files.notExists(shard(plan, 5)));
+    }
+
+    @Test
     void aWriterClosedWithoutCommitOrTooShortLeavesNothing() throws IOException {
         FragmentPlan plan = mediumPlan();
         try (FragmentWriter writer = store.create(plan, 0)) {
