@@ -31,11 +31,7 @@ public class FragmentsCommand implements Action {
 
     @Override
     public Object execute() {
-        if (hash != null && !ContentHash.isValid(hash)) {
-            System.err.println("Not a tessera hash: '" + hash + "'; give its 64 lowercase hex characters (Tab completes)");
-            return null;
-        }
-        List<ContentHash> tesseras = hash == null ? store.listTesseras() : List.of(ContentHash.of(hash));
+        List<ContentHash> tesseras = hash == null ? store.listTesseras() : List.of(TesseraHashes.parse(hash));
         ShellTable table = new ShellTable();
         table.column("Tessera");
         table.column("Index").alignRight();

@@ -11,7 +11,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.FileCompleter;
-import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.port.ReplicationService;
 
@@ -36,12 +35,9 @@ public class GetCommand implements Action {
 
     @Override
     public Object execute() throws IOException {
-        if (!ContentHash.isValid(hash)) {
-            throw new IllegalArgumentException("'" + hash + "' is not a tessera hash: give its 64 lowercase hex characters");
-        }
         Path target = Path.of(file).toAbsolutePath();
         long start = System.nanoTime();
-        RetrievalReport report = replication.retrieve(ContentHash.of(hash), target, new ProgressPrinter(session.getConsole()));
+        RetrievalReport report = replication.retrieve(TesseraHashes.parse(hash), target, new ProgressPrinter(session.getConsole()));
         double seconds = (System.nanoTime() - start) / 1e9;
         String from = switch (report.source()) {
             case LOCAL_BLOB -> "this node's copy";

@@ -9,7 +9,6 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.HealthReport;
 import org.tesseras.api.port.ReplicationService;
 
@@ -28,10 +27,7 @@ public class HealthCommand implements Action {
 
     @Override
     public Object execute() throws IOException {
-        if (!ContentHash.isValid(hash)) {
-            throw new IllegalArgumentException("'" + hash + "' is not a tessera hash: give its 64 lowercase hex characters");
-        }
-        HealthReport report = replication.checkHealth(ContentHash.of(hash));
+        HealthReport report = replication.checkHealth(TesseraHashes.parse(hash));
         System.out.println("Tessera " + hash + ": " + Verdicts.describe(report.action()));
         if (!report.corruptLocal().isEmpty()) {
             System.out.println("  corrupt local fragments: " + report.corruptLocal());

@@ -10,7 +10,6 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.port.ReplicationService;
 
@@ -32,11 +31,7 @@ public class RepairCommand implements Action {
         List<RepairReport> reports;
         long start = System.nanoTime();
         if (hash != null) {
-            if (!ContentHash.isValid(hash)) {
-                throw new IllegalArgumentException("'" + hash + "' is not a tessera hash: give its 64 lowercase hex"
-                        + " characters");
-            }
-            reports = List.of(replication.repair(ContentHash.of(hash)));
+            reports = List.of(replication.repair(TesseraHashes.parse(hash)));
         } else {
             reports = replication.repairAll();
         }

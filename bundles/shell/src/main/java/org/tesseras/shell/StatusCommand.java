@@ -9,7 +9,6 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.TesseraStatus;
 import org.tesseras.api.port.ReplicationService;
 
@@ -30,11 +29,7 @@ public class StatusCommand implements Action {
     public Object execute() {
         List<TesseraStatus> statuses;
         if (hash != null) {
-            if (!ContentHash.isValid(hash)) {
-                throw new IllegalArgumentException("'" + hash + "' is not a tessera hash: give its 64 lowercase hex"
-                        + " characters");
-            }
-            statuses = replication.status(ContentHash.of(hash)).map(List::of).orElse(List.of());
+            statuses = replication.status(TesseraHashes.parse(hash)).map(List::of).orElse(List.of());
             if (statuses.isEmpty()) {
                 System.out.println("Tessera " + hash + " is not known to this node");
                 return null;

@@ -28,7 +28,6 @@ import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.PlacementReport.Refusal;
-import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.ProgressListener;
