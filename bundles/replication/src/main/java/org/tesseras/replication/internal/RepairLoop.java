@@ -1,6 +1,8 @@
 package org.tesseras.replication.internal;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,6 +21,7 @@ final class RepairLoop {
 
     private final Runnable round;
     private final ScheduledExecutorService scheduler;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> next;
     private Duration interval;
     private Duration jitter;
@@ -31,6 +34,7 @@ final class RepairLoop {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "tesseras-repair");
             thread.setDaemon(true);
+            threads.add(thread);
             return thread;
         });
     }
@@ -71,24 +75,37 @@ final class RepairLoop {
         scheduler.execute(this::runRound);
     }
 
-    /** Stops the loop: a running round is interrupted; waits for the thread to end. */
+    /**
+     * Stops the loop: a running round is interrupted; waits for the thread itself to end (the executor
+     * reports itself terminated a moment before its last thread has returned).
+     */
     void stop() {
         synchronized (this) {
             generation++;
         }
         scheduler.shutdownNow();
         try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("The repair round did not stop within 30 s of being interrupted");
+                return;
+            }
+            for (Thread thread : threads) {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Whether the loop's thread has ended. */
+    /** Whether the loop has stopped and none of its threads is still alive. */
     boolean isStopped() {
-        return scheduler.isTerminated();
+        return scheduler.isTerminated() && threads.stream().noneMatch(Thread::isAlive);
+    }
+
+    /** The threads the loop has started (alive or not), for tests that check nothing is left behind. */
+    List<Thread> threads() {
+        return List.copyOf(threads);
     }
 
     private synchronized void scheduleNext(long scheduledGeneration) {

@@ -52,7 +52,7 @@ class RepairLoopTest {
         loop.stop();
         assertTrue(interrupted.await(1, TimeUnit.SECONDS));
         assertTrue(loop.isStopped());
-        assertEquals(0, Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("tesseras-repair") && t.isAlive()).count());
+        assertEquals(1, loop.threads().size(), "the round ran on the loop's own thread");
+        assertTrue(loop.threads().stream().noneMatch(Thread::isAlive), "stop() returns only once its thread has ended");
     }
 }
