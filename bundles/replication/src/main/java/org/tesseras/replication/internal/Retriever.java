@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.Holder;
@@ -31,6 +33,7 @@ import org.tesseras.api.port.ProgressListener;
  * target and is renamed into place only when the hash matches.
  */
 final class Retriever {
+    private static final Logger LOG = LoggerFactory.getLogger(Retriever.class);
     private static final int COPY_BUFFER_BYTES = 1 << 20;
     private static final long PROGRESS_STEP_BYTES = 8L << 20;
     static final long LOOKUP_TIMEOUT_SECONDS = 60;
@@ -105,12 +108,17 @@ final class Retriever {
         }
 
         Path workDir = Files.createTempDirectory(part.getParent(), ".tesseras-fragments-");
+        long start = System.nanoTime();
         try (FragmentGatherer.Gathered gathered = gatherer.gather(plan, holders, workDir, progress);
                 FileChannel out = openOutput(part)) {
+            long fetched = System.nanoTime();
             HashingChannels.Writing hashing = hashingOutput(out, "decoding", plan.tesseraSize(), progress);
             ports.coder().decode(plan, gathered.channels(), hashing);
             check(hash, hashing);
             out.force(true);
+            LOG.info("Get {} ({} bytes): {} fragments fetched in {} ms, decoded and checked in {} ms", hash,
+                    plan.tesseraSize(), gathered.fetched(), (fetched - start) / 1_000_000,
+                    (System.nanoTime() - fetched) / 1_000_000);
             RetrievalReport.Source source = gathered.fetched() == 0 ? RetrievalReport.Source.LOCAL_FRAGMENTS
                     : RetrievalReport.Source.NETWORK;
             return new RetrievalReport(hash, plan.tesseraSize(), source, gathered.fetched(), gathered.fromPeers());
