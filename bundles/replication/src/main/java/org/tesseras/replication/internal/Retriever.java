@@ -3,6 +3,7 @@ package org.tesseras.replication.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -25,6 +26,7 @@ import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.ProgressListener;
 
 /**
@@ -112,9 +114,19 @@ final class Retriever {
         try (FragmentGatherer.Gathered gathered = gatherer.gather(plan, holders, workDir, progress);
                 FileChannel out = openOutput(part)) {
             long fetched = System.nanoTime();
-            HashingChannels.Writing hashing = hashingOutput(out, "decoding", plan.tesseraSize(), progress);
-            ports.coder().decode(plan, gathered.channels(), hashing);
-            check(hash, hashing);
+            if (allDataShards(plan, gathered.channels())) {
+                // the data shards are the tessera: copied out in order and hashed on the way
+                HashingChannels.Writing hashing = hashingOutput(out, "decoding", plan.tesseraSize(), progress);
+                ports.coder().decode(plan, gathered.channels(), hashing);
+                check(hash, hashing);
+            } else {
+                // missing data shards are rebuilt slice by slice into their places in the file, out of order,
+                // so the file is hashed once it is complete (from the page cache, cheaper than a spool file)
+                progress.onProgress("decoding", 0, plan.tesseraSize());
+                ports.coder().decode(plan, gathered.channels(), out);
+                progress.onProgress("decoding", plan.tesseraSize(), plan.tesseraSize());
+                check(hash, hashFile(out, plan.tesseraSize(), progress));
+            }
             out.force(true);
             LOG.info("Get {} ({} bytes): {} fragments fetched in {} ms, decoded and checked in {} ms", hash,
                     plan.tesseraSize(), gathered.fetched(), (fetched - start) / 1_000_000,
@@ -139,7 +151,41 @@ final class Retriever {
     }
 
     private static FileChannel openOutput(Path part) throws IOException {
-        return FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private static boolean allDataShards(FragmentPlan plan, List<? extends ReadableByteChannel> fragments) {
+        for (int index = 0; index < plan.dataShards(); index++) {
+            if (fragments.get(index) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Hashes the first {@code size} bytes of {@code file}, reporting progress as "checking". */
+    private ContentHash hashFile(FileChannel file, long size, ProgressListener progress) throws IOException {
+        if (file.size() != size) {
+            throw new IOException("rebuilt " + file.size() + " bytes, the plan says " + size);
+        }
+        Hasher.IncrementalHash digest = ports.hasher().newHash();
+        ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER_BYTES);
+        long lastReported = 0;
+        for (long done = 0; done < size;) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), size - done));
+            int n = file.read(buffer, done);
+            if (n < 0) {
+                throw new IOException("the rebuilt file ended at " + done + " of " + size + " bytes");
+            }
+            digest.update(buffer.flip());
+            done += n;
+            if (done - lastReported >= PROGRESS_STEP_BYTES || done == size) {
+                lastReported = done;
+                progress.onProgress("checking", done, size);
+            }
+        }
+        return digest.finish();
     }
 
     private HashingChannels.Writing hashingOutput(FileChannel out, String phase, long total, ProgressListener progress) {
@@ -153,7 +199,10 @@ final class Retriever {
     }
 
     private static void check(ContentHash expected, HashingChannels.Writing written) throws IOException {
-        ContentHash actual = written.finish();
+        check(expected, written.finish());
+    }
+
+    private static void check(ContentHash expected, ContentHash actual) throws IOException {
         if (!actual.equals(expected)) {
             throw new IOException("rebuilt bytes hash to " + actual + ", not " + expected
                     + ": a fragment was wrong; nothing was written");

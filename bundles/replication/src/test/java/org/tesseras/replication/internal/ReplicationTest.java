@@ -230,6 +230,60 @@ class ReplicationTest {
     }
 
     @Test
+    void withoutItsBlobTheOwnerRebuildsMissingDataShardsFromParityHeldHere() throws Exception {
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("letters.bin", (1L << 20) + 12_345, 21);
+        ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
+        assertTrue(owner.blobs.delete(hash));
+        for (int index = 0; index < 8; index++) {
+            assertTrue(owner.fragments.delete(hash, index));
+        }
+        List<String> phases = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Path copy = dir.resolve("copy.bin");
+        RetrievalReport report = owner.replication.retrieve(hash, copy, (phase, done, total) -> phases.add(phase));
+
+        assertEquals(RetrievalReport.Source.LOCAL_FRAGMENTS, report.source(), "data shards 0-7 rebuilt from parity");
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
+        assertTrue(phases.contains("checking"), "the rebuilt file is hashed once complete: " + phases);
+        assertEquals(List.of(copy), leftIn(dir), "only the output remains beside it");
+    }
+
+    @Test
+    void aRebuiltTesseraThatDoesNotHashToItsNameLeavesNoFile() throws Exception {
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("letters.bin", 1L << 20, 22);
+        ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
+        assertTrue(owner.blobs.delete(hash));
+        owner.fragments.delete(hash, 0);
+        // parity shard 16 stands in for data shard 0; a flipped byte in it gives wrong bytes for shard 0
+        Path shard = dir.resolve("n0").resolve("fragments").resolve(hash.hex()).resolve("016.shard");
+        try (RandomAccessFile raf = new RandomAccessFile(shard.toFile(), "rw")) {
+            raf.seek(7);
+            int b = raf.read();
+            raf.seek(7);
+            raf.write(b ^ 0x01);
+        }
+
+        Path copy = dir.resolve("copy.bin");
+        IOException e = assertThrows(IOException.class,
+                () -> owner.replication.retrieve(hash, copy, ProgressListener.NONE));
+
+        assertTrue(e.getMessage().contains("hash to") && e.getMessage().contains(hash.hex()), e.getMessage());
+        assertFalse(Files.exists(copy));
+        assertEquals(List.of(), leftIn(dir), "no partial output or work directory is left");
+    }
+
+    /** Regular files and directories directly in {@code directory}, other than the nodes' own. */
+    private static List<Path> leftIn(Path directory) throws IOException {
+        try (var entries = Files.list(directory)) {
+            return entries.filter(p -> !p.getFileName().toString().matches("n\\d+|letters\\.bin")).sorted().toList();
+        }
+    }
+
+    @Test
     void aCorruptLocalFragmentIsFoundAndRepaired() throws Exception {
         cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
         TestNode owner = cluster.owner();
