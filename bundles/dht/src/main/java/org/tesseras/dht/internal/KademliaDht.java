@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -84,6 +85,7 @@ public final class KademliaDht implements DhtPort, InboundHandler {
     private final Random random;
     private final AtomicReference<Transport> transport = new AtomicReference<>();
     private final AtomicReference<FragmentExchange> exchange = new AtomicReference<>();
+    private final AtomicReference<LazyService<FragmentExchange>> exchangeService = new AtomicReference<>();
     private volatile IdentityVerifier verifier;
 
     private volatile boolean active;
@@ -144,14 +146,44 @@ public final class KademliaDht implements DhtPort, InboundHandler {
         this.verifier = identityVerifier;
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+    /**
+     * Binds the fragment exchange service without getting it yet: replication, which provides it, references
+     * this DHT, so getting it while either is being created (a refresh restarting both) is a cycle that
+     * leaves replication without its DHT. It is got on first use. A newer one replaces the old (greedy).
+     */
+    @Reference(name = "fragmentExchange", service = FragmentExchange.class,
+            cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindFragmentExchangeService")
+    void bindFragmentExchangeService(ComponentServiceObjects<FragmentExchange> service) {
+        LazyService<FragmentExchange> previous = exchangeService.getAndSet(new LazyService<>(service));
+        if (previous != null) {
+            previous.release();
+        }
+    }
+
+    void unbindFragmentExchangeService(ComponentServiceObjects<FragmentExchange> service) {
+        LazyService<FragmentExchange> current = exchangeService.get();
+        if (current != null && current.service() == service && exchangeService.compareAndSet(current, null)) {
+            current.release();
+        }
+    }
+
+    /** Sets the fragment exchange directly (outside OSGi); it takes precedence over a bound service. */
     public void bindFragmentExchange(FragmentExchange fragmentExchange) {
         exchange.set(fragmentExchange);
     }
 
     public void unbindFragmentExchange(FragmentExchange fragmentExchange) {
         exchange.compareAndSet(fragmentExchange, null);
+    }
+
+    private FragmentExchange currentExchange() {
+        FragmentExchange direct = exchange.get();
+        if (direct != null) {
+            return direct;
+        }
+        LazyService<FragmentExchange> lazy = exchangeService.get();
+        return lazy == null ? null : lazy.get();
     }
 
     @Activate
@@ -385,7 +417,7 @@ public final class KademliaDht implements DhtPort, InboundHandler {
                         + " does not derive from its key and nonce with the required proof-of-work", List.of());
             }
             observe(sender);
-            FragmentExchange fragments = exchange.get();
+            FragmentExchange fragments = currentExchange();
             if (fragments == null) {
                 return ReplicateAck.refused(RefusalReason.INVALID, ErrorCode.NO_HANDLER + ": node " + selfId()
                         + " has no fragment exchange and keeps no fragments", List.of());
@@ -409,7 +441,7 @@ public final class KademliaDht implements DhtPort, InboundHandler {
                 return Optional.empty();
             }
             observe(sender);
-            FragmentExchange fragments = exchange.get();
+            FragmentExchange fragments = currentExchange();
             if (fragments == null) {
                 LOG.debug("No fragment exchange: cannot serve {}/{} to {}", tesseraHash, index, sender.id());
                 return Optional.empty();
@@ -442,7 +474,7 @@ public final class KademliaDht implements DhtPort, InboundHandler {
             return keep(store.pointer());
         }
         if (request instanceof Message.AttestRequest attest) {
-            FragmentExchange fragments = exchange.get();
+            FragmentExchange fragments = currentExchange();
             if (fragments == null) {
                 return error(ErrorCode.NO_HANDLER, "node " + selfId() + " has no fragment exchange and keeps no fragments");
             }

@@ -127,10 +127,11 @@ final class Retriever {
                 progress.onProgress("decoding", plan.tesseraSize(), plan.tesseraSize());
                 check(hash, hashFile(out, plan.tesseraSize(), progress));
             }
+            long decoded = System.nanoTime();
             out.force(true);
-            LOG.info("Get {} ({} bytes): {} fragments fetched in {} ms, decoded and checked in {} ms", hash,
-                    plan.tesseraSize(), gathered.fetched(), (fetched - start) / 1_000_000,
-                    (System.nanoTime() - fetched) / 1_000_000);
+            LOG.info("Get {} ({} bytes): {} fragments fetched in {} ms, decoded and checked in {} ms, synced in {} ms",
+                    hash, plan.tesseraSize(), gathered.fetched(), (fetched - start) / 1_000_000,
+                    (decoded - fetched) / 1_000_000, (System.nanoTime() - decoded) / 1_000_000);
             RetrievalReport.Source source = gathered.fetched() == 0 ? RetrievalReport.Source.LOCAL_FRAGMENTS
                     : RetrievalReport.Source.NETWORK;
             return new RetrievalReport(hash, plan.tesseraSize(), source, gathered.fetched(), gathered.fromPeers());
