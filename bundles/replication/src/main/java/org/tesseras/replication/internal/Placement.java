@@ -80,10 +80,16 @@ final class Placement {
         }
         Map<Integer, FragmentEnvelope> envelopes = new LinkedHashMap<>();
         BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
-        for (int j = 0; j < slots.size(); j++) {
-            for (int index : slots.get(j)) {
-                envelopes.computeIfAbsent(index, i -> envelopeOf(plan, i));
-                queue.add(new Task(assigned.get(j), index));
+        // round the slots, one fragment each per round: the transfers in flight go to different peers
+        // (spreading the receiving work), and a peer that refuses is replaced before its next fragment
+        int rounds = slots.stream().mapToInt(List::size).max().orElse(0);
+        for (int round = 0; round < rounds; round++) {
+            for (int j = 0; j < slots.size(); j++) {
+                if (round < slots.get(j).size()) {
+                    int index = slots.get(j).get(round);
+                    envelopes.computeIfAbsent(index, i -> envelopeOf(plan, i));
+                    queue.add(new Task(assigned.get(j), index));
+                }
             }
         }
         int total = queue.size();

@@ -1,7 +1,9 @@
 package org.tesseras.replication.internal;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,6 +12,7 @@ import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
+import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.port.FragmentReader;
@@ -27,6 +30,7 @@ final class InFlightCountingTransport implements Transport {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger mostInFlight = new AtomicInteger();
     private final AtomicInteger transfers = new AtomicInteger();
+    private final List<NodeId> sentTo = new CopyOnWriteArrayList<>();
 
     InFlightCountingTransport(Transport delegate) {
         this.delegate = delegate;
@@ -42,9 +46,15 @@ final class InFlightCountingTransport implements Transport {
         return transfers.get();
     }
 
+    /** The peers fragments were sent to, in the order the sends started, since the last reset. */
+    List<NodeId> sentTo() {
+        return List.copyOf(sentTo);
+    }
+
     void reset() {
         mostInFlight.set(0);
         transfers.set(0);
+        sentTo.clear();
     }
 
     @Override
@@ -64,6 +74,7 @@ final class InFlightCountingTransport implements Transport {
 
     @Override
     public CompletableFuture<ReplicateAck> sendFragment(Contact to, FragmentEnvelope envelope) {
+        sentTo.add(to.id());
         started();
         return lingerThenEnd(delegate.sendFragment(to, envelope));
     }

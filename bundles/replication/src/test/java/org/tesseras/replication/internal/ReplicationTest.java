@@ -136,6 +136,11 @@ class ReplicationTest {
         assertEquals(24, report.fragmentsPlaced());
         assertEquals(24, pushes.transfers());
         assertEquals(limit, pushes.mostInFlight(), "fragments pushed at once");
+        List<NodeId> order = pushes.sentTo();
+        for (int start = 0; start + 7 <= 21; start += 7) {
+            assertEquals(7, Set.copyOf(order.subList(start, start + 7)).size(),
+                    "fragments go round the 7 peers, so transfers in flight are to different peers: " + order);
+        }
 
         TestNode reader = cluster.nodes.get(7);
         InFlightCountingTransport fetches = (InFlightCountingTransport) reader.transport;
