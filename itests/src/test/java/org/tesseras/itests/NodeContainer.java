@@ -24,6 +24,8 @@ import org.apache.karaf.shell.api.console.SessionFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 
 /** The Pax Exam options that boot our node distribution, and running shell commands in it. */
 final class NodeContainer {
@@ -102,5 +104,15 @@ final class NodeContainer {
             }
         }
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The installed bundle with this symbolic name; fails the test if there is none. */
+    static Bundle bundleOf(BundleContext context, String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
     }
 }

@@ -133,7 +133,7 @@ public class ReplicationHotSwapIT {
     private void updateBundles(String... symbolicNames) throws Exception {
         List<Bundle> bundles = new ArrayList<>();
         for (String name : symbolicNames) {
-            Bundle bundle = bundleOf(name);
+            Bundle bundle = NodeContainer.bundleOf(bundleContext, name);
             bundle.update();
             bundles.add(bundle);
         }
@@ -147,15 +147,6 @@ public class ReplicationHotSwapIT {
         for (Bundle bundle : bundles) {
             assertEquals(bundle.getSymbolicName() + " is active again", Bundle.ACTIVE, bundle.getState());
         }
-    }
-
-    private Bundle bundleOf(String symbolicName) {
-        for (Bundle bundle : bundleContext.getBundles()) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
     }
 
     private static String describe(List<FrameworkEvent> events) {

@@ -62,7 +62,7 @@ public class StorageHotSwapIT {
                     .getProperty("service.id");
             int trackingCount = stores.getTrackingCount();
 
-            Bundle storage = bundleOf("org.tesseras.storage.fs");
+            Bundle storage = NodeContainer.bundleOf(bundleContext, "org.tesseras.storage.fs");
             long revisionBefore = storage.getLastModified();
             storage.update();
             assertEquals(Bundle.ACTIVE, storage.getState());
@@ -109,14 +109,5 @@ public class StorageHotSwapIT {
             Thread.sleep(100);
         }
         throw new AssertionError("no new FragmentStore within 60 s of the update");
-    }
-
-    private Bundle bundleOf(String symbolicName) {
-        for (Bundle bundle : bundleContext.getBundles()) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,13 +91,7 @@ class NetworkReplicationTest {
     void aFlippedByteInAStoredShardIsFoundAndRepaired() throws Exception {
         ContentHash hash = owner.replication.replicate(cluster.randomFile("flip.bin", 500_000, 22),
                 ProgressListener.NONE).plan().tesseraHash();
-        Path shard = owner.dir.resolve("fragments").resolve(hash.hex()).resolve("005.shard");
-        try (RandomAccessFile file = new RandomAccessFile(shard.toFile(), "rw")) {
-            file.seek(7);
-            int b = file.read();
-            file.seek(7);
-            file.write(b ^ 1);
-        }
+        owner.flipBitOfShard(hash, 5, 7);
         assertEquals(new RepairAction.CorruptLocal(5), owner.replication.checkHealth(hash).action());
         RepairReport repair = owner.replication.repair(hash);
         assertEquals(1, repair.fragmentsFetched(), "fetched back whole from the holder of index 5");

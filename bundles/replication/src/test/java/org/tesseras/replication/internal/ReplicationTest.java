@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -264,13 +263,7 @@ class ReplicationTest {
         assertTrue(owner.blobs.delete(hash));
         owner.fragments.delete(hash, 0);
         // parity shard 16 stands in for data shard 0; a flipped byte in it gives wrong bytes for shard 0
-        Path shard = dir.resolve("n0").resolve("fragments").resolve(hash.hex()).resolve("016.shard");
-        try (RandomAccessFile raf = new RandomAccessFile(shard.toFile(), "rw")) {
-            raf.seek(7);
-            int b = raf.read();
-            raf.seek(7);
-            raf.write(b ^ 0x01);
-        }
+        owner.flipBitOfShard(hash, 16, 7);
 
         Path copy = dir.resolve("copy.bin");
         IOException e = assertThrows(IOException.class,
@@ -295,14 +288,7 @@ class ReplicationTest {
         Path file = cluster.randomFile("photos.bin", 1L << 20, 4);
         ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
         StoredFragment five = owner.fragments.find(hash, 5).orElseThrow();
-        Path shard = dir.resolve("n0").resolve("fragments").resolve(hash.hex()).resolve("005.shard");
-        assertTrue(Files.exists(shard), shard.toString());
-        try (RandomAccessFile raf = new RandomAccessFile(shard.toFile(), "rw")) {
-            raf.seek(100);
-            int b = raf.read();
-            raf.seek(100);
-            raf.write(b ^ 0x40);
-        }
+        owner.flipBitOfShard(hash, 5, 100);
 
         assertEquals(new RepairAction.CorruptLocal(5), owner.replication.checkHealth(hash).action());
         RepairReport repair = owner.replication.repair(hash);

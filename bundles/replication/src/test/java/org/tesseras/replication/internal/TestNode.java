@@ -1,6 +1,7 @@
 package org.tesseras.replication.internal;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.port.InboundHandler;
 import org.tesseras.api.port.Transport;
@@ -141,6 +143,20 @@ final class TestNode implements AutoCloseable {
         ReplicationSettings d = ReplicationSettings.DEFAULTS;
         return new ReplicationSettings(d.repairInterval(), d.repairJitter(), d.maxConcurrentTransfers(), 0,
                 d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), 100, d.maxFailedAttestations(), false);
+    }
+
+    /** Flips one bit of the byte at {@code position} in this node's stored shard {@code index} of {@code hash}. */
+    void flipBitOfShard(ContentHash hash, int index, long position) throws IOException {
+        Path shard = dir.resolve("fragments").resolve(hash.hex()).resolve(String.format("%03d.shard", index));
+        try (RandomAccessFile file = new RandomAccessFile(shard.toFile(), "rw")) {
+            file.seek(position);
+            int b = file.read();
+            if (b < 0) {
+                throw new IOException(shard + " has no byte at " + position);
+            }
+            file.seek(position);
+            file.write(b ^ 0x01);
+        }
     }
 
     InetSocketAddress address() {
