@@ -295,7 +295,9 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements InboundF
                 context.writeAndFlush(helloEnvelope());
             }
         } else if (event instanceof IdleStateEvent) {
-            if (calls.isEmpty() && handlerTasks.get() == 0) {
+            // before the Hello the hello timer alone bounds the connection: the idle clock also runs through the
+            // TLS handshake, which on a loaded machine can outlast a short idle timeout
+            if (peer != null && calls.isEmpty() && handlerTasks.get() == 0) {
                 LOG.debug("Closing idle connection with {}", this);
                 close("idle connection closed");
             }
