@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,31 +34,7 @@ class DerbyNodeDataSourceTest {
     }
 
     private static DerbyNodeDataSource open(String database) throws SQLException {
-        return new DerbyNodeDataSource(config(database, 4, 5_000));
-    }
-
-    static DatabaseConfiguration config(String database, int maxPoolSize, long connectionTimeoutMillis) {
-        return new DatabaseConfiguration() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return DatabaseConfiguration.class;
-            }
-
-            @Override
-            public String database() {
-                return database;
-            }
-
-            @Override
-            public int maxPoolSize() {
-                return maxPoolSize;
-            }
-
-            @Override
-            public long connectionTimeoutMillis() {
-                return connectionTimeoutMillis;
-            }
-        };
+        return new DerbyNodeDataSource(TestDatabase.config(database, 4, 5_000));
     }
 
     @Test
@@ -217,16 +192,16 @@ class DerbyNodeDataSourceTest {
     @Test
     void badConfigurationIsRefusedNamingTheProperty() {
         IllegalArgumentException pool = assertThrows(IllegalArgumentException.class,
-                () -> new DerbyNodeDataSource(config(memoryName(), 0, 5_000)));
+                () -> new DerbyNodeDataSource(TestDatabase.config(memoryName(), 0, 5_000)));
         assertTrue(pool.getMessage().contains("maxPoolSize"), pool.getMessage());
         IllegalArgumentException timeout = assertThrows(IllegalArgumentException.class,
-                () -> new DerbyNodeDataSource(config(memoryName(), 2, 10)));
+                () -> new DerbyNodeDataSource(TestDatabase.config(memoryName(), 2, 10)));
         assertTrue(timeout.getMessage().contains("connectionTimeoutMillis"), timeout.getMessage());
         IllegalArgumentException memory = assertThrows(IllegalArgumentException.class,
-                () -> new DerbyNodeDataSource(config("memory:", 2, 5_000)));
+                () -> new DerbyNodeDataSource(TestDatabase.config("memory:", 2, 5_000)));
         assertTrue(memory.getMessage().contains("org.tesseras.db database"), memory.getMessage());
         IllegalArgumentException attributes = assertThrows(IllegalArgumentException.class,
-                () -> new DerbyNodeDataSource(config(tempDir + ";shutdown=true", 2, 5_000)));
+                () -> new DerbyNodeDataSource(TestDatabase.config(tempDir + ";shutdown=true", 2, 5_000)));
         assertTrue(attributes.getMessage().contains("org.tesseras.db database"), attributes.getMessage());
     }
 

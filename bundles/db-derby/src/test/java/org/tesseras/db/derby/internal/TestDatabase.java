@@ -21,7 +21,12 @@ public final class TestDatabase {
 
     /** The database at {@code database} (a directory, or {@code memory:NAME}), created and migrated if new. */
     public static DerbyNodeDataSource open(String database) throws SQLException {
-        return new DerbyNodeDataSource(new DatabaseConfiguration() {
+        return new DerbyNodeDataSource(config(database, 16, 30_000));
+    }
+
+    /** A database configuration with these values. */
+    public static DatabaseConfiguration config(String database, int maxPoolSize, long connectionTimeoutMillis) {
+        return new DatabaseConfiguration() {
             @Override
             public Class<? extends Annotation> annotationType() {
                 return DatabaseConfiguration.class;
@@ -34,14 +39,14 @@ public final class TestDatabase {
 
             @Override
             public int maxPoolSize() {
-                return 16;
+                return maxPoolSize;
             }
 
             @Override
             public long connectionTimeoutMillis() {
-                return 30_000;
+                return connectionTimeoutMillis;
             }
-        });
+        };
     }
 
     /** Runs one SQL update and returns the rows it changed. */
