@@ -1,6 +1,7 @@
 package org.tesseras.itests;
 
 import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
@@ -53,7 +54,11 @@ final class NodeContainer {
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
                         "https://repo1.maven.org/maven2@id=central"),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
-                        localRepository)));
+                        localRepository),
+                // how long the probe waits in the node for Pax Exam's JUnit invoker (default 10 s, which a loaded
+                // 2-core machine can miss while the node's features are still being installed); the wait for
+                // @Inject services is pax.exam.service.timeout, set in the pom
+                systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("120000")));
         if (Boolean.getBoolean("tesseras.keepRuntime")) {
             options.add(keepRuntimeFolder());
         }
