@@ -36,6 +36,7 @@ import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.model.TestManifests;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.InboundHandler;
 import org.tesseras.api.port.NodeIdentity;
@@ -167,7 +168,7 @@ public final class TransportStreamBench {
             hash = new ContentHash(fake);
         }
         FragmentPlan plan = FragmentPlan.of(hash, length, FragmentationTier.SMALL, 1, 0, 7);
-        return new FragmentEnvelope(new FragmentId(hash, 0, 1, hash), plan, () -> new RepeatingStream(length, seed));
+        return new FragmentEnvelope(new FragmentId(hash, 0, 1, hash), TestManifests.unsigned(plan), () -> new RepeatingStream(length, seed));
     }
 
     private static NettyTransport transport(NodeIdentity identity) {

@@ -9,7 +9,11 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.tesseras.api.model.PutRecord;
 import org.tesseras.api.model.TesseraStatus;
+import org.tesseras.api.port.BlobStore;
+import org.tesseras.api.port.FragmentStore;
+import org.tesseras.api.port.ReplicationJournal;
 import org.tesseras.api.port.ReplicationService;
 
 /** {@code tesseras:status [hash]}: the tesseras this node owns or holds fragments of. */
@@ -20,6 +24,15 @@ public class StatusCommand implements Action {
 
     @Reference
     ReplicationService replication;
+
+    @Reference
+    FragmentStore fragments;
+
+    @Reference
+    BlobStore blobs;
+
+    @Reference
+    ReplicationJournal journal;
 
     @Argument(index = 0, name = "hash", description = "Only this tessera")
     @Completion(TesseraHashCompleter.class)
@@ -39,6 +52,7 @@ public class StatusCommand implements Action {
         }
         if (statuses.isEmpty()) {
             System.out.println("No tesseras here yet: add one with tesseras:put <file>");
+            printNodeState();
             return null;
         }
         ShellTable table = new ShellTable();
@@ -62,7 +76,30 @@ public class StatusCommand implements Action {
         if (hash != null) {
             statuses.get(0).lastHealth().filter(h -> !h.detail().isBlank())
                     .ifPresent(h -> System.out.println("Last check: " + h.detail()));
+        } else {
+            printNodeState();
         }
         return null;
+    }
+
+    /** Quarantined files, puts that did not finish, the last repair round. */
+    private void printNodeState() {
+        int quarantined = fragments.quarantined().size() + blobs.quarantined().size();
+        if (quarantined > 0) {
+            System.out.println(quarantined + " file(s) in quarantine (kept, not used: bytes that no manifest or hash"
+                    + " explains); see the quarantine/ directory beside fragments/");
+        }
+        for (PutRecord put : journal.recentPuts(20)) {
+            if (!put.ended()) {
+                System.out.println("Put of " + put.source() + " under way since " + Sizes.ago(put.startedAt()));
+            } else if (put.outcome().startsWith("interrupted") || put.outcome().startsWith("the node stopped")
+                    || put.outcome().startsWith("completed after a restart")) {
+                System.out.println("Put of " + put.source() + ": " + put.outcome());
+            }
+        }
+        journal.lastRepairRound().ifPresentOrElse(round -> System.out.println("Last repair round "
+                + Sizes.ago(round.startedAt()) + ": " + round.tesseras() + " tesseras, " + round.repaired()
+                + " repaired, " + round.lost() + " lost, " + round.failed() + " failed"),
+                () -> System.out.println("No repair round has run yet"));
     }
 }

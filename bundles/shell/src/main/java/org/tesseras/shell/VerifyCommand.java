@@ -15,6 +15,7 @@ import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentCheck;
 import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.FragmentStore;
 
 /** {@code tesseras:verify [hash]}: re-hashes held fragments against their checksums. */
@@ -31,6 +32,9 @@ public class VerifyCommand implements Action {
 
     @Reference
     FragmentStore store;
+
+    @Reference
+    BlobStore blobs;
 
     @Override
     public Object execute() {
@@ -67,6 +71,25 @@ public class VerifyCommand implements Action {
         int total = good + corrupt.size() + missing.size();
         System.out.println("Verified " + total + " fragment(s) of " + tesseras.size() + " tessera(s): " + good
                 + " good, " + corrupt.size() + " corrupt, " + missing.size() + " missing");
+        List<ContentHash> kept = hash == null ? blobs.list()
+                : blobs.exists(TesseraHashes.parse(hash)) ? List.of(TesseraHashes.parse(hash)) : List.of();
+        List<String> rotted = new ArrayList<>();
+        for (ContentHash blob : kept) {
+            try {
+                if (blobs.verify(blob) != FragmentCheck.GOOD) {
+                    rotted.add(blob.hex());
+                }
+            } catch (IOException e) {
+                System.err.println("Cannot read the copy of " + blob + ": " + e.getMessage());
+                rotted.add(blob.hex());
+            }
+        }
+        System.out.println("Verified " + kept.size() + " whole tessera(s) kept here: " + (kept.size() - rotted.size())
+                + " good, " + rotted.size() + " corrupt");
+        if (!rotted.isEmpty()) {
+            System.out.println("FAILED: " + rotted.size() + " whole tessera(s) no longer hash to their name: "
+                    + names(rotted) + "; run tesseras:repair to rebuild them from their fragments");
+        }
         if (!corrupt.isEmpty()) {
             System.out.println("FAILED: " + corrupt.size() + " corrupt fragment(s): " + names(corrupt)
                     + "; run tesseras:repair to replace them");

@@ -1,6 +1,6 @@
 package org.tesseras.api.model;
 
-/** The outcome of re-hashing a stored fragment. */
+/** The outcome of re-hashing stored bytes (a fragment against its manifest, a tessera against its name). */
 public enum FragmentCheck {
     /** The bytes match the stored checksum. */
     GOOD,

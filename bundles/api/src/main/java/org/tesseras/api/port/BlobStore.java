@@ -9,6 +9,8 @@ import java.util.OptionalLong;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentCheck;
+import org.tesseras.api.model.QuarantinedFile;
 
 /** The owner's own tesseras, whole, named by their BLAKE3 hash. */
 @ProviderType
@@ -31,4 +33,16 @@ public interface BlobStore {
 
     /** Every held tessera. */
     List<ContentHash> list();
+
+    /** Re-hashes a held tessera against its name: GOOD, CORRUPT, or MISSING when it is not held. */
+    FragmentCheck verify(ContentHash tesseraHash) throws IOException;
+
+    /**
+     * Moves a held tessera's file aside into quarantine (kept, not deleted) with {@code reason}, so a good
+     * copy can take its name; false if it was not held.
+     */
+    boolean quarantine(ContentHash tesseraHash, String reason) throws IOException;
+
+    /** Files moved to quarantine, oldest first. */
+    List<QuarantinedFile> quarantined();
 }

@@ -17,6 +17,12 @@ import org.tesseras.api.model.FragmentPlan;
 @ProviderType
 public interface ErasureCoder {
 
+    /**
+     * Names this codec and its byte layout (e.g. {@code reed-solomon-gf256/1}); a manifest records the codec
+     * that cut its tessera, and a tessera is decoded only by a coder with the same id.
+     */
+    String codecId();
+
     /** Computes {@code shards[dataShards..]} from {@code shards[0..dataShards)} over {@code [offset, offset+byteCount)}. */
     void encodeParity(int dataShards, int parityShards, byte[][] shards, int offset, int byteCount);
 

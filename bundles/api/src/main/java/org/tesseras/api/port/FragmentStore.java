@@ -12,36 +12,62 @@ import org.tesseras.api.model.FragmentCheck;
 import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.QuarantinedFile;
+import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.model.StorageUsage;
 import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.model.TesseraManifest;
 
 /**
- * Durable fragments with their plans. A fragment becomes visible only whole and verified: written to a
- * temporary file while hashed, synced, renamed into place and indexed in one step.
+ * Durable fragments with the signed manifests that explain them. The files are the truth and the index
+ * only mirrors them: every fragment is kept beside its tessera's manifest, a fragment becomes visible only
+ * whole and verified against that manifest (written to a temporary file while hashed, synced, renamed into
+ * place and indexed in one step), and what the manifests cannot explain is quarantined, never deleted.
  */
 @ProviderType
 public interface FragmentStore {
 
     /**
-     * Streams exactly {@code plan.shardSize()} bytes of {@code content} into the store and keeps them only
-     * if their BLAKE3 equals {@code id.checksum()}; records {@code plan} if new. Storing a fragment already
-     * held with the same checksum returns the held one. Throws {@link FragmentIntegrityException} on a
-     * checksum or length mismatch, leaving nothing behind.
+     * Records {@code manifest} for its tessera (beside the shards and in the index); idempotent. A tessera
+     * keeps one manifest: a different one is refused with {@link ManifestConflictException} unless it
+     * describes the very same fragments ({@link TesseraManifest#sameFragmentsAs}), which is then a no-op.
      */
-    StoredFragment store(FragmentId id, FragmentPlan plan, InputStream content, Optional<NodeId> originPeer)
-            throws IOException;
+    void saveManifest(TesseraManifest manifest) throws IOException;
 
-    /** A writer for fragment {@code index} of {@code plan} whose checksum is computed as it is written (local encoding). */
+    /**
+     * Makes {@code manifest} the tessera's manifest whatever was recorded before (the owner's own manifest
+     * over one a peer pushed first): held fragments whose checksum differs from it are moved to quarantine
+     * with {@code reason}. Returns the fragments quarantined.
+     */
+    List<StoredFragment> replaceManifest(TesseraManifest manifest, String reason) throws IOException;
+
+    /** The recorded manifest of a tessera, or empty. */
+    Optional<TesseraManifest> manifest(ContentHash tesseraHash);
+
+    /**
+     * Streams exactly {@code shardSize} bytes of {@code content} into the store and keeps them only if their
+     * BLAKE3 equals {@code id.checksum()}, which must be the recorded manifest's checksum for that index.
+     * Storing a fragment already held returns the held one. Throws {@link FragmentIntegrityException} on a
+     * checksum or length mismatch and {@link IllegalStateException} when no manifest is recorded, leaving
+     * nothing behind.
+     */
+    StoredFragment store(FragmentId id, InputStream content, Optional<NodeId> originPeer) throws IOException;
+
+    /**
+     * A writer for fragment {@code index} of {@code plan} whose checksum is computed as it is written; its
+     * commit checks it against the manifest recorded by then.
+     */
     FragmentWriter create(FragmentPlan plan, int index) throws IOException;
 
     /**
      * A writer for fragment {@code index} of {@code plan} whose producer computes the BLAKE3 of the bytes
-     * itself as it writes them (the erasure coder does): the store does not hash them a second time and
-     * records the checksum given to {@link FragmentWriter#commit(ContentHash)}.
+     * itself as it writes them (the erasure coder does): the store does not hash them a second time. Its
+     * {@link FragmentWriter#commit(ContentHash)} needs the manifest recorded by then and refuses a checksum
+     * that differs from it, so a rebuild never commits bytes the manifest does not name.
      */
     FragmentWriter createChecksummedBySource(FragmentPlan plan, int index) throws IOException;
 
-    /** The bytes of a held fragment, or empty. */
+    /** The bytes of a held fragment, or empty. The caller checks them against the manifest as it reads. */
     Optional<SeekableByteChannel> open(ContentHash tesseraHash, int index) throws IOException;
 
     /** The index row of a held fragment, or empty. */
@@ -50,23 +76,37 @@ public interface FragmentStore {
     /** Held fragments of one tessera, ordered by index. */
     List<StoredFragment> list(ContentHash tesseraHash);
 
-    /** Tesseras with at least one held fragment, or a recorded plan. */
+    /** Tesseras with a recorded manifest. */
     List<ContentHash> listTesseras();
 
-    /** The recorded plan of a tessera, or empty. */
-    Optional<FragmentPlan> plan(ContentHash tesseraHash);
-
-    /** Records {@code plan} (idempotent; a different plan for the same hash is refused). */
-    void savePlan(FragmentPlan plan);
+    /** The plan of a tessera, from its recorded manifest, or empty. */
+    default Optional<FragmentPlan> plan(ContentHash tesseraHash) {
+        return manifest(tesseraHash).map(TesseraManifest::plan);
+    }
 
     /** Removes a fragment's file and row; false if it was not held. */
     boolean delete(ContentHash tesseraHash, int index) throws IOException;
 
-    /** Re-hashes a held fragment against its stored checksum and records the time of the check. */
+    /**
+     * Moves a held fragment's file out of the store into quarantine (kept, not deleted) and drops its row;
+     * {@code reason} is kept with it. False if it was not held.
+     */
+    boolean quarantine(ContentHash tesseraHash, int index, String reason) throws IOException;
+
+    /** Files moved to quarantine, oldest first. */
+    List<QuarantinedFile> quarantined();
+
+    /** Re-hashes a held fragment against its manifest checksum and records the time of the check. */
     FragmentCheck verify(ContentHash tesseraHash, int index) throws IOException;
 
     /** Fragments whose rows outlived their files (found at start-up or by verify), for repair. */
     List<FragmentId> lostFragments();
+
+    /**
+     * Rebuilds the index from the disk: every shard file that its tessera's manifest explains (right index,
+     * length and checksum) is indexed, every other one is quarantined; nothing is deleted.
+     */
+    ReindexReport reindex() throws IOException;
 
     /** Counts, bytes used and free disk. */
     StorageUsage usage();
@@ -74,14 +114,15 @@ public interface FragmentStore {
     /** An open fragment being written; {@link #commit()} makes it visible, {@link #close()} alone discards it. */
     interface FragmentWriter extends java.nio.channels.WritableByteChannel {
         /**
-         * Checks the length against the plan, syncs, renames into place and indexes the fragment; only for a
-         * writer that hashes (from {@link FragmentStore#create}).
+         * Checks the length against the plan and the checksum against the recorded manifest, syncs, renames
+         * into place and indexes the fragment; only for a writer that hashes (from {@link FragmentStore#create}).
          */
         StoredFragment commit() throws IOException;
 
         /**
          * As {@link #commit()}, with the checksum the producer computed: a writer that hashes refuses it when it
-         * differs from its own, one from {@link FragmentStore#createChecksummedBySource} records it.
+         * differs from its own, one from {@link FragmentStore#createChecksummedBySource} takes it; both refuse
+         * a checksum the recorded manifest does not give this index.
          */
         StoredFragment commit(ContentHash checksum) throws IOException;
     }

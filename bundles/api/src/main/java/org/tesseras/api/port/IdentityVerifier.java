@@ -1,9 +1,11 @@
 package org.tesseras.api.port;
 
 import java.security.PublicKey;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.TesseraManifest;
 
 /** Checks other nodes' identities and signatures. */
 @ProviderType
@@ -23,4 +25,20 @@ public interface IdentityVerifier {
 
     /** Whether {@code signature} is a valid Ed25519 signature of {@code message} by {@code publicKey} (raw 32 bytes). */
     boolean verifySignature(byte[] publicKey, byte[] message, byte[] signature);
+
+    /**
+     * Why {@code manifest} cannot be trusted, or empty when it can: its owner's NodeId must derive from the
+     * owner key and nonce with the required proof-of-work, and the signature must verify with that key.
+     */
+    default Optional<String> manifestFault(TesseraManifest manifest) {
+        byte[] key = manifest.ownerPublicKey();
+        if (!verifyPow(manifest.owner(), key, manifest.ownerNonce())) {
+            return Optional.of("its owner " + manifest.owner() + " does not derive from the owner key and nonce"
+                    + " with the required proof-of-work");
+        }
+        if (!verifySignature(key, manifest.signedPayload(), manifest.signature())) {
+            return Optional.of("its signature does not verify with the owner's key");
+        }
+        return Optional.empty();
+    }
 }

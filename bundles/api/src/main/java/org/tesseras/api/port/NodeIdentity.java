@@ -2,9 +2,13 @@ package org.tesseras.api.port;
 
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.TesseraManifest;
 
 /** This node's own identity: an Ed25519 key pair and the proof-of-work nonce its NodeId derives from. */
 @ProviderType
@@ -32,4 +36,13 @@ public interface NodeIdentity {
 
     /** Where the key is kept. */
     Path keyFile();
+
+    /** The manifest of a tessera this node cut, signed by this node as its owner. */
+    default TesseraManifest signManifest(FragmentPlan plan, String codecId, List<ContentHash> fragmentChecksums,
+            long createdAtMillis) {
+        byte[] payload = TesseraManifest.signedPayload(plan, codecId, fragmentChecksums, nodeId(), publicKey(),
+                nonce(), createdAtMillis);
+        return new TesseraManifest(plan, codecId, fragmentChecksums, nodeId(), publicKey(), nonce(), createdAtMillis,
+                sign(payload));
+    }
 }

@@ -9,6 +9,7 @@ import org.osgi.annotation.versioning.ProviderType;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.HealthReport;
 import org.tesseras.api.model.PlacementReport;
+import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.TesseraStatus;
@@ -34,6 +35,12 @@ public interface ReplicationService {
 
     /** Every tessera this node owns or holds fragments of. */
     List<TesseraStatus> status();
+
+    /**
+     * Rebuilds the fragment index from the manifests and shard files on disk (what no manifest explains is
+     * quarantined), then restores the holder records of this node's own tesseras from the network.
+     */
+    ReindexReport reindex() throws IOException;
 
     /** One tessera's status, if this node knows it. */
     Optional<TesseraStatus> status(ContentHash tesseraHash);

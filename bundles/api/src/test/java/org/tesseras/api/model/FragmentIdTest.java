@@ -26,18 +26,21 @@ class FragmentIdTest {
     @Test
     void envelopeMustMatchItsPlan() throws IOException {
         FragmentPlan plan = FragmentPlan.of(HASH, 100, FragmentationTier.MEDIUM, 16, 8, 7);
+        TesseraManifest manifest = TestManifests.unsigned(plan);
         FragmentId id = new FragmentId(HASH, 16, 24, SUM);
-        FragmentEnvelope envelope = new FragmentEnvelope(id, plan, FragmentSource.ofBytes(new byte[7]));
+        FragmentEnvelope envelope = new FragmentEnvelope(id, manifest, FragmentSource.ofBytes(new byte[7]));
         assertEquals(7, envelope.length());
         assertTrue(envelope.isParity());
         assertEquals(7, envelope.content().open().readAllBytes().length);
+        assertFalse(envelope.matchesManifest(), "a checksum the manifest does not give is only a claim");
+        assertTrue(FragmentEnvelope.of(manifest, 16, FragmentSource.ofBytes(new byte[7])).matchesManifest());
 
         FragmentId otherStripe = new FragmentId(HASH, 1, 6, SUM);
         assertThrows(IllegalArgumentException.class,
-                () -> new FragmentEnvelope(otherStripe, plan, FragmentSource.ofBytes(new byte[7])));
+                () -> new FragmentEnvelope(otherStripe, manifest, FragmentSource.ofBytes(new byte[7])));
         FragmentId otherTessera = new FragmentId(SUM, 1, 24, SUM);
         assertFalse(otherTessera.belongsTo(plan));
         assertThrows(IllegalArgumentException.class,
-                () -> new FragmentEnvelope(otherTessera, plan, FragmentSource.ofBytes(new byte[7])));
+                () -> new FragmentEnvelope(otherTessera, manifest, FragmentSource.ofBytes(new byte[7])));
     }
 }

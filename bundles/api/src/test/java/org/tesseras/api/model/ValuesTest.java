@@ -83,9 +83,11 @@ class ValuesTest {
     void pointerHoldersMustNameShardsOfThePlan() {
         FragmentPlan plan = FragmentPlan.of(HASH, 100, FragmentationTier.MEDIUM, 16, 8, 7);
         Holder good = new Holder(NODE, LOCAL, List.of(0, 23));
-        assertEquals(HASH, new TesseraPointer(plan, NODE, List.of(good), 1).tesseraHash());
+        TesseraManifest manifest = TestManifests.unsigned(plan);
+        assertEquals(HASH, new TesseraPointer(manifest, NODE, List.of(good), 1).tesseraHash());
+        assertEquals(plan, new TesseraPointer(manifest, NODE, List.of(good), 1).plan());
         Holder bad = new Holder(NODE, LOCAL, List.of(24));
-        assertThrows(IllegalArgumentException.class, () -> new TesseraPointer(plan, NODE, List.of(bad), 1));
+        assertThrows(IllegalArgumentException.class, () -> new TesseraPointer(manifest, NODE, List.of(bad), 1));
     }
 
     @Test

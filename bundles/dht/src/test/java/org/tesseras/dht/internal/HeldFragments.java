@@ -55,7 +55,7 @@ final class HeldFragments implements FragmentExchange {
             return ReplicateAck.refused(RefusalReason.CHECKSUM, "fragment " + envelope.id() + " does not match",
                     held(envelope.id().tesseraHash()));
         }
-        FragmentEnvelope kept = new FragmentEnvelope(envelope.id(), envelope.plan(), FragmentSource.ofBytes(bytes));
+        FragmentEnvelope kept = new FragmentEnvelope(envelope.id(), envelope.manifest(), FragmentSource.ofBytes(bytes));
         fragments.computeIfAbsent(envelope.id().tesseraHash(), h -> new ConcurrentSkipListMap<>())
                 .put(envelope.id().index(), new Held(kept, bytes));
         return ReplicateAck.accepted(held(envelope.id().tesseraHash()));

@@ -39,6 +39,7 @@ import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.model.RoutingEntry;
 import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.model.TestManifests;
 import org.tesseras.api.port.InboundHandler;
 import org.tesseras.api.port.RemoteErrorException;
 import org.tesseras.api.port.TransportException;
@@ -246,7 +247,7 @@ class KademliaDhtTest {
                     failure(owner.dht().attest(holder.contact(), HASHER.hash(new byte[] {7}), nonce)));
             assertEquals(ErrorCode.NOT_FOUND, nothing.code());
 
-            FragmentEnvelope corrupt = new FragmentEnvelope(envelope.id(), envelope.plan(),
+            FragmentEnvelope corrupt = new FragmentEnvelope(envelope.id(), envelope.manifest(),
                     FragmentSource.ofBytes(randomBytes(5000, 10)));
             ReplicateAck refused = await(owner.dht().replicate(holder.contact(), corrupt));
             assertEquals(RefusalReason.CHECKSUM, refused.reason());
@@ -519,14 +520,14 @@ class KademliaDhtTest {
     static TesseraPointer pointer(ContentHash hash, Node publisher, long publishedAtMillis) {
         FragmentPlan plan = FragmentPlan.of(hash, 1000, FragmentationTier.SMALL, 1, 0, 7);
         Holder holder = new Holder(publisher.id(), address(publisher), List.of(0));
-        return new TesseraPointer(plan, publisher.id(), List.of(holder), publishedAtMillis);
+        return new TesseraPointer(TestManifests.unsigned(plan), publisher.id(), List.of(holder), publishedAtMillis);
     }
 
     private static FragmentEnvelope envelope(byte[] bytes) {
         ContentHash tessera = HASHER.hash(bytes);
         FragmentPlan plan = FragmentPlan.of(tessera, bytes.length, FragmentationTier.SMALL, 1, 0, 7);
         FragmentId id = new FragmentId(tessera, 0, 1, HASHER.hash(bytes));
-        return new FragmentEnvelope(id, plan, FragmentSource.ofBytes(bytes));
+        return new FragmentEnvelope(id, TestManifests.unsigned(plan), FragmentSource.ofBytes(bytes));
     }
 
     private static byte[] randomBytes(int length, long seed) {

@@ -24,6 +24,7 @@ import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.model.TestManifests;
 import org.tesseras.transport.memory.MemoryIdentity;
 import org.tesseras.transport.netty.internal.NettyTransport;
 import org.tesseras.transport.netty.internal.TransportConfiguration;
@@ -89,7 +90,7 @@ class NettyDhtTest {
         ContentHash tessera = ContentHash.of("ea8f163db38682925e4491c5e58d4bb3506ef8c14eb78a86e908c5624a67200f");
         FragmentPlan plan = FragmentPlan.of(tessera, 10L << 20, FragmentationTier.MEDIUM, 16, 8, 7);
         NodeInfo holder = dhts.get(3).localNode();
-        TesseraPointer pointer = new TesseraPointer(plan, dhts.get(0).localNode().id(),
+        TesseraPointer pointer = new TesseraPointer(TestManifests.unsigned(plan), dhts.get(0).localNode().id(),
                 List.of(new Holder(holder.id(), holder.address(), List.of(0, 1, 2))), System.currentTimeMillis());
         assertTrue(dhts.get(0).publish(pointer).get(30, TimeUnit.SECONDS) > 0);
         for (KademliaDht dht : dhts.subList(1, NODES)) {

@@ -12,6 +12,7 @@ import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.model.TestManifests;
 
 class PointerStoreTest {
     private static final NodeId SELF = new NodeId(new byte[NodeId.LENGTH]);
@@ -68,6 +69,6 @@ class PointerStoreTest {
 
     private static TesseraPointer pointer(ContentHash hash, long publishedAtMillis) {
         FragmentPlan plan = FragmentPlan.of(hash, 10, FragmentationTier.SMALL, 1, 0, 7);
-        return new TesseraPointer(plan, SELF, List.of(), publishedAtMillis);
+        return new TesseraPointer(TestManifests.unsigned(plan), SELF, List.of(), publishedAtMillis);
     }
 }

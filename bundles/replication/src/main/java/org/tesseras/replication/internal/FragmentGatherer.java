@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +31,7 @@ import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.FragmentIntegrityException;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
@@ -36,8 +39,10 @@ import org.tesseras.api.port.ProgressListener;
 
 /**
  * Gathers {@code dataShards} fragments of a tessera for decoding: those held here first, the rest fetched
- * from holders in parallel (data shards preferred), each fetched fragment checked against its checksum
- * and length as it is written to a work directory. A failed holder is replaced by another source.
+ * from holders in parallel (data shards preferred). Every byte is checked against the manifest, never against
+ * what a holder claims: a fetched fragment is hashed as it is written to the work directory and kept only
+ * when it matches; a local one is hashed as the decoder reads it and checked afterwards
+ * ({@link Gathered#badLocalFragments}). A failed holder is replaced by another source.
  */
 final class FragmentGatherer {
     private static final Logger LOG = LoggerFactory.getLogger(FragmentGatherer.class);
@@ -50,51 +55,94 @@ final class FragmentGatherer {
     }
 
     /** Channels over the gathered fragments, one slot per index ({@code null} where absent); close to release. */
-    record Gathered(List<ReadableByteChannel> channels, int fetched, List<NodeId> fromPeers) implements Closeable {
-        @Override
-        public void close() {
-            for (ReadableByteChannel channel : channels) {
-                if (channel != null) {
-                    try {
-                        channel.close();
-                    } catch (IOException e) {
-                        LOG.debug("Closing a gathered fragment failed: {}", e.toString());
-                    }
+    static final class Gathered implements Closeable {
+        private final List<ReadableByteChannel> channels;
+        private final Map<Integer, HashingChannels.Reading> local;
+        private final int fetched;
+        private final List<NodeId> fromPeers;
+
+        Gathered(List<ReadableByteChannel> channels, Map<Integer, HashingChannels.Reading> local, int fetched,
+                List<NodeId> fromPeers) {
+            this.channels = channels;
+            this.local = local;
+            this.fetched = fetched;
+            this.fromPeers = fromPeers;
+        }
+
+        List<ReadableByteChannel> channels() {
+            return channels;
+        }
+
+        int fetched() {
+            return fetched;
+        }
+
+        List<NodeId> fromPeers() {
+            return fromPeers;
+        }
+
+        /**
+         * After decoding: the local fragments used whose bytes do not match the manifest (each is read to its
+         * end first, so the check covers every byte, padding included).
+         */
+        List<Integer> badLocalFragments(TesseraManifest manifest) throws IOException {
+            List<Integer> bad = new ArrayList<>();
+            for (Map.Entry<Integer, HashingChannels.Reading> entry : local.entrySet()) {
+                int index = entry.getKey();
+                if (channels.get(index) != null
+                        && !entry.getValue().drainAndCheck(manifest.checksum(index), manifest.plan().shardSize())) {
+                    bad.add(index);
                 }
             }
+            return bad;
+        }
+
+        @Override
+        public void close() {
+            closeAll(channels);
         }
     }
 
-    Gathered gather(FragmentPlan plan, List<Holder> holders, Path workDir, ProgressListener progress)
-            throws IOException {
+    /**
+     * Gathers fragments of {@code manifest}'s tessera, leaving out the local fragments in {@code excluded}
+     * (found bad before); fetched ones go to {@code workDir}.
+     */
+    Gathered gather(TesseraManifest manifest, List<Holder> holders, Set<Integer> excluded, Path workDir,
+            ProgressListener progress) throws IOException {
+        FragmentPlan plan = manifest.plan();
         ContentHash hash = plan.tesseraHash();
         FragmentStore store = ports.fragments();
         int needed = plan.dataShards();
         List<ReadableByteChannel> channels = new ArrayList<>(Collections.nCopies(plan.totalShards(), null));
-        int have = 0;
+        Map<Integer, HashingChannels.Reading> local = new LinkedHashMap<>();
         for (StoredFragment fragment : store.list(hash)) {
             int index = fragment.id().index();
-            if (have < needed) {
-                var channel = store.open(hash, index);
+            if (local.size() < needed && !excluded.contains(index) && fragment.id().totalShards() == plan.totalShards()
+                    && fragment.id().checksum().equals(manifest.checksum(index))) {
+                Optional<SeekableByteChannel> channel = store.open(hash, index);
                 if (channel.isPresent()) {
-                    channels.set(index, channel.get());
-                    have++;
+                    HashingChannels.Reading reading = new HashingChannels.Reading(channel.get(), ports.hasher());
+                    channels.set(index, reading);
+                    local.put(index, reading);
                 }
             }
         }
+        int have = local.size();
         if (have >= needed) {
-            return new Gathered(keepPreferred(channels, needed), 0, List.of());
+            return new Gathered(keepPreferred(channels, needed), local, 0, List.of());
         }
 
         // remote sources per index, data shards first
         Map<Integer, Deque<Contact>> sources = new LinkedHashMap<>();
+        NodeId self = ports.identity().nodeId();
         for (int index = 0; index < plan.totalShards(); index++) {
             if (channels.get(index) != null) {
                 continue;
             }
             Deque<Contact> contacts = new ArrayDeque<>();
             for (Holder holder : holders) {
-                if (holder.indices().contains(index) && !holder.node().equals(ports.identity().nodeId())) {
+                if (holder.indices().contains(index) && !holder.node().equals(self)
+                        && contacts.stream().noneMatch(c -> c.id().equals(holder.node()))) {
                     contacts.add(holder.contact());
                 }
             }
@@ -105,11 +153,11 @@ final class FragmentGatherer {
         int missing = needed - have;
         if (sources.size() < missing) {
             closeAll(channels);
-            throw new IOException("tessera " + hash + " cannot be rebuilt: " + have + " fragments held here and "
+            throw new IOException("tessera " + hash + " cannot be rebuilt: " + have + " good fragments held here and "
                     + sources.size() + " reachable elsewhere, " + needed + " needed");
         }
 
-        Fetching fetching = new Fetching(plan, sources, missing, workDir, progress);
+        Fetching fetching = new Fetching(manifest, sources, missing, workDir, progress);
         try {
             fetching.run();
         } catch (IOException e) {
@@ -119,12 +167,12 @@ final class FragmentGatherer {
         for (Map.Entry<Integer, Path> file : fetching.files.entrySet()) {
             channels.set(file.getKey(), FileChannel.open(file.getValue(), StandardOpenOption.READ));
         }
-        return new Gathered(keepPreferred(channels, needed), fetching.fetched, List.copyOf(fetching.fromPeers));
+        return new Gathered(keepPreferred(channels, needed), local, fetching.fetched, List.copyOf(fetching.fromPeers));
     }
 
     /** Fetches {@code missing} fragments, at most {@code maxConcurrentTransfers} at once, trying other sources on failure. */
     private final class Fetching {
-        private final FragmentPlan plan;
+        private final TesseraManifest manifest;
         private final Map<Integer, Deque<Contact>> sources;
         private final int missing;
         private final Path workDir;
@@ -136,9 +184,9 @@ final class FragmentGatherer {
         private int fetched;
         private int inFlight;
 
-        Fetching(FragmentPlan plan, Map<Integer, Deque<Contact>> sources, int missing, Path workDir,
+        Fetching(TesseraManifest manifest, Map<Integer, Deque<Contact>> sources, int missing, Path workDir,
                 ProgressListener progress) {
-            this.plan = plan;
+            this.manifest = manifest;
             this.sources = sources;
             this.missing = missing;
             this.workDir = workDir;
@@ -148,6 +196,7 @@ final class FragmentGatherer {
 
         synchronized void run() throws IOException {
             int maxInFlight = ports.settings().maxConcurrentTransfers();
+            FragmentPlan plan = manifest.plan();
             progress.onProgress("fetching fragments", 0, missing);
             try {
                 while (fetched < missing) {
@@ -183,9 +232,9 @@ final class FragmentGatherer {
         }
 
         private void start(int index, Contact source) {
-            ContentHash hash = plan.tesseraHash();
             Path file = workDir.resolve(String.format("%03d.shard", index));
-            ports.dht().fetch(source, hash, index, (id, sentPlan, in) -> receive(plan, index, id, in, file))
+            ports.dht().fetch(source, manifest.tesseraHash(), index,
+                    (id, sentPlan, in) -> fetchVerified(ports.hasher(), manifest, index, id, in, file))
                     .orTimeout(FETCH_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .whenComplete((path, failure) -> finished(index, source, path, failure));
         }
@@ -200,7 +249,7 @@ final class FragmentGatherer {
             } else {
                 String why = Placement.rootMessage(failure);
                 failures.add(source + " for " + index + ": " + why);
-                LOG.info("Fetching {}/{} from {} failed: {}", plan.tesseraHash(), index, source, why);
+                LOG.info("Fetching {}/{} from {} failed: {}", manifest.tesseraHash(), index, source, why);
                 if (!sources.get(index).isEmpty()) {
                     pending.addFirst(index);
                 }
@@ -209,36 +258,37 @@ final class FragmentGatherer {
         }
     }
 
-    /** Writes a fetched fragment to {@code file}, hashing as it goes; kept only when checksum and length match. */
-    private Path receive(FragmentPlan plan, int index, FragmentId id, InputStream in, Path file) throws IOException {
-        ContentHash hash = plan.tesseraHash();
-        if (!id.tesseraHash().equals(hash) || id.index() != index || id.totalShards() != plan.totalShards()) {
-            throw new FragmentIntegrityException("asked for " + hash + "/" + index + ", was sent " + id);
+    /**
+     * Writes a fetched fragment to {@code file}, hashing as it goes; kept only when its length and checksum
+     * are the ones {@code manifest} gives index {@code index}, whatever the sender claimed.
+     */
+    static Path fetchVerified(Hasher hasher, TesseraManifest manifest, int index, FragmentId sent, InputStream in,
+            Path file) throws IOException {
+        ContentHash hash = manifest.tesseraHash();
+        if (!sent.tesseraHash().equals(hash) || sent.index() != index) {
+            throw new FragmentIntegrityException("asked for " + hash + "/" + index + ", was sent " + sent);
         }
-        ports.fragments().find(hash, index).map(f -> f.id().checksum()).filter(c -> !c.equals(id.checksum()))
-                .ifPresent(known -> {
-                    throw new IllegalStateException("fragment " + hash + "/" + index + " was sent with checksum "
-                            + id.checksum() + ", expected " + known);
-                });
+        ContentHash expected = manifest.checksum(index);
+        long length = manifest.plan().shardSize();
         Path part = file.resolveSibling(file.getFileName() + ".part");
-        Hasher.IncrementalHash digest = ports.hasher().newHash();
-        long length = 0;
+        Hasher.IncrementalHash digest = hasher.newHash();
+        long received = 0;
         try (var out = Files.newOutputStream(part)) {
             byte[] buffer = new byte[256 * 1024];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 digest.update(buffer, 0, n);
                 out.write(buffer, 0, n);
-                length += n;
+                received += n;
             }
         } catch (IOException e) {
             Files.deleteIfExists(part);
             throw e;
         }
         ContentHash actual = digest.finish();
-        if (length != plan.shardSize() || !actual.equals(id.checksum())) {
+        if (received != length || !actual.equals(expected)) {
             Files.deleteIfExists(part);
-            throw new FragmentIntegrityException("fragment " + hash + "/" + index + " arrived with " + length
-                    + " bytes and checksum " + actual + ", expected " + plan.shardSize() + " bytes and " + id.checksum());
+            throw new FragmentIntegrityException("fragment " + hash + "/" + index + " arrived with " + received
+                    + " bytes and checksum " + actual + ", its manifest gives " + length + " bytes and " + expected);
         }
         return Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -15,14 +15,18 @@ import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.FragmentIntegrityException;
 import org.tesseras.api.port.FragmentStore;
+import org.tesseras.api.port.ManifestConflictException;
 import org.tesseras.api.port.ReciprocityLedger;
 
 /**
- * Judges fragments pushed by peers, in the order of DESIGN.md §6: plan and size sane, the sender within
- * its deficit and per-peer allowance, enough free disk, then the bytes streamed in and checked; a stored
- * fragment is charged to the sender once. Every refusal is an ack with a reason.
+ * Judges fragments pushed by peers, in the order of DESIGN.md §6 and §9: plan and size sane, the manifest
+ * signed by its owner (whose key must derive the owner's NodeId) and naming the fragment's checksum, no other
+ * manifest kept for the tessera, the sender within its deficit and per-peer allowance, enough free disk,
+ * then the bytes streamed in and checked; a stored fragment is charged to the sender once. Every refusal is
+ * an ack with a reason.
  */
 final class FragmentReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(FragmentReceiver.class);
@@ -40,15 +44,13 @@ final class FragmentReceiver {
 
     ReplicateAck receive(NodeInfo sender, FragmentEnvelope envelope) {
         FragmentId id = envelope.id();
+        Optional<String> invalid = invalid(sender, envelope);
+        if (invalid.isPresent()) {
+            drain(envelope);
+            return refuse(sender, id, RefusalReason.INVALID, invalid.get());
+        }
         FragmentStore store = ports.fragments();
-        long maxSize = ports.tiers().maxTesseraSizeBytes();
-        if (envelope.plan().tesseraSize() > maxSize) {
-            return refuse(sender, id, RefusalReason.INVALID,
-                    "tessera of " + envelope.plan().tesseraSize() + " bytes exceeds the maximum of " + maxSize);
-        }
-        if (ports.identity().nodeId().equals(sender.id())) {
-            return refuse(sender, id, RefusalReason.INVALID, "a node does not store fragments for itself");
-        }
+        TesseraManifest manifest = envelope.manifest();
         ReentrantLock lock = senderLocks[Math.floorMod(sender.id().hashCode(), LOCK_STRIPES)];
         lock.lock();
         try {
@@ -62,8 +64,9 @@ final class FragmentReceiver {
                 drain(envelope);
                 return refusal.get();
             }
+            store.saveManifest(manifest);
             try (InputStream content = envelope.content().open()) {
-                store.store(id, envelope.plan(), content, Optional.of(sender.id()));
+                store.store(id, content, Optional.of(sender.id()));
             } catch (FragmentIntegrityException e) {
                 return refuse(sender, id, RefusalReason.CHECKSUM, e.getMessage());
             } catch (IllegalArgumentException | IllegalStateException e) {
@@ -72,12 +75,42 @@ final class FragmentReceiver {
             ports.ledger().recordStoredForPeer(sender.id(), envelope.length());
             LOG.debug("Stored fragment {} for {} ({} bytes)", id, sender, envelope.length());
             return ReplicateAck.accepted(heldIndices(store, id));
+        } catch (ManifestConflictException | IllegalArgumentException e) {
+            drain(envelope);
+            return refuse(sender, id, RefusalReason.INVALID, e.getMessage());
         } catch (IOException e) {
             LOG.warn("Could not store fragment {} from {}: {}", id, sender, e.toString());
             return refuse(sender, id, RefusalReason.INVALID, "the transfer failed: " + e.getMessage());
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Why the fragment cannot be taken whatever the allowances, or empty when it can. */
+    private Optional<String> invalid(NodeInfo sender, FragmentEnvelope envelope) {
+        TesseraManifest manifest = envelope.manifest();
+        long maxSize = ports.tiers().maxTesseraSizeBytes();
+        if (manifest.plan().tesseraSize() > maxSize) {
+            return Optional.of("tessera of " + manifest.plan().tesseraSize() + " bytes exceeds the maximum of "
+                    + maxSize);
+        }
+        if (ports.identity().nodeId().equals(sender.id())) {
+            return Optional.of("a node does not store fragments for itself");
+        }
+        Optional<String> untrusted = ports.verifier().manifestFault(manifest);
+        if (untrusted.isPresent()) {
+            return Optional.of("the manifest of " + manifest.tesseraHash() + " cannot be trusted: " + untrusted.get());
+        }
+        if (!envelope.matchesManifest()) {
+            return Optional.of("fragment " + envelope.id() + " has checksum " + envelope.id().checksum()
+                    + " but its manifest gives " + manifest.checksum(envelope.id().index()));
+        }
+        Optional<TesseraManifest> kept = ports.fragments().manifest(manifest.tesseraHash());
+        if (kept.isPresent() && !kept.get().sameFragmentsAs(manifest)) {
+            return Optional.of("this node keeps " + manifest.tesseraHash() + " under another manifest (owner "
+                    + kept.get().owner() + ") that names other fragments");
+        }
+        return Optional.empty();
     }
 
     private Optional<ReplicateAck> checkAllowance(NodeInfo sender, FragmentEnvelope envelope) {

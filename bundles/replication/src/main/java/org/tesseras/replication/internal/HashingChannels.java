@@ -46,6 +46,18 @@ final class HashingChannels {
             return hash.finish();
         }
 
+        /**
+         * Reads and hashes whatever the consumer left unread (a decoder skips a last shard's padding) and says
+         * whether everything read has {@code length} bytes hashing to {@code checksum}.
+         */
+        boolean drainAndCheck(ContentHash checksum, long length) throws IOException {
+            ByteBuffer rest = ByteBuffer.allocate(64 * 1024);
+            while (bytes <= length && read(rest) >= 0) {
+                rest.clear();
+            }
+            return bytes == length && finish().equals(checksum);
+        }
+
         @Override
         public boolean isOpen() {
             return in.isOpen();

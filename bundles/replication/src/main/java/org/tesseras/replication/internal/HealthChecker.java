@@ -5,9 +5,8 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,11 +27,15 @@ import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.FragmentStore;
 
 /**
- * Checks one tessera: its local fragments re-hashed, every known holder challenged for a fresh signed
- * attestation whose proofs are checked against our own bytes; then the verdict of DESIGN.md §6.
+ * Checks one tessera: its local fragments re-hashed against the manifest, every known holder challenged for a
+ * fresh signed attestation whose proofs are checked against reference bytes that match the manifest (ours, or
+ * fetched or rebuilt when we have no good copy); a claim without a reference is never counted as verified.
+ * Then the verdict of DESIGN.md §6. What a holder no longer proves it no longer holds for us, and its ledger
+ * credit drops.
  */
 final class HealthChecker {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
@@ -40,77 +43,104 @@ final class HealthChecker {
     static final long ATTEST_TIMEOUT_SECONDS = 120;
 
     private final Ports ports;
+    private final LocalRestorer restorer;
     private final SecureRandom random = new SecureRandom();
 
-    HealthChecker(Ports ports) {
+    HealthChecker(Ports ports, LocalRestorer restorer) {
         this.ports = ports;
+        this.restorer = restorer;
     }
 
     HealthReport check(ContentHash hash) throws IOException {
         FragmentStore store = ports.fragments();
-        FragmentPlan plan = store.plan(hash)
+        TesseraManifest manifest = store.manifest(hash)
                 .orElseThrow(() -> new IllegalArgumentException("tessera " + hash + " is not known to this node"));
-        Instant now = Instant.now();
+        FragmentPlan plan = manifest.plan();
+        Instant now = ports.clock().instant();
 
-        Map<Integer, StoredFragment> localGood = new HashMap<>();
+        Set<Integer> localGood = new HashSet<>();
         List<Integer> corrupt = new ArrayList<>();
         for (StoredFragment fragment : store.list(hash)) {
-            FragmentCheck result = store.verify(hash, fragment.id().index());
+            int index = fragment.id().index();
+            FragmentCheck result = fragment.id().checksum().equals(manifest.checksum(index))
+                    ? store.verify(hash, index)
+                    : FragmentCheck.CORRUPT;
             if (result == FragmentCheck.GOOD) {
-                localGood.put(fragment.id().index(), fragment);
+                localGood.add(index);
             } else {
-                corrupt.add(fragment.id().index());
-                LOG.warn("Local fragment {}/{} is {}", hash, fragment.id().index(), result);
+                corrupt.add(index);
+                LOG.warn("Local fragment {}/{} is {}", hash, index, result);
             }
         }
 
         List<HolderStatus> holders = ports.holders().holders(hash);
-        List<CompletableFuture<HolderCheck>> checks = new ArrayList<>();
-        for (HolderStatus holder : holders) {
-            checks.add(checkHolder(plan, holder, localGood.keySet()));
-        }
         List<HolderCheck> results = new ArrayList<>();
-        for (CompletableFuture<HolderCheck> check : checks) {
-            results.add(check.join());
+        try (ReferenceBytes references = new ReferenceBytes(ports, restorer, manifest, localGood)) {
+            Set<Integer> claimed = new TreeSet<>();
+            holders.forEach(h -> claimed.addAll(h.indices()));
+            references.prepare(claimed, holders.stream().map(HolderStatus::holder).toList());
+            List<CompletableFuture<HolderCheck>> checks = new ArrayList<>();
+            for (HolderStatus holder : holders) {
+                checks.add(checkHolder(manifest, holder, references));
+            }
+            for (CompletableFuture<HolderCheck> check : checks) {
+                results.add(check.join());
+            }
         }
 
-        RepairAction action = verdict(plan, localGood.keySet(), corrupt, results, !holders.isEmpty());
+        RepairAction action = verdict(plan, localGood, corrupt, results, ports.owns(manifest));
         String detail = describe(results, corrupt);
+        Optional<HealthRecord> previous = ports.holders().lastHealth(hash);
         ports.holders().recordHealth(new HealthRecord(hash, action, now, detail));
-        if (action instanceof RepairAction.Lost lost) {
-            LOG.error("Tessera {} is LOST: only {} of the {} fragments needed survive ({})", hash, lost.available(),
-                    lost.needed(), detail);
-        }
+        logChange(hash, previous.map(HealthRecord::action), action, detail);
         return new HealthReport(hash, action, results, corrupt, now);
     }
 
-    private CompletableFuture<HolderCheck> checkHolder(FragmentPlan plan, HolderStatus holder, Set<Integer> localGood) {
-        ContentHash hash = plan.tesseraHash();
+    private CompletableFuture<HolderCheck> checkHolder(TesseraManifest manifest, HolderStatus holder,
+            ReferenceBytes references) {
+        ContentHash hash = manifest.tesseraHash();
         byte[] nonce = new byte[Attestation.NONCE_LENGTH];
         random.nextBytes(nonce);
         return ports.dht().attest(holder.holder().contact(), hash, nonce)
                 .orTimeout(ATTEST_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .handle((attestation, failure) -> failure != null
-                        ? failed(hash, holder, "attestation failed: " + Placement.rootMessage(failure))
-                        : judge(plan, holder, attestation, nonce, localGood))
+                        ? failed(manifest, holder, "attestation failed: " + Placement.rootMessage(failure))
+                        : judge(manifest, holder, attestation, nonce, references))
                 .thenCompose(check -> check);
     }
 
-    private CompletableFuture<HolderCheck> judge(FragmentPlan plan, HolderStatus holder, Attestation attestation,
-            byte[] nonce, Set<Integer> localGood) {
-        ContentHash hash = plan.tesseraHash();
+    private CompletableFuture<HolderCheck> judge(TesseraManifest manifest, HolderStatus holder, Attestation attestation,
+            byte[] nonce, ReferenceBytes references) {
+        ContentHash hash = manifest.tesseraHash();
         NodeId node = holder.holder().node();
         List<Integer> verified = new ArrayList<>();
         List<Integer> bad = new ArrayList<>();
+        List<Integer> unproven = new ArrayList<>();
         for (Attestation.Entry entry : attestation.entries()) {
-            if (holder.indices().contains(entry.index())) {
-                (proofHolds(plan, entry, nonce, localGood) ? verified : bad).add(entry.index());
+            if (!holder.indices().contains(entry.index())) {
+                continue;
+            }
+            Optional<ContentHash> expected;
+            try {
+                expected = references.expectedProof(entry.index(), nonce);
+            } catch (IOException e) {
+                LOG.warn("Could not compute the proof of {}/{}: {}", hash, entry.index(), e.toString());
+                expected = Optional.empty();
+            }
+            if (expected.isEmpty()) {
+                unproven.add(entry.index());
+            } else if (Arrays.equals(expected.get().bytes(), entry.proof())) {
+                verified.add(entry.index());
+            } else {
+                bad.add(entry.index());
             }
         }
-        Instant at = Instant.now();
+        Instant at = ports.clock().instant();
         ports.holders().recordSeen(hash, node, at);
+        String problems = (bad.isEmpty() ? "" : "; bad proofs for " + bad)
+                + (unproven.isEmpty() ? "" : "; no reference bytes to check " + unproven + " against");
         if (verified.isEmpty()) {
-            return failed(hash, holder, "no fragment proved" + (bad.isEmpty() ? "" : ", bad proofs for " + bad));
+            return failed(manifest, holder, "no fragment proved" + problems);
         }
         ports.holders().recordAttestation(hash, node, true, at);
         List<Integer> absent = new ArrayList<>(holder.indices());
@@ -119,18 +149,19 @@ final class HealthChecker {
             return CompletableFuture.completedFuture(new HolderCheck(node, HolderState.VERIFIED, verified, ""));
         }
         // what it no longer proves, it no longer holds for us
-        ports.holders().forgetFragments(hash, node, absent);
+        LedgerCorrections.holderLost(ports, manifest.plan(), node, absent, "not proven in a health check");
         return CompletableFuture.completedFuture(new HolderCheck(node, HolderState.VERIFIED, verified,
-                "no longer proves " + absent + (bad.isEmpty() ? "" : " (bad proofs for " + bad + ")")));
+                "no longer proves " + absent + problems));
     }
 
     /**
      * A holder that failed its attestation is pinged: one that answers still counts, unverified, until it
      * has failed {@code maxFailedAttestations} in a row; one that does not answer counts as lost now.
      */
-    private CompletableFuture<HolderCheck> failed(ContentHash hash, HolderStatus holder, String why) {
+    private CompletableFuture<HolderCheck> failed(TesseraManifest manifest, HolderStatus holder, String why) {
+        ContentHash hash = manifest.tesseraHash();
         NodeId node = holder.holder().node();
-        int failures = ports.holders().recordAttestation(hash, node, false, Instant.now());
+        int failures = ports.holders().recordAttestation(hash, node, false, ports.clock().instant());
         int allowed = ports.settings().maxFailedAttestations();
         return ports.dht().ping(holder.holder().contact())
                 .completeOnTimeout(false, 30, TimeUnit.SECONDS)
@@ -139,7 +170,7 @@ final class HealthChecker {
                     if (!reachable) {
                         return new HolderCheck(node, HolderState.LOST, List.of(), why + "; does not answer pings");
                     }
-                    ports.holders().recordSeen(hash, node, Instant.now());
+                    ports.holders().recordSeen(hash, node, ports.clock().instant());
                     if (failures >= allowed) {
                         return new HolderCheck(node, HolderState.LOST, List.of(), why + "; answers pings but failed "
                                 + failures + " attestations in a row");
@@ -147,23 +178,6 @@ final class HealthChecker {
                     return new HolderCheck(node, HolderState.REACHABLE_UNVERIFIED, holder.indices(),
                             why + "; answers pings (" + failures + " of " + allowed + " failures allowed)");
                 });
-    }
-
-    private boolean proofHolds(FragmentPlan plan, Attestation.Entry entry, byte[] nonce, Set<Integer> localGood) {
-        ContentHash hash = plan.tesseraHash();
-        try {
-            if (localGood.contains(entry.index())) {
-                Optional<ContentHash> expected = FragmentProofs.prove(ports.hasher(), ports.fragments(), hash,
-                        entry.index(), nonce);
-                return expected.isPresent() && Arrays.equals(expected.get().bytes(), entry.proof());
-            }
-            // without our own copy only the checksum can be compared
-            return ports.fragments().find(hash, entry.index())
-                    .map(f -> f.id().checksum().equals(entry.checksum())).orElse(true);
-        } catch (IOException e) {
-            LOG.warn("Could not compute the proof of {}/{}: {}", hash, entry.index(), e.toString());
-            return false;
-        }
     }
 
     static RepairAction verdict(FragmentPlan plan, Set<Integer> localGood, List<Integer> corrupt,
@@ -204,6 +218,26 @@ final class HealthChecker {
             }
         }
         return missing.isEmpty() ? new RepairAction.Healthy() : new RepairAction.NeedsReplication(missing.size(), missing);
+    }
+
+    /** Logs a tessera's health once per change of state, at WARN with what to do while it is at risk. */
+    static void logChange(ContentHash hash, Optional<RepairAction> before, RepairAction now, String detail) {
+        if (before.isPresent() && before.get().getClass() == now.getClass()) {
+            return;
+        }
+        if (now instanceof RepairAction.Lost lost) {
+            LOG.error("Tessera {} is LOST: only {} of the {} fragments needed survive ({}). Bring back a node that"
+                    + " held it, or put the file again if you still have it.", hash, lost.available(), lost.needed(),
+                    detail);
+        } else if (now instanceof RepairAction.NeedsReplication needs) {
+            LOG.warn("Tessera {} is AT RISK: {} fragment(s) have no live holder ({}). The repair round re-places them;"
+                    + " run tesseras:repair {} to do it now.", hash, needs.deficit(), detail, hash);
+        } else if (now instanceof RepairAction.CorruptLocal corrupt) {
+            LOG.warn("Tessera {} has a CORRUPT local fragment {} ({}). Run tesseras:repair {} to replace it.", hash,
+                    corrupt.fragmentIndex(), detail, hash);
+        } else if (before.isPresent()) {
+            LOG.info("Tessera {} is healthy again ({})", hash, detail);
+        }
     }
 
     private static String describe(List<HolderCheck> holders, List<Integer> corrupt) {

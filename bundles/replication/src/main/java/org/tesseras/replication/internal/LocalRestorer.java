@@ -1,18 +1,16 @@
 package org.tesseras.replication.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,16 +18,19 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentCheck;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.Holder;
+import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.FragmentIntegrityException;
-import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.ProgressListener;
 
 /**
- * Makes fragments present here again: fetched whole from a holder when one has them, else rebuilt by
- * re-encoding the tessera (our own copy, or one decoded from any {@code dataShards} fragments).
+ * Makes fragments present here again, each checked against the manifest before it is committed: fetched
+ * whole from a holder when one has it, else rebuilt by re-encoding the tessera (our own copy if it still
+ * encodes to the manifest, else one decoded from any {@code dataShards} fragments and checked by its hash).
  */
 final class LocalRestorer {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRestorer.class);
@@ -43,53 +44,53 @@ final class LocalRestorer {
         this.gatherer = gatherer;
     }
 
-    /** How fragments came back. */
-    record Restored(int fetched, int rebuilt) {
+    /** How fragments came back, and whether our own copy of the tessera was found rotted on the way. */
+    record Restored(int fetched, int rebuilt, boolean blobRotted) {
     }
 
     /**
-     * Restores {@code indices} of {@code plan} that are not held here. {@code previous} gives the rows they had
-     * (checksum, origin) when known, so a fetched copy must match what we held.
+     * Restores {@code indices} of the tessera that are not held here. {@code origins} gives the peer each came
+     * from, when it was held for a peer, so it keeps counting for that peer.
      */
-    Restored restore(FragmentPlan plan, List<Integer> indices, List<Holder> holders, Map<Integer, StoredFragment> previous)
-            throws IOException {
-        ContentHash hash = plan.tesseraHash();
-        FragmentStore store = ports.fragments();
+    Restored restore(TesseraManifest manifest, List<Integer> indices, List<Holder> holders,
+            java.util.Map<Integer, NodeId> origins) throws IOException {
+        ContentHash hash = manifest.tesseraHash();
         List<Integer> absent = new ArrayList<>();
         for (int index : indices) {
-            if (store.find(hash, index).isEmpty()) {
+            if (ports.fragments().find(hash, index).isEmpty()) {
                 absent.add(index);
             }
         }
         int fetched = 0;
         List<Integer> toRebuild = new ArrayList<>();
         for (int index : absent) {
-            if (fetchWhole(plan, index, holders, Optional.ofNullable(previous.get(index)))) {
+            if (fetchWhole(manifest, index, holders, Optional.ofNullable(origins.get(index)))) {
                 fetched++;
             } else {
                 toRebuild.add(index);
             }
         }
+        boolean blobRotted = false;
         if (!toRebuild.isEmpty()) {
-            rebuild(plan, toRebuild, holders);
+            blobRotted = rebuild(manifest, toRebuild, holders);
         }
-        return new Restored(fetched, toRebuild.size());
+        return new Restored(fetched, toRebuild.size(), blobRotted);
     }
 
-    private boolean fetchWhole(FragmentPlan plan, int index, List<Holder> holders, Optional<StoredFragment> previous) {
-        ContentHash hash = plan.tesseraHash();
+    private boolean fetchWhole(TesseraManifest manifest, int index, List<Holder> holders, Optional<NodeId> origin) {
+        ContentHash hash = manifest.tesseraHash();
+        NodeId self = ports.identity().nodeId();
         for (Holder holder : holders) {
-            if (!holder.indices().contains(index) || holder.node().equals(ports.identity().nodeId())) {
+            if (!holder.indices().contains(index) || holder.node().equals(self)) {
                 continue;
             }
             try {
                 ports.dht().fetch(holder.contact(), hash, index, (id, sentPlan, in) -> {
-                    if (previous.isPresent() && !previous.get().id().checksum().equals(id.checksum())) {
-                        throw new FragmentIntegrityException("holder sent " + hash + "/" + index + " with checksum "
-                                + id.checksum() + ", we held " + previous.get().id().checksum());
+                    if (!id.equals(manifest.fragmentId(index))) {
+                        throw new FragmentIntegrityException("holder sent " + id + " with checksum " + id.checksum()
+                                + ", the manifest gives " + manifest.checksum(index));
                     }
-                    return ports.fragments().store(id, plan, in,
-                            previous.flatMap(StoredFragment::originPeer));
+                    return ports.fragments().store(manifest.fragmentId(index), in, origin);
                 }).get(FETCH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 LOG.info("Fetched fragment {}/{} back from {}", hash, index, holder.contact());
                 return true;
@@ -103,79 +104,106 @@ final class LocalRestorer {
         return false;
     }
 
-    /** Re-encodes the tessera and keeps only {@code indices}. */
-    private void rebuild(FragmentPlan plan, List<Integer> indices, List<Holder> holders) throws IOException {
-        ContentHash hash = plan.tesseraHash();
+    /** Re-encodes the tessera and keeps only {@code indices}; returns whether our own copy was found rotted. */
+    private boolean rebuild(TesseraManifest manifest, List<Integer> indices, List<Holder> holders) throws IOException {
+        ContentHash hash = manifest.tesseraHash();
         Optional<SeekableByteChannel> blob = ports.blobs().read(hash);
         if (blob.isPresent()) {
-            try (SeekableByteChannel source = blob.get()) {
-                encodeInto(plan, indices, source);
-            }
-            return;
-        }
-        Path workDir = Files.createTempDirectory("tesseras-rebuild-");
-        try {
-            Path tessera = workDir.resolve("tessera");
-            try (FragmentGatherer.Gathered gathered = gatherer.gather(plan, holders, workDir, ProgressListener.NONE);
-                    FileChannel out = FileChannel.open(tessera, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                HashingChannels.Writing hashing = new HashingChannels.Writing(out, ports.hasher(), written -> {
-                });
-                ports.coder().decode(plan, gathered.channels(), hashing);
-                ContentHash actual = hashing.finish();
-                if (!actual.equals(hash)) {
-                    throw new IOException("rebuilding fragments " + indices + " of " + hash
-                            + " failed: the decoded tessera hashes to " + actual);
+            List<Integer> wrong;
+            try (SeekableByteChannel source = blob.get();
+                    LocalEncoding encoding = LocalEncoding.encode(ports, manifest.plan(), indices, source,
+                            ProgressListener.NONE)) {
+                wrong = encoding.mismatches(manifest);
+                for (StoredFragment stored : encoding.commit(manifest, ProgressListener.NONE)) {
+                    LOG.info("Rebuilt fragment {} from the copy kept here", stored.id());
                 }
             }
-            try (SeekableByteChannel source = FileChannel.open(tessera, StandardOpenOption.READ)) {
-                encodeInto(plan, indices, source);
+            if (wrong.isEmpty()) {
+                return false;
+            }
+            LOG.warn("The copy of {} kept here does not encode to its manifest (fragments {} differ): it has rotted;"
+                    + " rebuilding from the fragments instead", hash, wrong);
+            List<Integer> stillMissing = indices.stream().filter(wrong::contains).toList();
+            if (!stillMissing.isEmpty()) {
+                rebuildFromFragments(manifest, stillMissing, holders);
+            }
+            return true;
+        }
+        rebuildFromFragments(manifest, indices, holders);
+        return false;
+    }
+
+    private void rebuildFromFragments(TesseraManifest manifest, List<Integer> indices, List<Holder> holders)
+            throws IOException {
+        Path workDir = Files.createTempDirectory("tesseras-rebuild-");
+        try {
+            Path tessera = decodeVerified(manifest, holders, workDir);
+            try (SeekableByteChannel source = FileChannel.open(tessera, StandardOpenOption.READ);
+                    LocalEncoding encoding = LocalEncoding.encode(ports, manifest.plan(), indices, source,
+                            ProgressListener.NONE)) {
+                for (StoredFragment stored : encoding.commit(manifest, ProgressListener.NONE)) {
+                    LOG.info("Rebuilt fragment {} from other fragments", stored.id());
+                }
             }
         } finally {
             FragmentGatherer.deleteTree(workDir);
         }
     }
 
-    private void encodeInto(FragmentPlan plan, List<Integer> indices, SeekableByteChannel source) throws IOException {
-        for (StoredFragment stored : encodeInto(ports, plan, indices, source, ProgressListener.NONE)) {
-            LOG.info("Rebuilt fragment {}", stored.id());
+    /**
+     * Decodes the whole tessera from any {@code dataShards} good fragments into {@code workDir} and checks it
+     * against its hash; a bad local fragment met on the way is quarantined and other sources are tried.
+     */
+    Path decodeVerified(TesseraManifest manifest, List<Holder> holders, Path workDir) throws IOException {
+        ContentHash hash = manifest.tesseraHash();
+        FragmentPlan plan = manifest.plan();
+        Path tessera = workDir.resolve("tessera");
+        Set<Integer> excluded = new java.util.HashSet<>();
+        while (true) {
+            try (FragmentGatherer.Gathered gathered = gatherer.gather(manifest, holders, excluded, workDir,
+                    ProgressListener.NONE);
+                    FileChannel out = FileChannel.open(tessera, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                            StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ports.coderFor(manifest).decode(plan, gathered.channels(), out);
+                List<Integer> bad = gathered.badLocalFragments(manifest);
+                if (!bad.isEmpty()) {
+                    for (int index : bad) {
+                        LocalDamage.quarantine(ports, hash, index, "its bytes no longer match the manifest (found"
+                                + " while rebuilding other fragments)");
+                    }
+                    excluded.addAll(bad);
+                    continue;
+                }
+            }
+            ContentHash actual;
+            try (InputStream in = Files.newInputStream(tessera)) {
+                actual = ports.hasher().hash(in);
+            }
+            if (!actual.equals(hash)) {
+                throw new IOException("rebuilding " + hash + " failed: the decoded tessera hashes to " + actual
+                        + " although every fragment matched the manifest");
+            }
+            return tessera;
         }
     }
 
-    /**
-     * Encodes the tessera read from {@code source} and stores fragments {@code indices} here (the others are
-     * computed and dropped). The coder checksums each fragment on the way, so the store does not hash again.
-     */
-    static List<StoredFragment> encodeInto(Ports ports, FragmentPlan plan, Collection<Integer> indices,
-            SeekableByteChannel source, ProgressListener progress) throws IOException {
-        FragmentStore store = ports.fragments();
-        List<WritableByteChannel> sinks = new ArrayList<>();
-        Map<Integer, FragmentStore.FragmentWriter> writers = new LinkedHashMap<>();
-        progress.onProgress("encoding", 0, indices.size());
+    /** Restores our own copy of the tessera from its fragments when it rotted; returns whether it did. */
+    boolean restoreBlob(TesseraManifest manifest, List<Holder> holders) throws IOException {
+        ContentHash hash = manifest.tesseraHash();
+        if (ports.blobs().verify(hash) != FragmentCheck.CORRUPT) {
+            return false;
+        }
+        Path workDir = Files.createTempDirectory("tesseras-blob-");
         try {
-            for (int index = 0; index < plan.totalShards(); index++) {
-                if (indices.contains(index)) {
-                    FragmentStore.FragmentWriter writer = store.createChecksummedBySource(plan, index);
-                    writers.put(index, writer);
-                    sinks.add(writer);
-                } else {
-                    sinks.add(new HashingChannels.Discarding());
-                }
+            Path tessera = decodeVerified(manifest, holders, workDir);
+            ports.blobs().quarantine(hash, "it no longer hashes to its name (found by the repair round)");
+            try (InputStream in = Files.newInputStream(tessera)) {
+                ports.blobs().write(in);
             }
-            List<ContentHash> checksums = ports.coder().encode(plan, source, sinks);
-            List<StoredFragment> stored = new ArrayList<>();
-            for (Map.Entry<Integer, FragmentStore.FragmentWriter> writer : writers.entrySet()) {
-                stored.add(writer.getValue().commit(checksums.get(writer.getKey())));
-                progress.onProgress("encoding", stored.size(), writers.size());
-            }
-            return stored;
+            LOG.warn("The rotted copy of {} kept here was quarantined and rebuilt from its fragments", hash);
+            return true;
         } finally {
-            for (FragmentStore.FragmentWriter writer : writers.values()) {
-                try {
-                    writer.close();
-                } catch (IOException e) {
-                    LOG.debug("Closing a fragment writer failed: {}", e.toString());
-                }
-            }
+            FragmentGatherer.deleteTree(workDir);
         }
     }
 }

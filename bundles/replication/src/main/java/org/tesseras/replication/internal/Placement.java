@@ -28,7 +28,7 @@ import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.PlacementReport.Refusal;
-import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.ProgressListener;
 
@@ -70,8 +70,9 @@ final class Placement {
      * Places each slot on its own peer taken in order from {@code candidates}; the remaining candidates are
      * the spares. Blocks until every fragment is placed or has run out of peers.
      */
-    Outcome place(FragmentPlan plan, List<List<Integer>> slots, List<Contact> candidates, ProgressListener progress)
-            throws IOException {
+    Outcome place(TesseraManifest manifest, List<List<Integer>> slots, List<Contact> candidates,
+            ProgressListener progress) throws IOException {
+        FragmentPlan plan = manifest.plan();
         ContentHash hash = plan.tesseraHash();
         Deque<Contact> spares = new ArrayDeque<>(candidates);
         List<Slot> assigned = new ArrayList<>();
@@ -87,7 +88,7 @@ final class Placement {
             for (int j = 0; j < slots.size(); j++) {
                 if (round < slots.get(j).size()) {
                     int index = slots.get(j).get(round);
-                    envelopes.computeIfAbsent(index, i -> envelopeOf(plan, i));
+                    envelopes.computeIfAbsent(index, i -> envelopeOf(manifest, i));
                     queue.add(new Task(assigned.get(j), index));
                 }
             }
@@ -162,12 +163,13 @@ final class Placement {
         return held;
     }
 
-    private FragmentEnvelope envelopeOf(FragmentPlan plan, int index) {
+    private FragmentEnvelope envelopeOf(TesseraManifest manifest, int index) {
         FragmentStore store = ports.fragments();
-        ContentHash hash = plan.tesseraHash();
-        StoredFragment fragment = store.find(hash, index).orElseThrow(
-                () -> new IllegalStateException("fragment " + hash + "/" + index + " is not held here"));
-        return new FragmentEnvelope(fragment.id(), plan, () -> Channels.newInputStream(store.open(hash, index)
+        ContentHash hash = manifest.tesseraHash();
+        if (store.find(hash, index).isEmpty()) {
+            throw new IllegalStateException("fragment " + hash + "/" + index + " is not held here");
+        }
+        return FragmentEnvelope.of(manifest, index, () -> Channels.newInputStream(store.open(hash, index)
                 .orElseThrow(() -> new IOException("fragment " + hash + "/" + index + " vanished while sending"))));
     }
 

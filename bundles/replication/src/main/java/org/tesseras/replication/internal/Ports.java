@@ -1,5 +1,8 @@
 package org.tesseras.replication.internal;
 
+import java.time.Clock;
+
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.DhtPort;
 import org.tesseras.api.port.ErasureCoder;
@@ -9,6 +12,7 @@ import org.tesseras.api.port.HolderRegistry;
 import org.tesseras.api.port.IdentityVerifier;
 import org.tesseras.api.port.NodeIdentity;
 import org.tesseras.api.port.ReciprocityLedger;
+import org.tesseras.api.port.ReplicationJournal;
 import org.tesseras.api.port.TierPolicy;
 
 /**
@@ -34,7 +38,28 @@ interface Ports {
 
     HolderRegistry holders();
 
+    ReplicationJournal journal();
+
     DhtPort dht();
 
     ReplicationSettings settings();
+
+    /** The time, for what is scheduled or recorded. */
+    Clock clock();
+
+    /** Whether this node made and signed {@code manifest}: it owns the tessera. */
+    default boolean owns(TesseraManifest manifest) {
+        return manifest.owner().equals(identity().nodeId());
+    }
+
+    /** The coder, checked to be the one that cut a tessera: decoding with another would rebuild garbage. */
+    default ErasureCoder coderFor(TesseraManifest manifest) {
+        ErasureCoder coder = coder();
+        if (!coder.codecId().equals(manifest.codecId())) {
+            throw new IllegalStateException("tessera " + manifest.tesseraHash() + " was cut by codec "
+                    + manifest.codecId() + " but the coder here is " + coder.codecId()
+                    + ": install that codec's bundle to decode it");
+        }
+        return coder;
+    }
 }

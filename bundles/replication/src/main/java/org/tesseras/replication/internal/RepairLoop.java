@@ -1,36 +1,53 @@
 package org.tesseras.replication.internal;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs repair rounds every interval plus a uniform random jitter, one at a time, on its own thread;
- * a round can also be started at once. Stopping interrupts a round in progress and leaves no thread.
+ * Runs repair rounds when the {@link RepairSchedule} says one is due, one at a time, on its own thread: it
+ * looks every tick, so the schedule, not the time since activation, decides. A round can also be started at
+ * once. Stopping interrupts a round in progress and leaves no thread.
  */
 final class RepairLoop {
     private static final Logger LOG = LoggerFactory.getLogger(RepairLoop.class);
+    private static final Duration MAX_TICK = Duration.ofMinutes(1);
+    private static final Duration MIN_TICK = Duration.ofSeconds(1);
 
     private final Runnable round;
+    private final Clock clock;
+    private final Supplier<Optional<Instant>> lastRoundStart;
     private final ScheduledExecutorService scheduler;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
-    private ScheduledFuture<?> next;
-    private Duration interval;
-    private Duration jitter;
-    private long generation;
+    private final Instant activatedAt;
+    private volatile RepairSchedule schedule;
+    private volatile boolean enabled;
+    private volatile Instant lastRunHere;
+    private ScheduledFuture<?> ticking;
 
-    RepairLoop(Runnable round, Duration interval, Duration jitter) {
+    /**
+     * @param round runs one round (and records it where {@code lastRoundStart} reads it)
+     * @param lastRoundStart when the last recorded round started, across restarts
+     */
+    RepairLoop(Runnable round, Clock clock, Supplier<Optional<Instant>> lastRoundStart, RepairSchedule schedule,
+            boolean enabled) {
         this.round = round;
-        this.interval = interval;
-        this.jitter = jitter;
+        this.clock = clock;
+        this.lastRoundStart = lastRoundStart;
+        this.schedule = schedule;
+        this.enabled = enabled;
+        this.activatedAt = clock.instant();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "tesseras-repair");
             thread.setDaemon(true);
@@ -39,23 +56,32 @@ final class RepairLoop {
         });
     }
 
-    /** The delay before the next scheduled round: the interval plus a uniform jitter in [0, jitter]. */
-    static Duration nextDelay(Duration interval, Duration jitter) {
-        long jitterMillis = jitter.toMillis() == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1);
-        return interval.plusMillis(jitterMillis);
+    /** Starts looking for due rounds every tick (a twentieth of the interval, between 1 s and 1 min). */
+    synchronized void start() {
+        long tickMillis = Math.max(MIN_TICK.toMillis(), Math.min(MAX_TICK.toMillis(),
+                schedule.interval().toMillis() / 20));
+        ticking = scheduler.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        LOG.info("Repair rounds every {} + up to {}; the next one is due at {}", schedule.interval(), schedule.jitter(),
+                nextRoundAt());
     }
 
-    /** Takes timing and whether rounds run on their own; the schedule restarts from now. */
-    synchronized void schedule(boolean enabled, Duration newInterval, Duration newJitter) {
-        interval = newInterval;
-        jitter = newJitter;
-        generation++;
-        if (next != null) {
-            next.cancel(false);
-            next = null;
-        }
-        if (enabled) {
-            scheduleNext(generation);
+    /** Takes new timing and whether rounds run on their own; the next round is still counted from the last one. */
+    void reschedule(RepairSchedule updated, boolean runOnItsOwn) {
+        schedule = updated;
+        enabled = runOnItsOwn;
+        LOG.info("Repair schedule changed: every {} + up to {}; the next round is due at {}", updated.interval(),
+                updated.jitter(), nextRoundAt());
+    }
+
+    /** When the next round is due. */
+    Instant nextRoundAt() {
+        return schedule.nextRoundAt(lastStart(), activatedAt);
+    }
+
+    /** Runs a round if one is due now; the loop calls this every tick (and tests with a clock of their own). */
+    void tick() {
+        if (enabled && !clock.instant().isBefore(nextRoundAt())) {
+            runRound();
         }
     }
 
@@ -81,7 +107,9 @@ final class RepairLoop {
      */
     void stop() {
         synchronized (this) {
-            generation++;
+            if (ticking != null) {
+                ticking.cancel(false);
+            }
         }
         scheduler.shutdownNow();
         try {
@@ -108,19 +136,24 @@ final class RepairLoop {
         return List.copyOf(threads);
     }
 
-    private synchronized void scheduleNext(long scheduledGeneration) {
-        if (scheduler.isShutdown() || scheduledGeneration != generation) {
-            return;
+    /** The start of the last round: the journal's, or the last run here if the journal could not record it. */
+    private Optional<Instant> lastStart() {
+        Optional<Instant> recorded;
+        try {
+            recorded = lastRoundStart.get();
+        } catch (RuntimeException e) {
+            LOG.debug("The last repair round cannot be read: {}", e.toString());
+            recorded = Optional.empty();
         }
-        Duration delay = nextDelay(interval, jitter);
-        next = scheduler.schedule(() -> {
-            runRound();
-            scheduleNext(scheduledGeneration);
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("Next repair round in {}", delay);
+        Instant here = lastRunHere;
+        if (here == null) {
+            return recorded;
+        }
+        return recorded.filter(r -> r.isAfter(here)).or(() -> Optional.of(here));
     }
 
     private void runRound() {
+        lastRunHere = clock.instant();
         try {
             round.run();
         } catch (RuntimeException e) {

@@ -1,7 +1,6 @@
 package org.tesseras.replication.internal;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +33,7 @@ import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.ProgressListener;
@@ -63,43 +63,68 @@ final class Repairer {
     RepairReport repair(ContentHash hash, ProgressListener progress) throws IOException {
         HealthReport before = checker.check(hash);
         FragmentStore store = ports.fragments();
-        FragmentPlan plan = store.plan(hash).orElseThrow();
+        TesseraManifest manifest = store.manifest(hash).orElseThrow();
+        FragmentPlan plan = manifest.plan();
         List<String> notes = new ArrayList<>();
         int fetched = 0;
         int rebuilt = 0;
         int pushed = 0;
 
         List<HolderStatus> recorded = ports.holders().holders(hash);
-        boolean owned = !recorded.isEmpty() || ports.blobs().exists(hash);
+        boolean owned = ports.owns(manifest);
         List<Holder> sources = sources(hash, recorded, before, owned);
 
         if (!before.corruptLocal().isEmpty()) {
-            Map<Integer, StoredFragment> previous = new HashMap<>();
+            Map<Integer, NodeId> origins = new HashMap<>();
             for (int index : before.corruptLocal()) {
-                store.find(hash, index).ifPresent(f -> previous.put(index, f));
-                store.delete(hash, index);
-                LOG.warn("Dropped corrupt local fragment {}/{}", hash, index);
+                store.find(hash, index).flatMap(StoredFragment::originPeer).ifPresent(p -> origins.put(index, p));
+                LocalDamage.quarantine(ports, hash, index, "it failed its checksum in a health check");
             }
-            LocalRestorer.Restored restored = restorer.restore(plan, before.corruptLocal(), sources, previous);
+            LocalRestorer.Restored restored = restorer.restore(manifest, before.corruptLocal(), sources, origins);
             fetched += restored.fetched();
             rebuilt += restored.rebuilt();
-            notes.add("corrupt local fragments " + before.corruptLocal() + " restored (" + restored.fetched()
-                    + " fetched, " + restored.rebuilt() + " rebuilt)");
+            for (Map.Entry<Integer, NodeId> origin : origins.entrySet()) {
+                if (store.find(hash, origin.getKey()).isPresent()) {
+                    ports.ledger().recordStoredForPeer(origin.getValue(), plan.shardSize());
+                }
+            }
+            notes.add("corrupt local fragments " + before.corruptLocal() + " quarantined and restored ("
+                    + restored.fetched() + " fetched, " + restored.rebuilt() + " rebuilt)");
         }
 
         if (!owned) {
             RepairAction after = new RepairAction.Healthy();
-            ports.holders().recordHealth(new HealthRecord(hash, after, Instant.now(), String.join("; ", notes)));
+            ports.holders().recordHealth(new HealthRecord(hash, after, ports.clock().instant(), String.join("; ", notes)));
             return new RepairReport(hash, before.action(), after, rebuilt, fetched, 0, notes);
+        }
+
+        if (ports.blobs().exists(hash) && restorer.restoreBlob(manifest, sources)) {
+            notes.add("the copy kept here had rotted: quarantined and rebuilt from the fragments");
+        }
+        List<Integer> missingHere = new ArrayList<>();
+        for (int index = 0; index < plan.totalShards(); index++) {
+            if (store.find(hash, index).isEmpty()) {
+                missingHere.add(index);
+            }
+        }
+        if (!missingHere.isEmpty()) {
+            LocalRestorer.Restored restored = restorer.restore(manifest, missingHere, sources, Map.of());
+            fetched += restored.fetched();
+            rebuilt += restored.rebuilt();
+            notes.add("local fragments " + missingHere + " restored (" + restored.fetched() + " fetched, "
+                    + restored.rebuilt() + " rebuilt)");
         }
 
         Set<Integer> remote = new HashSet<>();
         List<HolderStatus> live = new ArrayList<>();
+        Set<NodeId> lostHere = new HashSet<>();
         for (HolderCheck check : before.holders()) {
             Optional<HolderStatus> status = recorded.stream().filter(h -> h.holder().node().equals(check.node()))
                     .findFirst();
             if (check.state() == HolderState.LOST) {
-                status.ifPresent(s -> ports.holders().forgetFragments(hash, check.node(), s.indices()));
+                lostHere.add(check.node());
+                status.ifPresent(s -> LedgerCorrections.holderLost(ports, plan, check.node(), s.indices(),
+                        "counted lost"));
                 notes.add("holder " + check.node().shortHex() + " counted lost: " + check.detail());
             } else {
                 remote.addAll(check.indices());
@@ -111,15 +136,18 @@ final class Repairer {
             String note = "LOST: only " + lost.available() + " of " + lost.needed() + " fragments survive";
             LOG.error("Tessera {} cannot be repaired: {}", hash, note);
             notes.add(note);
-            ports.holders().recordHealth(new HealthRecord(hash, needed, Instant.now(), String.join("; ", notes)));
+            ports.holders().recordHealth(new HealthRecord(hash, needed, ports.clock().instant(),
+                    String.join("; ", notes)));
             return new RepairReport(hash, before.action(), needed, rebuilt, fetched, 0, notes);
         }
         if (needed instanceof RepairAction.NeedsReplication replication) {
             List<Integer> missing = replication.missingIndices();
-            LocalRestorer.Restored restored = restorer.restore(plan, missing, sources, Map.of());
+            LocalRestorer.Restored restored = restorer.restore(manifest, missing, sources, Map.of());
             fetched += restored.fetched();
             rebuilt += restored.rebuilt();
-            List<Contact> newPeers = replicator.candidates(plan, live).stream().map(Contact::of).toList();
+            // a peer just counted lost for this tessera (it failed its proofs) is not given it again
+            List<Contact> newPeers = replicator.candidates(plan, live).stream()
+                    .filter(n -> !lostHere.contains(n.id())).map(Contact::of).toList();
             List<Contact> targets = new ArrayList<>();
             List<List<Integer>> slots = new ArrayList<>();
             if (plan.tier().isErasureCoded()) {
@@ -134,7 +162,7 @@ final class Repairer {
             } else {
                 List<Contact> candidates = new ArrayList<>(targets);
                 newPeers.stream().filter(p -> !targets.contains(p)).forEach(candidates::add);
-                Placement.Outcome outcome = placement.place(plan, slots, candidates, progress);
+                Placement.Outcome outcome = placement.place(manifest, slots, candidates, progress);
                 pushed = outcome.fragmentsPlaced();
                 for (List<Integer> indices : outcome.placed().values()) {
                     remote.addAll(indices);
@@ -143,10 +171,11 @@ final class Repairer {
                         + (outcome.unplaced().isEmpty() ? "" : "; still unplaced " + outcome.unplaced()
                                 + refusalSummary(outcome.refusals())));
             }
-            notes.add(replicator.publish(plan));
+            notes.add(replicator.publish(manifest));
         }
         RepairAction after = verdictAfter(plan, remote, live.size(), pushed);
-        ports.holders().recordHealth(new HealthRecord(hash, after, Instant.now(), String.join("; ", notes)));
+        ports.holders().recordHealth(new HealthRecord(hash, after, ports.clock().instant(), String.join("; ", notes)));
+        HealthChecker.logChange(hash, Optional.of(before.action()), after, String.join("; ", notes));
         LOG.info("Repaired {}: {} -> {} ({})", hash, before.action(), after, String.join("; ", notes));
         return new RepairReport(hash, before.action(), after, rebuilt, fetched, pushed, notes);
     }

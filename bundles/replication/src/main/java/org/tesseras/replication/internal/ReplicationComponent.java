@@ -1,10 +1,12 @@
 package org.tesseras.replication.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -25,15 +27,15 @@ import org.tesseras.api.model.Attestation;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentPlan;
-import org.tesseras.api.model.HealthRecord;
 import org.tesseras.api.model.HealthReport;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.PlacementReport;
-import org.tesseras.api.model.RepairAction;
+import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.model.RepairReport;
+import org.tesseras.api.model.RepairRound;
 import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.model.RetrievalReport;
-import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraStatus;
 import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.DhtPort;
@@ -46,6 +48,7 @@ import org.tesseras.api.port.IdentityVerifier;
 import org.tesseras.api.port.NodeIdentity;
 import org.tesseras.api.port.ProgressListener;
 import org.tesseras.api.port.ReciprocityLedger;
+import org.tesseras.api.port.ReplicationJournal;
 import org.tesseras.api.port.ReplicationService;
 import org.tesseras.api.port.TierPolicy;
 
@@ -87,18 +90,27 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
     volatile HolderRegistry holders;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
+    volatile ReplicationJournal journal;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     volatile DhtPort dht;
 
-    /** How long after start the pointers are announced again (time for the DHT to join through its seeds). */
-    static final Duration POINTER_REPUBLISH_DELAY = Duration.ofSeconds(30);
-
+    /** The time; tests set another clock before {@link #start}. */
+    volatile Clock clock = Clock.systemUTC();
+    /**
+     * How long after start the interrupted puts are finished and pointers announced (time to join the DHT);
+     * tests that run the start-up tasks themselves set it longer before {@link #start}.
+     */
+    volatile Duration startupTasksDelay = Duration.ofSeconds(30);
     private volatile ReplicationSettings settings = ReplicationSettings.DEFAULTS;
     private FragmentReceiver receiver;
     private Attestor attestor;
     private Replicator replicator;
     private HealthChecker checker;
     private Repairer repairer;
+    private RepairRounds rounds;
     private Retriever retriever;
+    private StartupTasks startup;
     private RepairLoop loop;
 
     @Activate
@@ -114,29 +126,18 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
         LocalRestorer restorer = new LocalRestorer(this, gatherer);
         this.receiver = new FragmentReceiver(this);
         this.attestor = new Attestor(this);
-        this.replicator = new Replicator(this, placement);
-        this.checker = new HealthChecker(this);
+        this.replicator = new Replicator(this, placement, new OwnerEncoding(this));
+        this.checker = new HealthChecker(this, restorer);
         this.repairer = new Repairer(this, checker, restorer, replicator, placement);
+        this.rounds = new RepairRounds(this, repairer);
         this.retriever = new Retriever(this, gatherer);
-        this.loop = new RepairLoop(this::repairAll, initial.repairInterval(), initial.repairJitter());
-        loop.schedule(initial.repairLoopEnabled(), initial.repairInterval(), initial.repairJitter());
-        // the DHT keeps the pointers it publishes only in memory: announce ours again once it has joined
-        loop.runLater(POINTER_REPUBLISH_DELAY, this::republishPointers);
+        this.startup = new StartupTasks(this, replicator);
+        this.loop = new RepairLoop(rounds::run, clock, this::lastRepairRoundStart,
+                initial.repairSchedule(nodeSeed()), initial.repairLoopEnabled());
+        loop.start();
+        loop.runLater(startupTasksDelay, startup::run);
         LOG.info("Replication started: repair every {} + up to {}, {} concurrent transfers", initial.repairInterval(),
                 initial.repairJitter(), initial.maxConcurrentTransfers());
-    }
-
-    /** Publishes the pointer of every tessera this node has placed. */
-    void republishPointers() {
-        int published = 0;
-        for (ContentHash hash : holders().tesseras()) {
-            Optional<FragmentPlan> plan = fragments().plan(hash);
-            if (plan.isPresent()) {
-                replicator.publish(plan.get());
-                published++;
-            }
-        }
-        LOG.info("Republished the pointers of {} tesseras", published);
     }
 
     @Modified
@@ -144,10 +145,10 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
         apply(ReplicationSettings.from(config));
     }
 
-    /** Takes new settings: limits apply to the next fragment, timing to the next scheduled round. */
+    /** Takes new settings: limits apply to the next fragment; the next round is still counted from the last one. */
     void apply(ReplicationSettings updated) {
         this.settings = updated;
-        loop.schedule(updated.repairLoopEnabled(), updated.repairInterval(), updated.repairJitter());
+        loop.reschedule(updated.repairSchedule(nodeSeed()), updated.repairLoopEnabled());
         LOG.info("Replication settings changed: {}", updated);
     }
 
@@ -164,6 +165,25 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
 
     RepairLoop loop() {
         return loop;
+    }
+
+    StartupTasks startupTasks() {
+        return startup;
+    }
+
+    /** The order of the next repair round. */
+    List<ContentHash> repairOrder() {
+        return rounds.order();
+    }
+
+    private Optional<java.time.Instant> lastRepairRoundStart() {
+        ReplicationJournal current = journal;
+        return current == null ? Optional.empty() : current.lastRepairRound().map(RepairRound::startedAt);
+    }
+
+    /** Spreads the repair jitter of different nodes apart, and keeps it stable across restarts of one. */
+    private long nodeSeed() {
+        return ByteBuffer.wrap(identity.nodeId().bytes()).getLong();
     }
 
     @Override
@@ -188,69 +208,20 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
 
     @Override
     public List<RepairReport> repairAll() {
-        List<RepairReport> reports = new ArrayList<>();
-        for (ContentHash hash : repairOrder()) {
-            if (Thread.currentThread().isInterrupted()) {
-                LOG.info("Repair round interrupted after {} tesseras", reports.size());
-                break;
-            }
-            try {
-                reports.add(repairer.repair(hash, ProgressListener.NONE));
-            } catch (IOException | RuntimeException e) {
-                LOG.error("Repairing {} failed: {}", hash, e.toString());
-            }
-        }
-        LOG.info("Repair round done: {} tesseras", reports.size());
-        return reports;
+        return rounds.run();
     }
 
-    /**
-     * Our own tesseras first, the most endangered first; then fragments we hold for others, those of
-     * peers in deficit last.
-     */
-    List<ContentHash> repairOrder() {
-        Set<ContentHash> owned = new LinkedHashSet<>(holders().tesseras());
-        for (ContentHash blob : blobs().list()) {
-            if (fragments().plan(blob).isPresent()) {
-                owned.add(blob);
-            }
+    @Override
+    public ReindexReport reindex() throws IOException {
+        ReindexReport report = fragments().reindex();
+        int recovered = startup.recoverHolderRecords();
+        if (recovered == 0) {
+            return report;
         }
-        List<ContentHash> ownedOrder = new ArrayList<>(owned);
-        ownedOrder.sort(Comparator.comparingInt(this::endangerment).reversed());
-        List<ContentHash> held = new ArrayList<>();
-        for (ContentHash hash : fragments().listTesseras()) {
-            if (!owned.contains(hash)) {
-                held.add(hash);
-            }
-        }
-        held.sort(Comparator.comparingLong(this::originBalance).reversed());
-        List<ContentHash> order = new ArrayList<>(ownedOrder);
-        order.addAll(held);
-        return order;
-    }
-
-    private int endangerment(ContentHash hash) {
-        Optional<HealthRecord> last = holders().lastHealth(hash);
-        if (last.isEmpty()) {
-            return 500;
-        }
-        RepairAction action = last.get().action();
-        if (action instanceof RepairAction.Lost) {
-            return 1000;
-        }
-        if (action instanceof RepairAction.CorruptLocal) {
-            return 800;
-        }
-        if (action instanceof RepairAction.NeedsReplication needs) {
-            return 600 + Math.min(needs.deficit(), 199);
-        }
-        return 0;
-    }
-
-    /** The balance of the peer a held tessera's fragments came from (0 when unknown). */
-    private long originBalance(ContentHash hash) {
-        return fragments().list(hash).stream().map(StoredFragment::originPeer).flatMap(Optional::stream).findFirst()
-                .map(ledger()::balance).orElse(0L);
+        List<String> notes = new ArrayList<>(report.notes());
+        notes.add("the holders of " + recovered + " tessera(s) owned here were taken from their pointers");
+        return new ReindexReport(report.tesseraDirectories(), report.manifests(), report.alreadyIndexed(),
+                report.indexed(), report.quarantined(), report.markedLost(), notes);
     }
 
     @Override
@@ -271,7 +242,8 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
         if (plan.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new TesseraStatus(plan.get(), fragments().list(tesseraHash).size(), blobs().exists(tesseraHash),
+        boolean owned = fragments().manifest(tesseraHash).map(this::owns).orElse(blobs().exists(tesseraHash));
+        return Optional.of(new TesseraStatus(plan.get(), fragments().list(tesseraHash).size(), owned,
                 holders().holders(tesseraHash).size(), holders().lastHealth(tesseraHash)));
     }
 
@@ -288,14 +260,14 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
     @Override
     public Optional<FragmentEnvelope> fetch(NodeInfo requester, ContentHash tesseraHash, int index) {
         FragmentStore store = fragments();
-        Optional<StoredFragment> fragment = store.find(tesseraHash, index);
-        Optional<FragmentPlan> plan = store.plan(tesseraHash);
-        if (fragment.isEmpty() || plan.isEmpty()) {
+        Optional<TesseraManifest> manifest = store.manifest(tesseraHash);
+        if (manifest.isEmpty() || index >= manifest.get().plan().totalShards()
+                || store.find(tesseraHash, index).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new FragmentEnvelope(fragment.get().id(), plan.get(),
-                () -> java.nio.channels.Channels.newInputStream(store.open(tesseraHash, index).orElseThrow(
-                        () -> new IOException("fragment " + tesseraHash + "/" + index + " vanished while sending")))));
+        return Optional.of(FragmentEnvelope.of(manifest.get(), index, () -> Channels.newInputStream(
+                store.open(tesseraHash, index).orElseThrow(() -> new IOException("fragment " + tesseraHash + "/"
+                        + index + " vanished while sending")))));
     }
 
     @Override
@@ -344,6 +316,11 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
     }
 
     @Override
+    public ReplicationJournal journal() {
+        return present(journal, "ReplicationJournal");
+    }
+
+    @Override
     public DhtPort dht() {
         return present(dht, "DhtPort");
     }
@@ -359,5 +336,10 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
     @Override
     public ReplicationSettings settings() {
         return settings;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
     }
 }

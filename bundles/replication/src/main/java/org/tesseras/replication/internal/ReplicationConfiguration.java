@@ -46,6 +46,12 @@ public @interface ReplicationConfiguration {
             min = "1")
     int maxFailedAttestations() default 3;
 
+    @AttributeDefinition(name = "First repair round delay (seconds)",
+            description = "A repair round that is overdue (or was never run) starts this long after the node starts"
+                    + " (default 5 min); later rounds follow the last one by the interval, across restarts.",
+            min = "0")
+    long firstRepairRoundDelaySeconds() default 300;
+
     @AttributeDefinition(name = "Repair loop enabled",
             description = "Run repair rounds on the interval; repairs can always be started from the shell.")
     boolean repairLoopEnabled() default true;

@@ -5,11 +5,11 @@ import java.time.Duration;
 /** Validated replication settings; see {@link ReplicationConfiguration} for what each means. */
 record ReplicationSettings(Duration repairInterval, Duration repairJitter, int maxConcurrentTransfers,
         long minFreeSpaceBytes, long acceptDeficitUpToBytes, long maxStoragePerPeerBytes, int maxPeersPerSubnet,
-        int maxFailedAttestations, boolean repairLoopEnabled) {
+        int maxFailedAttestations, boolean repairLoopEnabled, Duration firstRepairRoundDelay) {
 
     /** The defaults of DESIGN.md §6. */
     static final ReplicationSettings DEFAULTS = new ReplicationSettings(Duration.ofHours(24), Duration.ofHours(2), 4,
-            1L << 30, 256L << 20, 1L << 30, 2, 3, true);
+            1L << 30, 256L << 20, 1L << 30, 2, 3, true, Duration.ofMinutes(5));
 
     ReplicationSettings {
         positive("repairIntervalSeconds", repairInterval.toSeconds());
@@ -20,6 +20,7 @@ record ReplicationSettings(Duration repairInterval, Duration repairJitter, int m
         notNegative("maxStoragePerPeerBytes", maxStoragePerPeerBytes);
         positive("maxPeersPerSubnet", maxPeersPerSubnet);
         positive("maxFailedAttestations", maxFailedAttestations);
+        notNegative("firstRepairRoundDelaySeconds", firstRepairRoundDelay.toSeconds());
     }
 
     /** Reads and checks a configuration; a bad value throws naming its property. */
@@ -27,7 +28,13 @@ record ReplicationSettings(Duration repairInterval, Duration repairJitter, int m
         return new ReplicationSettings(Duration.ofSeconds(config.repairIntervalSeconds()),
                 Duration.ofSeconds(config.repairJitterSeconds()), config.maxConcurrentTransfers(),
                 config.minFreeSpaceBytes(), config.acceptDeficitUpToBytes(), config.maxStoragePerPeerBytes(),
-                config.maxPeersPerSubnet(), config.maxFailedAttestations(), config.repairLoopEnabled());
+                config.maxPeersPerSubnet(), config.maxFailedAttestations(), config.repairLoopEnabled(),
+                Duration.ofSeconds(config.firstRepairRoundDelaySeconds()));
+    }
+
+    /** The repair schedule these settings make for the node whose jitter is drawn with {@code nodeSeed}. */
+    RepairSchedule repairSchedule(long nodeSeed) {
+        return new RepairSchedule(repairInterval, repairJitter, firstRepairRoundDelay, nodeSeed);
     }
 
     private static void positive(String property, long value) {

@@ -3,7 +3,6 @@ package org.tesseras.replication.internal;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,14 +24,16 @@ import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.PlacementReport;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
-import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.ProgressListener;
+import org.tesseras.api.port.ReplicationJournal;
 
 /**
- * Places a tessera, per DESIGN.md §6: kept whole here and hashed on the way in, planned by size, encoded
- * into a full local set of fragments, pushed to the closest diverse peers, recorded and credited, and
- * announced with a pointer in the DHT.
+ * Places a tessera, per DESIGN.md §6 and §9: kept whole here and hashed on the way in, planned by size,
+ * encoded into a full local set under a manifest this node signs, pushed to the closest diverse peers with
+ * that manifest, recorded and credited, and announced with a pointer in the DHT. Every put is in the journal
+ * from its start, so one the node died in is finished or reported after a restart.
  */
 final class Replicator {
     private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
@@ -40,10 +41,12 @@ final class Replicator {
 
     private final Ports ports;
     private final Placement placement;
+    private final OwnerEncoding encoding;
 
-    Replicator(Ports ports, Placement placement) {
+    Replicator(Ports ports, Placement placement, OwnerEncoding encoding) {
         this.ports = ports;
         this.placement = placement;
+        this.encoding = encoding;
     }
 
     PlacementReport replicate(Path file, ProgressListener progress) throws IOException {
@@ -53,14 +56,33 @@ final class Replicator {
             throw new IllegalArgumentException(file + " has " + size + " bytes; the largest tessera is " + max
                     + " bytes (org.tesseras.tiers)");
         }
-        long start = System.nanoTime();
-        ContentHash hash;
-        try (InputStream in = new CountingStream(Files.newInputStream(file), "storing", size, progress)) {
-            hash = ports.blobs().write(in);
+        ReplicationJournal journal = ports.journal();
+        long put = journal.putStarted(file.toAbsolutePath().toString(), size);
+        try {
+            long start = System.nanoTime();
+            ContentHash hash;
+            try (InputStream in = new CountingStream(Files.newInputStream(file), "storing", size, progress)) {
+                hash = ports.blobs().write(in);
+            }
+            journal.putStored(put, hash);
+            LOG.info("Put {}: {} bytes stored and hashed in {} ms", hash, size, (System.nanoTime() - start) / 1_000_000);
+            PlacementReport report = place(hash, true, progress);
+            journal.putEnded(put, outcome(report));
+            return report;
+        } catch (IOException | RuntimeException e) {
+            journal.putEnded(put, "failed: " + Placement.rootMessage(e));
+            throw e;
         }
-        long stored = System.nanoTime();
-        FragmentPlan plan = ports.fragments().plan(hash).orElseGet(() -> ports.tiers().plan(hash, size));
-        encodeLocalSet(plan, progress);
+    }
+
+    /**
+     * Encodes a tessera kept in the blob store under this node's manifest (if not done yet) and places its
+     * fragments; also how a put the node died in is finished after a restart.
+     */
+    PlacementReport place(ContentHash hash, boolean blobJustHashed, ProgressListener progress) throws IOException {
+        long start = System.nanoTime();
+        TesseraManifest manifest = encoding.ensureLocalSet(hash, blobJustHashed, progress);
+        FragmentPlan plan = manifest.plan();
         long encoded = System.nanoTime();
 
         List<NodeInfo> candidates = candidates(plan, List.of());
@@ -74,11 +96,11 @@ final class Replicator {
                 : Collections.nCopies(slotCount, List.of(0));
         int wanted = slots.stream().mapToInt(List::size).sum();
         long found = System.nanoTime();
-        Placement.Outcome outcome = placement.place(plan, slots, candidates.stream().map(Contact::of).toList(),
+        Placement.Outcome outcome = placement.place(manifest, slots, candidates.stream().map(Contact::of).toList(),
                 progress);
         long pushed = System.nanoTime();
-        LOG.info("Put {} ({} bytes): stored and hashed in {} ms, encoded in {} ms, peers found in {} ms, pushed in {} ms",
-                hash, size, (stored - start) / 1_000_000, (encoded - stored) / 1_000_000, (found - encoded) / 1_000_000,
+        LOG.info("Placing {} ({} bytes): encoded in {} ms, peers found in {} ms, pushed in {} ms", hash,
+                plan.tesseraSize(), (encoded - start) / 1_000_000, (found - encoded) / 1_000_000,
                 (pushed - found) / 1_000_000);
 
         List<String> notes = new ArrayList<>();
@@ -89,32 +111,12 @@ final class Replicator {
         if (!outcome.unplaced().isEmpty()) {
             notes.add("fragments " + outcome.unplaced() + " found no peer; the repair loop will retry");
         }
-        notes.add(publish(plan));
+        notes.add(publish(manifest));
         int survivable = survivablePeerLosses(plan, outcome.placed());
         LOG.info("Placed {}: {} of {} fragments on {} peers, {} refusals, survives {} peer losses", hash,
                 outcome.fragmentsPlaced(), wanted, outcome.placed().size(), outcome.refusals().size(), survivable);
         return new PlacementReport(plan, outcome.fragmentsPlaced(), wanted, outcome.placed().size(),
                 outcome.refusals(), survivable, notes);
-    }
-
-    /** Writes every fragment of the plan not yet held here, encoding the tessera kept in the blob store. */
-    void encodeLocalSet(FragmentPlan plan, ProgressListener progress) throws IOException {
-        ContentHash hash = plan.tesseraHash();
-        FragmentStore store = ports.fragments();
-        store.savePlan(plan);
-        List<Integer> missing = new ArrayList<>();
-        for (int index = 0; index < plan.totalShards(); index++) {
-            if (store.find(hash, index).isEmpty()) {
-                missing.add(index);
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        try (SeekableByteChannel source = ports.blobs().read(hash)
-                .orElseThrow(() -> new IOException("tessera " + hash + " vanished from the blob store"))) {
-            LocalRestorer.encodeInto(ports, plan, missing, source, progress);
-        }
     }
 
     /** The closest live peers to the tessera's key that are not holders yet, diverse by subnet. */
@@ -139,10 +141,12 @@ final class Replicator {
         return diversity.filter(fresh);
     }
 
-    /** Publishes the pointer with every recorded holder; returns a note of how it went. */
-    String publish(FragmentPlan plan) {
-        List<Holder> holders = ports.holders().holders(plan.tesseraHash()).stream().map(HolderStatus::holder).toList();
-        TesseraPointer pointer = new TesseraPointer(plan, ports.identity().nodeId(), holders, System.currentTimeMillis());
+    /** Publishes the pointer with the manifest and every recorded holder; returns a note of how it went. */
+    String publish(TesseraManifest manifest) {
+        ContentHash hash = manifest.tesseraHash();
+        List<Holder> holders = ports.holders().holders(hash).stream().map(HolderStatus::holder).toList();
+        TesseraPointer pointer = new TesseraPointer(manifest, ports.identity().nodeId(), holders,
+                ports.clock().millis());
         try {
             int stored = ports.dht().publish(pointer).get(DHT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return "pointer published on " + stored + " nodes";
@@ -150,9 +154,15 @@ final class Replicator {
             Thread.currentThread().interrupt();
             return "publishing the pointer was interrupted";
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Publishing the pointer of {} failed: {}", plan.tesseraHash(), Placement.rootMessage(e));
+            LOG.warn("Publishing the pointer of {} failed: {}", hash, Placement.rootMessage(e));
             return "publishing the pointer failed (" + Placement.rootMessage(e) + "); the DHT republishes it later";
         }
+    }
+
+    /** One line for the journal: how a put ended. */
+    static String outcome(PlacementReport report) {
+        return "placed " + report.fragmentsPlaced() + " of " + report.fragmentsWanted() + " fragments on "
+                + report.peersUsed() + " peers; survives " + report.survivablePeerLosses() + " peer losses";
     }
 
     /**

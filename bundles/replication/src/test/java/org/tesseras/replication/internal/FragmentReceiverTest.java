@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
@@ -21,23 +24,28 @@ import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.port.NodeIdentity;
 
-/** The receiving side's rules, in DESIGN.md §6 order, on a real node (store, ledger, Derby). */
+/** The receiving side's rules, in DESIGN.md §6 and §9 order, on a real node (store, ledger, Derby). */
 class FragmentReceiverTest {
     static final long MIB = 1L << 20;
+    static final String CODEC = "reed-solomon-gf256/1";
 
     @TempDir
     Path dir;
 
     TestCluster cluster;
     TestNode receiver;
+    TestNode owner;
     NodeInfo sender;
 
     @BeforeEach
     void start() throws Exception {
-        cluster = TestCluster.inMemory(dir, 2, TestNode.Tiers.lowered(7), TestNode.settings());
+        cluster = TestCluster.inMemory(dir, 3, TestNode.Tiers.lowered(7), TestNode.settings());
+        owner = cluster.nodes.get(0);
         receiver = cluster.nodes.get(1);
-        sender = cluster.nodes.get(0).transport.localNode();
+        sender = owner.transport.localNode();
     }
 
     @AfterEach
@@ -45,34 +53,53 @@ class FragmentReceiverTest {
         cluster.close();
     }
 
-    /** A fragment of {@code shardBytes} random bytes, as fragment {@code index} of a 16+8 tessera. */
+    /** Fragment {@code index} of a 16+8 tessera, {@code shardBytes} random bytes, under a manifest the owner signed. */
     FragmentEnvelope fragment(int index, int shardBytes, long seed) {
-        byte[] bytes = new byte[shardBytes];
-        new Random(seed).nextBytes(bytes);
+        Random random = new Random(seed);
         ContentHash tessera = receiver.hasher.hash(("tessera " + seed).getBytes());
         FragmentPlan plan = FragmentPlan.of(tessera, 16L * shardBytes, FragmentationTier.MEDIUM, 16, 8, 7);
-        FragmentId id = new FragmentId(tessera, index, 24, receiver.hasher.hash(bytes));
-        return new FragmentEnvelope(id, plan, FragmentSource.ofBytes(bytes));
+        byte[] bytes = new byte[shardBytes];
+        List<ContentHash> checksums = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            byte[] shard = new byte[shardBytes];
+            random.nextBytes(shard);
+            if (i == index) {
+                bytes = shard;
+            }
+            checksums.add(receiver.hasher.hash(shard));
+        }
+        TesseraManifest manifest = owner.identity.signManifest(plan, CODEC, checksums, System.currentTimeMillis());
+        return FragmentEnvelope.of(manifest, index, FragmentSource.ofBytes(bytes));
+    }
+
+    private static TesseraManifest signedBy(NodeIdentity signer, TesseraManifest claimed) {
+        return new TesseraManifest(claimed.plan(), claimed.codecId(), claimed.fragmentChecksums(), claimed.owner(),
+                claimed.ownerPublicKey(), claimed.ownerNonce(), claimed.createdAtMillis(),
+                signer.sign(claimed.signedPayload()));
     }
 
     @Test
-    void aValidFragmentIsStoredAndChargedOnceEvenWhenSentTwice() {
+    void aValidFragmentIsStoredBesideItsManifestAndChargedOnceEvenWhenSentTwice() {
         FragmentEnvelope envelope = fragment(3, 4096, 1);
+        ContentHash hash = envelope.id().tesseraHash();
         ReplicateAck first = receiver.replication.receive(sender, envelope);
         ReplicateAck again = receiver.replication.receive(sender, envelope);
-        assertTrue(first.accepted());
+        assertTrue(first.accepted(), first.detail());
         assertTrue(again.accepted());
         assertEquals(List.of(3), again.fragmentsHeld());
         assertEquals(4096, receiver.ledger.bytesStoredFor(sender.id()));
         assertEquals(-4096, receiver.ledger.balance(sender.id()));
-        assertTrue(receiver.fragments.find(envelope.id().tesseraHash(), 3).isPresent());
+        assertTrue(receiver.fragments.find(hash, 3).isPresent());
+        assertEquals(Optional.of(envelope.manifest()), receiver.fragments.manifest(hash));
+        assertTrue(Files.isRegularFile(receiver.dir.resolve("fragments").resolve(hash.hex())
+                .resolve("tessera.manifest")), "the manifest is kept beside the shard");
     }
 
     @Test
     void aFragmentWhoseBytesDoNotMatchItsChecksumIsRefused() {
         FragmentEnvelope honest = fragment(3, 4096, 2);
-        byte[] other = new byte[4096];
-        FragmentEnvelope lying = new FragmentEnvelope(honest.id(), honest.plan(), FragmentSource.ofBytes(other));
+        FragmentEnvelope lying = new FragmentEnvelope(honest.id(), honest.manifest(),
+                FragmentSource.ofBytes(new byte[4096]));
         ReplicateAck ack = receiver.replication.receive(sender, lying);
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.CHECKSUM, ack.reason());
@@ -81,16 +108,83 @@ class FragmentReceiverTest {
     }
 
     @Test
+    void aManifestSignedByAnotherKeyIsInvalidAndNothingIsKept() {
+        FragmentEnvelope honest = fragment(4, 4096, 3);
+        TesseraManifest forged = signedBy(cluster.nodes.get(2).identity, honest.manifest());
+        ReplicateAck ack = receiver.replication.receive(sender,
+                new FragmentEnvelope(honest.id(), forged, honest.content()));
+        assertFalse(ack.accepted());
+        assertEquals(RefusalReason.INVALID, ack.reason());
+        assertTrue(ack.detail().contains("signature"), ack.detail());
+        assertEquals(Optional.empty(), receiver.fragments.manifest(honest.id().tesseraHash()));
+        assertEquals(List.of(), receiver.fragments.list(honest.id().tesseraHash()));
+    }
+
+    @Test
+    void aManifestWhoseOwnerKeyDoesNotDeriveItsOwnerIdIsInvalid() {
+        FragmentEnvelope honest = fragment(4, 4096, 4);
+        TesseraManifest m = honest.manifest();
+        NodeIdentity impostor = cluster.nodes.get(2).identity;
+        TesseraManifest claimsAnother = signedBy(owner.identity, new TesseraManifest(m.plan(), m.codecId(),
+                m.fragmentChecksums(), impostor.nodeId(), m.ownerPublicKey(), m.ownerNonce(), m.createdAtMillis(),
+                m.signature()));
+        ReplicateAck ack = receiver.replication.receive(sender,
+                new FragmentEnvelope(honest.id(), claimsAnother, honest.content()));
+        assertFalse(ack.accepted());
+        assertEquals(RefusalReason.INVALID, ack.reason());
+        assertTrue(ack.detail().contains("does not derive"), ack.detail());
+    }
+
+    @Test
+    void aChecksumTheManifestDoesNotGiveIsInvalid() {
+        FragmentEnvelope honest = fragment(5, 4096, 5);
+        byte[] other = new byte[4096];
+        FragmentId claimed = new FragmentId(honest.id().tesseraHash(), 5, 24, receiver.hasher.hash(other));
+        ReplicateAck ack = receiver.replication.receive(sender,
+                new FragmentEnvelope(claimed, honest.manifest(), FragmentSource.ofBytes(other)));
+        assertFalse(ack.accepted());
+        assertEquals(RefusalReason.INVALID, ack.reason());
+        assertTrue(ack.detail().contains("its manifest gives"), ack.detail());
+        assertEquals(List.of(), receiver.fragments.list(honest.id().tesseraHash()));
+    }
+
+    @Test
+    void aTesseraKeptUnderOneManifestRefusesFragmentsOfAnotherButTakesTheSameFragmentsFromAnyone() {
+        FragmentEnvelope first = fragment(0, 4096, 6);
+        assertTrue(receiver.replication.receive(sender, first).accepted());
+
+        TesseraManifest m = first.manifest();
+        List<ContentHash> otherChecksums = new ArrayList<>(m.fragmentChecksums());
+        byte[] bogus = new byte[4096];
+        otherChecksums.set(1, receiver.hasher.hash(bogus));
+        TesseraManifest rival = owner.identity.signManifest(m.plan(), CODEC, otherChecksums, m.createdAtMillis() + 1);
+        ReplicateAck refused = receiver.replication.receive(sender,
+                FragmentEnvelope.of(rival, 1, FragmentSource.ofBytes(bogus)));
+        assertFalse(refused.accepted());
+        assertEquals(RefusalReason.INVALID, refused.reason());
+        assertTrue(refused.detail().contains("another manifest"), refused.detail());
+        assertEquals(Optional.of(m), receiver.fragments.manifest(m.tesseraHash()), "the first manifest stays");
+
+        TesseraManifest sameFragmentsOtherOwner = cluster.nodes.get(2).identity.signManifest(m.plan(), CODEC,
+                m.fragmentChecksums(), m.createdAtMillis());
+        FragmentEnvelope byAnother = fragment(2, 4096, 6);
+        ReplicateAck accepted = receiver.replication.receive(cluster.nodes.get(2).transport.localNode(),
+                new FragmentEnvelope(byAnother.id(), sameFragmentsOtherOwner, byAnother.content()));
+        assertTrue(accepted.accepted(), accepted.detail());
+        assertEquals(List.of(0, 2), accepted.fragmentsHeld());
+    }
+
+    @Test
     void aSenderBeyondItsDeficitAllowanceIsRefused() {
         receiver.ledger.recordStoredForPeer(sender.id(), 256 * MIB - 1000);
-        ReplicateAck ack = receiver.replication.receive(sender, fragment(0, 4096, 3));
+        ReplicateAck ack = receiver.replication.receive(sender, fragment(0, 4096, 7));
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.DEFICIT, ack.reason());
         assertTrue(ack.detail().contains("owe"), ack.detail());
 
         // once the sender stores for us, it may send again
         receiver.ledger.recordPeerStoresForUs(sender.id(), 1 * MIB);
-        assertTrue(receiver.replication.receive(sender, fragment(0, 4096, 3)).accepted());
+        assertTrue(receiver.replication.receive(sender, fragment(0, 4096, 7)).accepted());
     }
 
     @Test
@@ -98,17 +192,18 @@ class FragmentReceiverTest {
         ReplicationSettings tight = withLimits(64 * 1024, 256 * MIB, 0);
         receiver.replication.apply(tight);
         receiver.ledger.recordPeerStoresForUs(sender.id(), 10 * MIB);
-        assertTrue(receiver.replication.receive(sender, fragment(0, 60 * 1024, 4)).accepted());
-        ReplicateAck ack = receiver.replication.receive(sender, fragment(1, 8 * 1024, 4));
+        assertTrue(receiver.replication.receive(sender, fragment(0, 60 * 1024, 8)).accepted());
+        ReplicateAck ack = receiver.replication.receive(sender, fragment(1, 8 * 1024, 80));
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.PEER_LIMIT, ack.reason());
     }
 
     @Test
     void aFragmentThatWouldLeaveTooLittleDiskIsRefused() throws Exception {
+        // a margin well above what other work on this disk frees meanwhile
         long free = receiver.fragments.usage().freeBytes();
-        receiver.replication.apply(withLimits(1L << 40, 256 * MIB, free));
-        FragmentEnvelope envelope = fragment(0, 4096, 5);
+        receiver.replication.apply(withLimits(1L << 40, 256 * MIB, free + (1L << 30)));
+        FragmentEnvelope envelope = fragment(0, 4096, 9);
         ReplicateAck ack = receiver.replication.receive(sender, envelope);
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.NO_SPACE, ack.reason());
@@ -117,12 +212,16 @@ class FragmentReceiverTest {
 
     @Test
     void aTesseraLargerThanTheMaximumIsInvalid() {
-        byte[] bytes = new byte[16];
         ContentHash tessera = receiver.hasher.hash("huge".getBytes());
         long huge = receiver.tiers.maxTesseraSizeBytes() + 1;
         FragmentPlan plan = FragmentPlan.of(tessera, huge, FragmentationTier.LARGE, 48, 24, 7);
-        FragmentId id = new FragmentId(tessera, 0, 72, receiver.hasher.hash(bytes));
-        ReplicateAck ack = receiver.replication.receive(sender, new FragmentEnvelope(id, plan, FragmentSource.ofBytes(bytes)));
+        List<ContentHash> checksums = new ArrayList<>();
+        for (int i = 0; i < 72; i++) {
+            checksums.add(tessera);
+        }
+        TesseraManifest manifest = owner.identity.signManifest(plan, CODEC, checksums, 1);
+        ReplicateAck ack = receiver.replication.receive(sender,
+                FragmentEnvelope.of(manifest, 0, FragmentSource.ofBytes(new byte[16])));
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.INVALID, ack.reason());
     }
@@ -130,6 +229,7 @@ class FragmentReceiverTest {
     private static ReplicationSettings withLimits(long maxStoragePerPeer, long acceptDeficit, long minFree) {
         ReplicationSettings s = TestNode.settings();
         return new ReplicationSettings(s.repairInterval(), s.repairJitter(), s.maxConcurrentTransfers(), minFree,
-                acceptDeficit, maxStoragePerPeer, s.maxPeersPerSubnet(), s.maxFailedAttestations(), false);
+                acceptDeficit, maxStoragePerPeer, s.maxPeersPerSubnet(), s.maxFailedAttestations(), false,
+                s.firstRepairRoundDelay());
     }
 }

@@ -3,7 +3,6 @@ package org.tesseras.replication.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,16 +100,5 @@ class PlacementMathTest {
         Repairer.spread(plan, missing.subList(0, 4), List.of(contact(9), contact(10)), live,
                 new java.util.ArrayList<>(), roomySlots, new java.util.ArrayList<>());
         assertEquals(List.of(List.of(0, 7, 14, 21)), roomySlots, "enough room on one new peer: holders untouched");
-    }
-
-    @Test
-    void repairDelayIsTheIntervalPlusAtMostTheJitter() {
-        Duration interval = Duration.ofHours(24);
-        Duration jitter = Duration.ofHours(2);
-        for (int i = 0; i < 1000; i++) {
-            Duration delay = RepairLoop.nextDelay(interval, jitter);
-            assertTrue(delay.compareTo(interval) >= 0 && delay.compareTo(interval.plus(jitter)) <= 0, delay.toString());
-        }
-        assertEquals(interval, RepairLoop.nextDelay(interval, Duration.ZERO));
     }
 }

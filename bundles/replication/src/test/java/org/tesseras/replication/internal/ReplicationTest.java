@@ -125,7 +125,7 @@ class ReplicationTest {
         ReplicationSettings d = TestNode.settings();
         ReplicationSettings settings = new ReplicationSettings(d.repairInterval(), d.repairJitter(), limit,
                 d.minFreeSpaceBytes(), d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), d.maxPeersPerSubnet(),
-                d.maxFailedAttestations(), false);
+                d.maxFailedAttestations(), false, d.firstRepairRoundDelay());
         cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), settings, false, true);
         Path file = cluster.randomFile("album.bin", 1L << 20, 9);
         TestNode owner = cluster.owner();
@@ -255,21 +255,50 @@ class ReplicationTest {
     }
 
     @Test
-    void aRebuiltTesseraThatDoesNotHashToItsNameLeavesNoFile() throws Exception {
+    void aCorruptLocalShardMetByAGetIsQuarantinedAndTheGetSucceedsFromOtherSources() throws Exception {
         cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
         TestNode owner = cluster.owner();
         Path file = cluster.randomFile("letters.bin", 1L << 20, 22);
         ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
         assertTrue(owner.blobs.delete(hash));
-        owner.fragments.delete(hash, 0);
-        // parity shard 16 stands in for data shard 0; a flipped byte in it gives wrong bytes for shard 0
+        for (int index = 0; index < 8; index++) {
+            owner.fragments.delete(hash, index);
+        }
+        // 16 shards are left here; parity shard 16 stands in for a data shard, and a flipped byte in it would
+        // give wrong bytes for that shard
         owner.flipBitOfShard(hash, 16, 7);
+
+        Path copy = dir.resolve("copy.bin");
+        RetrievalReport report = owner.replication.retrieve(hash, copy, ProgressListener.NONE);
+
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
+        assertEquals(RetrievalReport.Source.NETWORK, report.source(), "the sixteenth fragment came from a holder");
+        assertEquals(1, report.fragmentsFetched());
+        assertTrue(owner.fragments.find(hash, 16).isEmpty(), "the bad shard left the index");
+        assertEquals(1, owner.fragments.quarantined().size(), "and was kept aside, not deleted");
+        assertEquals(List.of(copy), leftIn(dir), "no partial output or work directory is left");
+    }
+
+    @Test
+    void aGetThatCannotFindEnoughGoodFragmentsLeavesNoFile() throws Exception {
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("letters.bin", 1L << 20, 23);
+        ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
+        assertTrue(owner.blobs.delete(hash));
+        for (int index = 0; index < 8; index++) {
+            owner.fragments.delete(hash, index);
+        }
+        owner.flipBitOfShard(hash, 16, 7);
+        for (TestNode peer : cluster.nodes.subList(1, cluster.nodes.size())) {
+            peer.close();
+        }
 
         Path copy = dir.resolve("copy.bin");
         IOException e = assertThrows(IOException.class,
                 () -> owner.replication.retrieve(hash, copy, ProgressListener.NONE));
 
-        assertTrue(e.getMessage().contains("hash to") && e.getMessage().contains(hash.hex()), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot be rebuilt") && e.getMessage().contains(hash.hex()), e.getMessage());
         assertFalse(Files.exists(copy));
         assertEquals(List.of(), leftIn(dir), "no partial output or work directory is left");
     }

@@ -63,7 +63,8 @@ final class TestCluster implements AutoCloseable {
         MemoryNetwork network = new MemoryNetwork(Duration.ofSeconds(3));
         TestNode.Transports transports = new TestNode.Transports() {
             @Override
-            public Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, InboundHandler inbound) {
+            public Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, InboundHandler inbound,
+                    int port) {
                 MemoryTransport transport = network.join(identity);
                 transport.bind(inbound);
                 return countTransfers ? new InFlightCountingTransport(transport) : transport;
@@ -86,10 +87,11 @@ final class TestCluster implements AutoCloseable {
             boolean persistent) throws Exception {
         TestNode.Transports transports = new TestNode.Transports() {
             @Override
-            public Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, InboundHandler inbound) {
+            public Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, InboundHandler inbound,
+                    int port) {
                 NettyTransport transport = new NettyTransport(identity, verifier, Configs.of(
                         TransportConfiguration.class, Map.of("listenHost", "127.0.0.1", "advertisedHost", "127.0.0.1",
-                                "listenPort", 0, "rpcTimeoutMillis", 15_000L)));
+                                "listenPort", port, "rpcTimeoutMillis", 15_000L)));
                 transport.setInboundHandler(inbound);
                 return transport;
             }
@@ -114,6 +116,20 @@ final class TestCluster implements AutoCloseable {
             nodes.add(new TestNode("n" + n, dir.resolve("n" + n), transports, tiers, settings, seeds, persistent));
         }
         awaitConverged();
+    }
+
+    /**
+     * Stops node {@code i} (if it runs) and starts it again on the same directory, database and address, as a
+     * node restarted by its operator; the cluster must keep its databases on disk.
+     */
+    TestNode restart(int i) throws Exception {
+        TestNode old = nodes.get(i);
+        int port = old.address().getPort();
+        old.close();
+        List<InetSocketAddress> seeds = i == 0 ? List.of(nodes.get(1).address()) : List.of(nodes.get(0).address());
+        TestNode restarted = new TestNode(old.name, old.dir, transports, tiers, settings, seeds, persistent, port);
+        nodes.set(i, restarted);
+        return restarted;
     }
 
     /** Waits until every running node has every other running node in its routing table. */

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.tesseras.dht.internal.KademliaDht;
 import org.tesseras.erasure.rs.internal.ErasureCoderConfiguration;
 import org.tesseras.erasure.rs.internal.ReedSolomonErasureCoder;
 import org.tesseras.holders.derby.internal.DerbyHolderRegistry;
+import org.tesseras.holders.derby.internal.DerbyReplicationJournal;
 import org.tesseras.ledger.derby.internal.DerbyReciprocityLedger;
 import org.tesseras.storage.fs.internal.FsBlobStore;
 import org.tesseras.storage.fs.internal.FsFragmentStore;
@@ -43,7 +45,9 @@ import org.tesseras.tiers.internal.TierPolicyConfiguration;
 final class TestNode implements AutoCloseable {
     /** Makes this node's transport, delivering inbound traffic to the DHT; closes it on {@link #close()}. */
     interface Transports {
-        Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, InboundHandler inbound) throws IOException;
+        /** Opens a transport listening on {@code port} (0: any free one; in memory, the address follows the id). */
+        Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, InboundHandler inbound, int port)
+                throws IOException;
 
         void close(Transport transport);
     }
@@ -65,6 +69,7 @@ final class TestNode implements AutoCloseable {
     final FsBlobStore blobs;
     final DerbyReciprocityLedger ledger;
     final DerbyHolderRegistry holders;
+    final DerbyReplicationJournal journal;
     final ReedSolomonErasureCoder coder;
     final ConfiguredTierPolicy tiers;
     final Transport transport;
@@ -75,6 +80,12 @@ final class TestNode implements AutoCloseable {
 
     TestNode(String name, Path dir, Transports transports, Tiers tierLimits, ReplicationSettings settings,
             List<InetSocketAddress> seeds, boolean persistentDatabase) throws IOException, SQLException {
+        this(name, dir, transports, tierLimits, settings, seeds, persistentDatabase, 0);
+    }
+
+    /** A node listening on {@code port} (0: any), e.g. to come back at the address its peers recorded. */
+    TestNode(String name, Path dir, Transports transports, Tiers tierLimits, ReplicationSettings settings,
+            List<InetSocketAddress> seeds, boolean persistentDatabase, int port) throws IOException, SQLException {
         this.name = name;
         this.dir = dir;
         this.transports = transports;
@@ -91,6 +102,7 @@ final class TestNode implements AutoCloseable {
         blobs = new FsBlobStore(hasher, storage);
         ledger = new DerbyReciprocityLedger(database);
         holders = new DerbyHolderRegistry(database);
+        journal = new DerbyReplicationJournal(database);
         coder = new ReedSolomonErasureCoder(hasher, Configs.of(ErasureCoderConfiguration.class, Map.of("threads", 1)));
         tiers = new ConfiguredTierPolicy();
         for (TierConfiguration tier : tierConfigs(tierLimits)) {
@@ -100,7 +112,7 @@ final class TestNode implements AutoCloseable {
                 null);
 
         dht = new KademliaDht();
-        transport = transports.open(identity, verifier, dht);
+        transport = transports.open(identity, verifier, dht, port);
         dht.bindTransport(transport);
         dht.setIdentityVerifier(verifier);
         Map<String, Object> dhtConfig = new HashMap<>();
@@ -119,6 +131,8 @@ final class TestNode implements AutoCloseable {
         replication.blobs = blobs;
         replication.ledger = ledger;
         replication.holders = holders;
+        replication.journal = journal;
+        replication.startupTasksDelay = Duration.ofDays(1);
         replication.dht = dht;
         replication.start(settings);
         dht.bindFragmentExchange(replication);
@@ -142,7 +156,8 @@ final class TestNode implements AutoCloseable {
     static ReplicationSettings settings() {
         ReplicationSettings d = ReplicationSettings.DEFAULTS;
         return new ReplicationSettings(d.repairInterval(), d.repairJitter(), d.maxConcurrentTransfers(), 0,
-                d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), 100, d.maxFailedAttestations(), false);
+                d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), 100, d.maxFailedAttestations(), false,
+                d.firstRepairRoundDelay());
     }
 
     /** Flips one bit of the byte at {@code position} in this node's stored shard {@code index} of {@code hash}. */

@@ -142,7 +142,7 @@ public final class MemoryTransport implements Transport {
             try (OneShotSource source = new OneShotSource(new LimitedInputStream(content, envelope.length()),
                     envelope.id(), localNode.id())) {
                 ReplicateAck ack = inbound.onFragment(localNode,
-                        new FragmentEnvelope(envelope.id(), envelope.plan(), source));
+                        new FragmentEnvelope(envelope.id(), envelope.manifest(), source));
                 if (ack == null) {
                     throw new RemoteErrorException(ErrorCode.INTERNAL,
                             "peer " + target.id() + " gave no verdict on fragment " + envelope.id());

@@ -34,6 +34,7 @@ import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.model.TestManifests;
 import org.tesseras.api.port.IdentityVerifier;
 import org.tesseras.api.port.InboundHandler;
 import org.tesseras.api.port.RemoteErrorException;
@@ -211,7 +212,7 @@ class MemoryTransportTest {
         ContentHash tessera = HASHER.hash(bytes);
         FragmentPlan plan = FragmentPlan.of(tessera, bytes.length, FragmentationTier.SMALL, 1, 0, 7);
         FragmentId id = new FragmentId(tessera, 0, 1, HASHER.hash(bytes));
-        return new FragmentEnvelope(id, plan, FragmentSource.ofBytes(bytes));
+        return new FragmentEnvelope(id, TestManifests.unsigned(plan), FragmentSource.ofBytes(bytes));
     }
 
     private static Throwable failure(CompletableFuture<?> future) {
@@ -255,7 +256,7 @@ class MemoryTransportTest {
                     secondOpenFailed = true;
                 }
                 received.put(envelope.id(), bytes);
-                kept.put(envelope.id(), new FragmentEnvelope(envelope.id(), envelope.plan(), FragmentSource.ofBytes(bytes)));
+                kept.put(envelope.id(), new FragmentEnvelope(envelope.id(), envelope.manifest(), FragmentSource.ofBytes(bytes)));
                 return ReplicateAck.accepted(List.of(envelope.id().index()));
             } catch (IOException e) {
                 return ReplicateAck.refused(RefusalReason.CHECKSUM, e.getMessage(), List.of());

@@ -9,18 +9,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Calendar;
 import java.util.List;
 import java.util.Objects;
-import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.db.derby.UtcTimes;
 
 /**
  * Applies SQL migration scripts in version order, each in its own transaction together with its row in
@@ -35,7 +33,8 @@ final class SchemaMigrations {
     static final List<Migration> NODE_SCHEMA = List.of(
             new Migration(1, "base", "/db/migration/001_base.sql"),
             new Migration(2, "replication", "/db/migration/002_replication.sql"),
-            new Migration(3, "health", "/db/migration/003_health.sql"));
+            new Migration(3, "health", "/db/migration/003_health.sql"),
+            new Migration(4, "manifests", "/db/migration/004_manifests.sql"));
 
     /** One versioned script, loaded from the bundle's resources. */
     record Migration(int version, String description, String resource) {
@@ -130,7 +129,7 @@ final class SchemaMigrations {
                 insert.setInt(1, migration.version());
                 insert.setString(2, migration.description());
                 insert.setLong(3, checksum);
-                insert.setTimestamp(4, Timestamp.from(Instant.now()), Calendar.getInstance(TimeZone.getTimeZone("UTC")));
+                UtcTimes.set(insert, 4, Instant.now());
                 insert.executeUpdate();
             }
             connection.commit();

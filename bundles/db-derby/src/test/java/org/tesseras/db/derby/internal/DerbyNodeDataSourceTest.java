@@ -41,7 +41,7 @@ class DerbyNodeDataSourceTest {
     void migratesAnEmptyDatabaseToEveryTableOfTheDesign() throws SQLException {
         DerbyNodeDataSource db = open(memoryName());
         try (Connection c = db.getConnection()) {
-            assertEquals(3, SchemaMigrations.currentVersion(c));
+            assertEquals(4, SchemaMigrations.currentVersion(c));
             assertEquals(Set.of("TESSERA_HASH", "FRAGMENT_INDEX", "IS_PARITY", "CHECKSUM", "SIZE_BYTES", "PATH",
                     "STORED_AT", "LAST_VERIFIED", "ORIGIN_PEER", "LOST_AT"), columns(c, "FRAGMENTS"));
             assertEquals(Set.of("TESSERA_HASH", "FRAGMENT_INDEX"), primaryKey(c, "FRAGMENTS"));
@@ -57,8 +57,14 @@ class DerbyNodeDataSourceTest {
                     "LAST_UPDATED"), columns(c, "RECIPROCITY"));
             assertEquals(Set.of("PEER_ID"), primaryKey(c, "RECIPROCITY"));
             assertEquals(Set.of("TESSERA_HASH", "ACTION", "CHECKED_AT", "DETAIL"), columns(c, "TESSERA_HEALTH"));
+            assertEquals(Set.of("TESSERA_HASH", "OWNER_ID", "CODEC", "CREATED_AT", "ENCODED"), columns(c, "MANIFESTS"));
+            assertEquals(Set.of("TESSERA_HASH"), primaryKey(c, "MANIFESTS"));
+            assertEquals(Set.of("ID", "SOURCE", "SIZE_BYTES", "TESSERA_HASH", "STARTED_AT", "ENDED_AT", "OUTCOME"),
+                    columns(c, "PUT_JOURNAL"));
+            assertEquals(Set.of("STARTED_AT", "ENDED_AT", "TESSERAS", "REPAIRED", "LOST", "FAILED", "NOTE"),
+                    columns(c, "REPAIR_ROUNDS"));
             assertEquals(Set.of("FRAGMENTS", "FRAGMENT_PLANS", "HOLDERS", "HOLDER_FRAGMENTS", "RECIPROCITY",
-                    "SCHEMA_VERSION", "TESSERA_HEALTH"), tables(c));
+                    "SCHEMA_VERSION", "TESSERA_HEALTH", "MANIFESTS", "PUT_JOURNAL", "REPAIR_ROUNDS"), tables(c));
         } finally {
             db.close();
         }
@@ -71,7 +77,7 @@ class DerbyNodeDataSourceTest {
             List<String> before = versionRows(c);
             assertEquals(0, new SchemaMigrations(SchemaMigrations.NODE_SCHEMA).apply(c));
             assertEquals(before, versionRows(c));
-            assertEquals(List.of("1 base", "2 replication", "3 health"), before);
+            assertEquals(List.of("1 base", "2 replication", "3 health", "4 manifests"), before);
         } finally {
             db.close();
         }
@@ -94,7 +100,7 @@ class DerbyNodeDataSourceTest {
             assertEquals(1000, rows.getLong(1));
             assertEquals(-700, rows.getLong(2));
             assertFalse(rows.next());
-            assertEquals(List.of("1 base", "2 replication", "3 health"), versionRows(c));
+            assertEquals(List.of("1 base", "2 replication", "3 health", "4 manifests"), versionRows(c));
         } finally {
             second.close();
         }
@@ -132,7 +138,7 @@ class DerbyNodeDataSourceTest {
         assertEquals(0, bootInAnotherJvm(dir), "another JVM boots the database after a clean shutdown");
         DerbyNodeDataSource second = open(dir.toString());
         try (Connection c = second.getConnection()) {
-            assertEquals(3, SchemaMigrations.currentVersion(c));
+            assertEquals(SchemaMigrations.NODE_SCHEMA.size(), SchemaMigrations.currentVersion(c));
         } finally {
             second.close();
         }
@@ -156,7 +162,7 @@ class DerbyNodeDataSourceTest {
         }
         DerbyNodeDataSource repaired = new DerbyNodeDataSource(name, 2, 5_000, SchemaMigrations.NODE_SCHEMA);
         try (Connection c = repaired.getConnection()) {
-            assertEquals(3, SchemaMigrations.currentVersion(c));
+            assertEquals(SchemaMigrations.NODE_SCHEMA.size(), SchemaMigrations.currentVersion(c));
         } finally {
             repaired.close();
         }
@@ -171,7 +177,7 @@ class DerbyNodeDataSourceTest {
                     SchemaMigrations.NODE_SCHEMA.get(1)));
             IllegalStateException refused = assertThrows(IllegalStateException.class, () -> edited.apply(c));
             assertTrue(refused.getMessage().contains("schema migration 1"), refused.getMessage());
-            assertEquals(3, SchemaMigrations.currentVersion(c));
+            assertEquals(4, SchemaMigrations.currentVersion(c));
         } finally {
             db.close();
         }
@@ -183,7 +189,7 @@ class DerbyNodeDataSourceTest {
         try (Connection c = db.getConnection()) {
             SchemaMigrations older = new SchemaMigrations(List.of(SchemaMigrations.NODE_SCHEMA.get(0)));
             IllegalStateException refused = assertThrows(IllegalStateException.class, () -> older.apply(c));
-            assertTrue(refused.getMessage().contains("version 3"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("version 4"), refused.getMessage());
         } finally {
             db.close();
         }

@@ -30,6 +30,11 @@ import org.tesseras.api.port.Hasher;
 @Component(service = ErasureCoder.class, configurationPid = ErasureCoderConfiguration.PID)
 @Designate(ocd = ErasureCoderConfiguration.class)
 public final class ReedSolomonErasureCoder implements ErasureCoder {
+    /**
+     * Reed-Solomon over GF(2^8) (polynomial 0x11D, generator 2) with Backblaze's systematic matrix; version 1 of
+     * the fragment layout (shard size ceil(size / data), the last data shard zero-padded).
+     */
+    static final String CODEC_ID = "reed-solomon-gf256/1";
     /** Default bytes of each fragment handled at a time by streaming encode and decode. */
     static final int DEFAULT_STREAM_SLICE_BYTES = 64 * 1024;
     /** Bytes of each shard the XOR kernel works on at a time, sized for the L2 cache. */
@@ -91,6 +96,11 @@ public final class ReedSolomonErasureCoder implements ErasureCoder {
                     + " streamSliceBytes must be 4096..16777216, got " + sliceBytes);
         }
         return sliceBytes;
+    }
+
+    @Override
+    public String codecId() {
+        return CODEC_ID;
     }
 
     @Override

@@ -3,20 +3,16 @@ package org.tesseras.holders.derby.internal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Calendar;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TimeZone;
 
 import javax.sql.DataSource;
 
@@ -31,12 +27,12 @@ import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.api.port.HolderRegistry;
+import org.tesseras.db.derby.Transactions;
+import org.tesseras.db.derby.UtcTimes;
 
 /** The holder registry in the node database: tables {@code holders}, {@code holder_fragments}, {@code tessera_health}. */
 @Component(service = HolderRegistry.class)
 public final class DerbyHolderRegistry implements HolderRegistry {
-    private static final String DUPLICATE_KEY = "23505";
-    private static final int MAX_ATTEMPTS = 5;
 
     private final DataSource database;
 
@@ -62,7 +58,7 @@ public final class DerbyHolderRegistry implements HolderRegistry {
                         insert.setString(2, holder.id().hex());
                         insert.setString(3, address);
                         insert.setString(4, holder.subnet());
-                        insert.setTimestamp(5, Timestamp.from(Instant.now()), utc());
+                        UtcTimes.set(insert, 5, Instant.now());
                         insert.executeUpdate();
                     }
                 }
@@ -123,8 +119,8 @@ public final class DerbyHolderRegistry implements HolderRegistry {
                     while (result.next()) {
                         Row row = rows.computeIfAbsent(result.getString(1), node -> new Row());
                         row.address = result.getString(2);
-                        row.lastAttested = instant(result.getTimestamp(3, utc()));
-                        row.lastSeen = instant(result.getTimestamp(4, utc()));
+                        row.lastAttested = UtcTimes.get(result, 3);
+                        row.lastSeen = UtcTimes.get(result, 4);
                         row.failed = result.getInt(5);
                         int index = result.getInt(6);
                         if (!result.wasNull()) {
@@ -154,8 +150,8 @@ public final class DerbyHolderRegistry implements HolderRegistry {
             try (PreparedStatement update = connection.prepareStatement(sql)) {
                 int p = 1;
                 if (verified) {
-                    update.setTimestamp(p++, Timestamp.from(at), utc());
-                    update.setTimestamp(p++, Timestamp.from(at), utc());
+                    UtcTimes.set(update, p++, at);
+                    UtcTimes.set(update, p++, at);
                 }
                 update.setString(p++, tesseraHash.hex());
                 update.setString(p, holder.hex());
@@ -177,7 +173,7 @@ public final class DerbyHolderRegistry implements HolderRegistry {
         inTransaction("recording " + holder + " as seen", connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE holders SET last_seen = ? WHERE tessera_hash = ? AND node_id = ?")) {
-                update.setTimestamp(1, Timestamp.from(at), utc());
+                UtcTimes.set(update, 1, at);
                 update.setString(2, tesseraHash.hex());
                 update.setString(3, holder.hex());
                 update.executeUpdate();
@@ -205,12 +201,11 @@ public final class DerbyHolderRegistry implements HolderRegistry {
     public void recordHealth(HealthRecord record) {
         inTransaction("recording the health of " + record.tesseraHash(), connection -> {
             String action = HealthText.format(record.action());
-            Timestamp at = Timestamp.from(record.checkedAt());
             String detail = truncate(record.detail(), 2000);
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE tessera_health SET action = ?, checked_at = ?, detail = ? WHERE tessera_hash = ?")) {
                 update.setString(1, action);
-                update.setTimestamp(2, at, utc());
+                UtcTimes.set(update, 2, record.checkedAt());
                 update.setString(3, detail);
                 update.setString(4, record.tesseraHash().hex());
                 if (update.executeUpdate() == 0) {
@@ -218,7 +213,7 @@ public final class DerbyHolderRegistry implements HolderRegistry {
                             + " (tessera_hash, action, checked_at, detail) VALUES (?, ?, ?, ?)")) {
                         insert.setString(1, record.tesseraHash().hex());
                         insert.setString(2, action);
-                        insert.setTimestamp(3, at, utc());
+                        UtcTimes.set(insert, 3, record.checkedAt());
                         insert.setString(4, detail);
                         insert.executeUpdate();
                     }
@@ -239,39 +234,19 @@ public final class DerbyHolderRegistry implements HolderRegistry {
                         return Optional.empty();
                     }
                     RepairAction action = HealthText.parse(result.getString(1));
-                    return Optional.of(new HealthRecord(tesseraHash, action, result.getTimestamp(2, utc()).toInstant(),
+                    return Optional.of(new HealthRecord(tesseraHash, action, UtcTimes.get(result, 2).orElseThrow(),
                             result.getString(3)));
                 }
             }
         });
     }
 
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    /** Runs {@code work} in one transaction, retrying once when a concurrent insert won a race. */
-    private <T> T inTransaction(String what, Work<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try (Connection connection = database.getConnection()) {
-                boolean autoCommit = connection.getAutoCommit();
-                connection.setAutoCommit(false);
-                try {
-                    T result = work.run(connection);
-                    connection.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(autoCommit);
-                }
-            } catch (SQLException e) {
-                if (DUPLICATE_KEY.equals(e.getSQLState()) && attempt < MAX_ATTEMPTS) {
-                    continue;
-                }
-                throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
-            }
+    /** Runs {@code work} in one transaction, again when a concurrent insert won a race. */
+    private <T> T inTransaction(String what, Transactions.Work<T> work) {
+        try {
+            return Transactions.inTransactionRetryingInsertRaces(database, work);
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -288,15 +263,6 @@ public final class DerbyHolderRegistry implements HolderRegistry {
         } catch (UnknownHostException | NumberFormatException e) {
             throw new IllegalStateException("holder address '" + address + "' in the database is unreadable", e);
         }
-    }
-
-    /** Timestamps are kept in UTC, like the rest of the node database. */
-    private static Calendar utc() {
-        return Calendar.getInstance(TimeZone.getTimeZone("UTC"));
-    }
-
-    private static Optional<Instant> instant(Timestamp timestamp) {
-        return Optional.ofNullable(timestamp).map(Timestamp::toInstant);
     }
 
     private static String truncate(String text, int max) {

@@ -4,15 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Calendar;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TimeZone;
 import java.util.concurrent.atomic.LongAdder;
 
 import javax.sql.DataSource;
@@ -25,6 +22,8 @@ import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.LedgerEntry;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.port.ReciprocityLedger;
+import org.tesseras.db.derby.Transactions;
+import org.tesseras.db.derby.UtcTimes;
 
 /**
  * The reciprocity ledger in the node database's {@code reciprocity} table; the balance is a generated column, so it
@@ -43,8 +42,7 @@ public final class DerbyReciprocityLedger implements ReciprocityLedger {
     /** How often one increment is tried when Derby reports a transient conflict. */
     static final int MAX_ATTEMPTS = 50;
     /** Duplicate key (two inserts raced for a new peer), deadlock and lock timeout: nothing was applied, run again. */
-    private static final Set<String> RETRYABLE = Set.of("23505", "40001", "40XL1");
-    private static final String CHECK_VIOLATED = "23513";
+    private static final Set<String> RETRYABLE = Set.of(Transactions.DUPLICATE_KEY, "40001", "40XL1");
 
     private static final String STORED_FOR_THEM = "bytes_stored_for_them";
     private static final String THEY_STORE_FOR_US = "bytes_they_store_for_us";
@@ -73,12 +71,12 @@ public final class DerbyReciprocityLedger implements ReciprocityLedger {
     private void increment(String counter, String what, NodeId peer, long bytes) {
         Objects.requireNonNull(peer, "peer");
         runWithRetry(peer, () -> {
-            Timestamp now = Timestamp.from(Instant.now());
+            Instant now = Instant.now();
             try (Connection connection = database.getConnection()) {
                 try (PreparedStatement update = connection.prepareStatement("UPDATE reciprocity SET " + counter
                         + " = " + counter + " + ?, last_updated = ? WHERE peer_id = ?")) {
                     update.setLong(1, bytes);
-                    update.setTimestamp(2, now, utc());
+                    UtcTimes.set(update, 2, now);
                     update.setString(3, peer.hex());
                     if (update.executeUpdate() > 0) {
                         return;
@@ -88,11 +86,11 @@ public final class DerbyReciprocityLedger implements ReciprocityLedger {
                         + counter + ", last_updated) VALUES (?, ?, ?)")) {
                     insert.setString(1, peer.hex());
                     insert.setLong(2, bytes);
-                    insert.setTimestamp(3, now, utc());
+                    UtcTimes.set(insert, 3, now);
                     insert.executeUpdate();
                 }
             } catch (SQLException e) {
-                if (CHECK_VIOLATED.equals(e.getSQLState())) {
+                if (Transactions.CHECK_VIOLATED.equals(e.getSQLState())) {
                     throw new IllegalArgumentException("cannot release " + -bytes + " bytes " + what + " peer "
                             + peer + ": more than the ledger holds", e);
                 }
@@ -184,10 +182,6 @@ public final class DerbyReciprocityLedger implements ReciprocityLedger {
 
     private static LedgerEntry entry(ResultSet rows) throws SQLException {
         return new LedgerEntry(NodeId.of(rows.getString(1)), rows.getLong(2), rows.getLong(3),
-                rows.getTimestamp(4, utc()).toInstant());
-    }
-
-    private static Calendar utc() {
-        return Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+                UtcTimes.get(rows, 4).orElseThrow());
     }
 }

@@ -24,6 +24,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentCheck;
+import org.tesseras.api.model.QuarantinedFile;
 import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.Hasher;
 
@@ -37,6 +39,7 @@ public final class FsBlobStore implements BlobStore {
 
     private final Hasher hasher;
     private final Path blobsDirectory;
+    private final Quarantine quarantine;
 
     /** Opens the store under the configured root, removing files left half-written by a crash. */
     @Activate
@@ -47,6 +50,7 @@ public final class FsBlobStore implements BlobStore {
     FsBlobStore(Hasher hasher, Path root) throws IOException {
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.blobsDirectory = root.toAbsolutePath().normalize().resolve("blobs");
+        this.quarantine = new Quarantine(root.toAbsolutePath().normalize(), "blob");
         Files.createDirectories(blobsDirectory);
         int removed = 0;
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(blobsDirectory, "*" + StorageRoot.TEMP_SUFFIX)) {
@@ -147,6 +151,42 @@ public final class FsBlobStore implements BlobStore {
         }
         held.sort(null);
         return held;
+    }
+
+    @Override
+    public FragmentCheck verify(ContentHash tesseraHash) throws IOException {
+        Path file = blobPath(tesseraHash);
+        Hasher.IncrementalHash hash = hasher.newHash();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(StorageRoot.BUFFER_BYTES);
+            while (channel.read(buffer) >= 0) {
+                hash.update(buffer.flip());
+                buffer.clear();
+            }
+        } catch (NoSuchFileException e) {
+            return FragmentCheck.MISSING;
+        }
+        ContentHash actual = hash.finish();
+        if (!actual.equals(tesseraHash)) {
+            LOG.warn("Tessera {} is CORRUPT: its blob now hashes to {}", tesseraHash, actual);
+            return FragmentCheck.CORRUPT;
+        }
+        return FragmentCheck.GOOD;
+    }
+
+    @Override
+    public boolean quarantine(ContentHash tesseraHash, String reason) throws IOException {
+        Path file = blobPath(tesseraHash);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        quarantine.move(file, tesseraHash.hex(), reason);
+        return true;
+    }
+
+    @Override
+    public List<QuarantinedFile> quarantined() {
+        return quarantine.list();
     }
 
     /** The file of {@code tesseraHash}, always directly inside the blobs directory. */

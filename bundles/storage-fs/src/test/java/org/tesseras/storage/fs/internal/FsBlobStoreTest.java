@@ -139,4 +139,24 @@ class FsBlobStoreTest {
         ContentHash hash = hasher.hash(new byte[] {1});
         assertEquals(root.resolve("blobs"), store.blobPath(hash).getParent());
     }
+
+    @Test
+    void verifyFindsARottedBlobAndQuarantineKeepsItAsideForAGoodCopy() throws IOException {
+        ContentHash hash = store.write(new ByteArrayInputStream("hello".getBytes()));
+        assertEquals(org.tesseras.api.model.FragmentCheck.GOOD, store.verify(hash));
+        assertEquals(org.tesseras.api.model.FragmentCheck.MISSING, store.verify(hasher.hash(new byte[] {2})));
+
+        Files.writeString(root.resolve("blobs").resolve(hash.hex()), "jello");
+        assertEquals(org.tesseras.api.model.FragmentCheck.CORRUPT, store.verify(hash));
+        assertTrue(store.quarantine(hash, "it hashes to something else"));
+        assertFalse(store.exists(hash));
+        assertEquals(1, store.quarantined().size());
+        assertEquals("it hashes to something else", store.quarantined().get(0).reason());
+        assertEquals("jello", Files.readString(root.resolve("quarantine").resolve(store.quarantined().get(0).name())));
+
+        assertEquals(hash, store.write(new ByteArrayInputStream("hello".getBytes())));
+        assertEquals(org.tesseras.api.model.FragmentCheck.GOOD, store.verify(hash));
+        assertFalse(store.quarantine(hasher.hash(new byte[] {3}), "not held"));
+    }
 }
+

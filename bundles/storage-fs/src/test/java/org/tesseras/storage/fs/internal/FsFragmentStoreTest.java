@@ -5,30 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tesseras.storage.fs.internal.StoreFixture.PEER;
+import static org.tesseras.storage.fs.internal.StoreFixture.SHARD_BYTES;
+import static org.tesseras.storage.fs.internal.StoreFixture.count;
+import static org.tesseras.storage.fs.internal.StoreFixture.filesUnder;
+import static org.tesseras.storage.fs.internal.StoreFixture.readAll;
+import static org.tesseras.storage.fs.internal.StoreFixture.shardsUnder;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,34 +38,31 @@ import org.tesseras.api.model.FragmentCheck;
 import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.FragmentationTier;
-import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.QuarantinedFile;
 import org.tesseras.api.model.StorageUsage;
 import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.model.TestManifests;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.FragmentIntegrityException;
 import org.tesseras.api.port.FragmentStore.FragmentWriter;
-import org.tesseras.api.port.Hasher;
-import org.tesseras.crypto.internal.Blake3Hasher;
+import org.tesseras.api.port.ManifestConflictException;
 import org.tesseras.db.derby.internal.DerbyNodeDataSource;
 import org.tesseras.db.derby.internal.TestDatabase;
+import org.tesseras.storage.fs.internal.StoreFixture.Stripe;
 
 class FsFragmentStoreTest {
-    private static final int SHARD_BYTES = 1000;
-    private static final NodeId PEER = NodeId.of("0123456789abcdef0123456789abcdef01234567");
-
     @TempDir
     Path tempDir;
 
-    private final Hasher hasher = new Blake3Hasher();
-    private final Random random = new Random(42);
+    private StoreFixture fixture;
     private DerbyNodeDataSource db;
-    private Path root;
     private FsFragmentStore store;
 
     @BeforeEach
     void open() throws Exception {
+        fixture = new StoreFixture(tempDir.resolve("root"));
         db = TestDatabase.inMemory();
-        root = tempDir.resolve("root");
-        store = new FsFragmentStore(db, hasher, root);
+        store = new FsFragmentStore(db, fixture.hasher, fixture.root);
     }
 
     @AfterEach
@@ -74,141 +70,161 @@ class FsFragmentStoreTest {
         db.close();
     }
 
-    private FsFragmentStore reactivate() throws IOException {
-        return new FsFragmentStore(db, hasher, root);
+    private StoredFragment put(Stripe stripe, int index) throws IOException {
+        return fixture.put(store, stripe, index);
     }
 
-    private ContentHash randomHash() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return new ContentHash(bytes);
+    private Path shard(Stripe stripe, int index) {
+        return fixture.shard(stripe.hash(), index);
     }
 
-    /** A MEDIUM plan of 4 data + 2 parity shards of SHARD_BYTES each. */
-    private FragmentPlan mediumPlan() {
-        return FragmentPlan.of(randomHash(), 4L * SHARD_BYTES, FragmentationTier.MEDIUM, 4, 2, 7);
+    // ---- manifests ----
+
+    @Test
+    void aManifestIsKeptAsAFileBesideTheShardsAndInTheIndex() throws IOException, SQLException {
+        Stripe stripe = fixture.recorded(store);
+        Path file = fixture.fragments().resolve(stripe.hash().hex()).resolve(ShardFiles.MANIFEST_FILE);
+        assertTrue(Files.isRegularFile(file));
+        assertEquals(Optional.of(stripe.manifest()), new ShardFiles(fixture.fragments(), fixture.hasher)
+                .readManifest(stripe.hash()));
+        assertEquals(Optional.of(stripe.manifest()), store.manifest(stripe.hash()));
+        assertEquals(Optional.of(stripe.plan()), store.plan(stripe.hash()));
+        assertEquals(List.of(stripe.hash()), store.listTesseras());
+        assertEquals(1, count(db, "SELECT COUNT(*) FROM manifests WHERE codec = '" + TestManifests.CODEC + "'"));
+
+        store.saveManifest(stripe.manifest());
+        assertEquals(1, count(db, "SELECT COUNT(*) FROM manifests"), "saving it again changes nothing");
     }
 
-    private byte[] randomBytes(int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
+    @Test
+    void aManifestOfOtherFragmentsIsRefusedButOneOfTheSameFragmentsByAnotherOwnerIsNot() throws IOException {
+        Stripe stripe = fixture.recorded(store);
+        TesseraManifest otherChecksums = TestManifests.withChecksum(stripe.manifest(), 2, fixture.randomHash());
+        ManifestConflictException conflict = assertThrows(ManifestConflictException.class,
+                () -> store.saveManifest(otherChecksums));
+        assertEquals(stripe.manifest(), conflict.recorded());
+        assertTrue(conflict.getMessage().contains(stripe.hash().hex()), conflict.getMessage());
+
+        FragmentPlan otherPlan = FragmentPlan.of(stripe.hash(), stripe.plan().tesseraSize(), FragmentationTier.MEDIUM,
+                4, 2, 5);
+        assertThrows(ManifestConflictException.class,
+                () -> store.saveManifest(TestManifests.unsigned(otherPlan, stripe.manifest().fragmentChecksums())));
+
+        TesseraManifest sameFragments = new TesseraManifest(stripe.plan(), stripe.manifest().codecId(),
+                stripe.manifest().fragmentChecksums(), PEER, new byte[32], 7, 1, new byte[64]);
+        store.saveManifest(sameFragments);
+        assertEquals(Optional.of(stripe.manifest()), store.manifest(stripe.hash()), "the first one is kept");
     }
 
-    private FragmentId idOf(FragmentPlan plan, int index, byte[] bytes) {
-        return new FragmentId(plan.tesseraHash(), index, plan.totalShards(), hasher.hash(bytes));
+    @Test
+    void fragmentsNeedTheirManifestAndMustCarryItsChecksum() throws IOException, SQLException {
+        Stripe stripe = fixture.stripe();
+        IllegalStateException noManifest = assertThrows(IllegalStateException.class, () -> put(stripe, 0));
+        assertTrue(noManifest.getMessage().contains("no manifest"), noManifest.getMessage());
+
+        store.saveManifest(stripe.manifest());
+        byte[] bytes = stripe.shards().get(1);
+        FragmentId claimed = new FragmentId(stripe.hash(), 1, 6, fixture.hasher.hash(fixture.randomBytes(10)));
+        FragmentIntegrityException notTheManifests = assertThrows(FragmentIntegrityException.class,
+                () -> store.store(claimed, new ByteArrayInputStream(bytes), Optional.empty()));
+        assertTrue(notTheManifests.getMessage().contains("the manifest gives"), notTheManifests.getMessage());
+        assertEquals(List.of(), shardsUnder(fixture.fragments()));
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM fragments"));
     }
 
-    private StoredFragment put(FragmentPlan plan, int index, byte[] bytes) throws IOException {
-        return store.store(idOf(plan, index, bytes), plan, new ByteArrayInputStream(bytes), Optional.of(PEER));
-    }
-
-    private Path shard(FragmentPlan plan, int index) {
-        return root.resolve("fragments").resolve(plan.tesseraHash().hex()).resolve(String.format("%03d.shard", index));
-    }
-
-    private static byte[] readAll(SeekableByteChannel channel) throws IOException {
-        try (channel) {
-            ByteBuffer buffer = ByteBuffer.allocate((int) channel.size());
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // keep reading
-            }
-            return buffer.array();
+    @Test
+    void replacingTheManifestQuarantinesTheFragmentsItDoesNotExplain() throws IOException {
+        Stripe stripe = fixture.recorded(store);
+        for (int index = 0; index < 6; index++) {
+            put(stripe, index);
         }
-    }
+        byte[] mine = fixture.randomBytes(SHARD_BYTES);
+        TesseraManifest ours = TestManifests.withChecksum(stripe.manifest(), 3, fixture.hasher.hash(mine));
+        List<StoredFragment> moved = store.replaceManifest(ours, "the owner's own encoding differs");
+        assertEquals(List.of(3), moved.stream().map(f -> f.id().index()).toList());
+        assertEquals(Optional.of(ours), store.manifest(stripe.hash()));
+        assertEquals(List.of(0, 1, 2, 4, 5), store.list(stripe.hash()).stream().map(f -> f.id().index()).toList());
+        List<QuarantinedFile> quarantined = store.quarantined();
+        assertEquals(1, quarantined.size());
+        assertEquals("the owner's own encoding differs", quarantined.get(0).reason());
+        assertArrayEquals(stripe.shards().get(3), Files.readAllBytes(fixture.quarantine()
+                .resolve(quarantined.get(0).name())), "kept, not deleted");
 
-    private List<String> filesUnder(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            return files.filter(Files::isRegularFile).map(p -> directory.relativize(p).toString()).sorted()
-                    .collect(Collectors.toList());
-        }
-    }
-
-    private long count(String sql) throws SQLException {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
-        }
+        store.store(ours.fragmentId(3), new ByteArrayInputStream(mine), Optional.empty());
+        assertEquals(FragmentCheck.GOOD, store.verify(stripe.hash(), 3));
     }
 
     // ---- storing ----
 
     @Test
     void storesAFragmentAsAShardFileAndAnIndexRow() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        byte[] bytes = randomBytes(SHARD_BYTES);
-        StoredFragment stored = put(plan, 4, bytes);
+        Stripe stripe = fixture.recorded(store);
+        StoredFragment stored = put(stripe, 4);
 
-        assertEquals(idOf(plan, 4, bytes), stored.id());
+        assertEquals(stripe.id(4), stored.id());
         assertTrue(stored.parity(), "index 4 of a 4+2 plan is parity");
         assertEquals(SHARD_BYTES, stored.sizeBytes());
         assertEquals(Optional.of(PEER), stored.originPeer());
-        assertArrayEquals(bytes, Files.readAllBytes(shard(plan, 4)));
-        assertEquals(List.of(plan.tesseraHash().hex() + "/004.shard"), filesUnder(root.resolve("fragments")));
-        assertEquals(Optional.of(stored), store.find(plan.tesseraHash(), 4));
-        assertArrayEquals(bytes, readAll(store.open(plan.tesseraHash(), 4).orElseThrow()));
-        assertEquals(Optional.of(plan), store.plan(plan.tesseraHash()));
-        assertEquals(List.of(plan.tesseraHash()), store.listTesseras());
+        assertArrayEquals(stripe.shards().get(4), Files.readAllBytes(shard(stripe, 4)));
+        assertEquals(List.of(stripe.hash().hex() + "/004.shard", stripe.hash().hex() + "/tessera.manifest"),
+                filesUnder(fixture.fragments()));
+        assertEquals(Optional.of(stored), store.find(stripe.hash(), 4));
+        assertArrayEquals(stripe.shards().get(4), readAll(store.open(stripe.hash(), 4).orElseThrow()));
     }
 
     @Test
     void listsHeldFragmentsOrderedByIndex() throws IOException {
-        FragmentPlan plan = mediumPlan();
+        Stripe stripe = fixture.recorded(store);
         for (int index : new int[] {5, 0, 3}) {
-            put(plan, index, randomBytes(SHARD_BYTES));
+            put(stripe, index);
         }
-        put(mediumPlan(), 1, randomBytes(SHARD_BYTES));
-        assertEquals(List.of(0, 3, 5), store.list(plan.tesseraHash()).stream().map(f -> f.id().index()).toList());
+        put(fixture.recorded(store), 1);
+        assertEquals(List.of(0, 3, 5), store.list(stripe.hash()).stream().map(f -> f.id().index()).toList());
         assertEquals(2, store.listTesseras().size());
-        assertEquals(List.of(), store.list(randomHash()));
+        assertEquals(List.of(), store.list(fixture.randomHash()));
     }
 
     @Test
-    void aWrongChecksumLeavesNothingBehind() throws IOException, SQLException {
-        FragmentPlan plan = mediumPlan();
-        byte[] bytes = randomBytes(SHARD_BYTES);
-        FragmentId claimed = idOf(plan, 2, randomBytes(SHARD_BYTES));
-
+    void bytesThatDoNotHashToTheChecksumLeaveNothingBehind() throws IOException, SQLException {
+        Stripe stripe = fixture.recorded(store);
+        byte[] other = fixture.randomBytes(SHARD_BYTES);
         FragmentIntegrityException refused = assertThrows(FragmentIntegrityException.class,
-                () -> store.store(claimed, plan, new ByteArrayInputStream(bytes), Optional.empty()));
-        assertTrue(refused.getMessage().contains(plan.tesseraHash() + "/2"), refused.getMessage());
-        assertTrue(refused.getMessage().contains(claimed.checksum().hex()), refused.getMessage());
-        assertTrue(refused.getMessage().contains(hasher.hash(bytes).hex()), refused.getMessage());
+                () -> store.store(stripe.id(2), new ByteArrayInputStream(other), Optional.empty()));
+        assertTrue(refused.getMessage().contains(stripe.hash() + "/2"), refused.getMessage());
+        assertTrue(refused.getMessage().contains(stripe.id(2).checksum().hex()), refused.getMessage());
+        assertTrue(refused.getMessage().contains(fixture.hasher.hash(other).hex()), refused.getMessage());
 
-        assertEquals(List.of(), filesUnder(root.resolve("fragments")), "no shard and no temp file");
-        assertEquals(Optional.empty(), store.find(plan.tesseraHash(), 2));
-        assertEquals(0, count("SELECT COUNT(*) FROM fragments"));
-        assertEquals(Optional.empty(), store.plan(plan.tesseraHash()), "a refused fragment records no plan");
+        assertEquals(List.of(), shardsUnder(fixture.fragments()), "no shard and no temp file");
+        assertEquals(List.of(stripe.hash().hex() + "/tessera.manifest"), filesUnder(fixture.fragments()));
+        assertEquals(Optional.empty(), store.find(stripe.hash(), 2));
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM fragments"));
     }
 
     @Test
     void aShortOrLongFragmentIsRefusedNamingBothLengths() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        byte[] shortBytes = randomBytes(SHARD_BYTES - 1);
+        Stripe stripe = fixture.recorded(store);
+        byte[] shortBytes = java.util.Arrays.copyOf(stripe.shards().get(0), SHARD_BYTES - 1);
         FragmentIntegrityException tooShort = assertThrows(FragmentIntegrityException.class,
-                () -> store.store(idOf(plan, 0, shortBytes), plan, new ByteArrayInputStream(shortBytes),
-                        Optional.empty()));
+                () -> store.store(stripe.id(0), new ByteArrayInputStream(shortBytes), Optional.empty()));
         assertTrue(tooShort.getMessage().contains("expected 1000 bytes, got 999"), tooShort.getMessage());
 
-        byte[] longBytes = randomBytes(SHARD_BYTES + 1);
+        byte[] longBytes = java.util.Arrays.copyOf(stripe.shards().get(0), SHARD_BYTES + 1);
         FragmentIntegrityException tooLong = assertThrows(FragmentIntegrityException.class,
-                () -> store.store(idOf(plan, 0, longBytes), plan, new ByteArrayInputStream(longBytes),
-                        Optional.empty()));
-        assertTrue(tooLong.getMessage().contains(plan.tesseraHash() + "/0"), tooLong.getMessage());
+                () -> store.store(stripe.id(0), new ByteArrayInputStream(longBytes), Optional.empty()));
+        assertTrue(tooLong.getMessage().contains(stripe.hash() + "/0"), tooLong.getMessage());
         assertTrue(tooLong.getMessage().contains("expected 1000 bytes"), tooLong.getMessage());
 
-        assertEquals(List.of(), filesUnder(root.resolve("fragments")));
-        assertEquals(Optional.empty(), store.find(plan.tesseraHash(), 0));
+        assertEquals(List.of(), shardsUnder(fixture.fragments()));
+        assertEquals(Optional.empty(), store.find(stripe.hash(), 0));
     }
 
     @Test
     void aFragmentLargerThanTheBufferIsStreamedAndHashedWhole() throws IOException {
         int size = 3 * StorageRoot.BUFFER_BYTES + 17;
-        FragmentPlan plan = FragmentPlan.of(randomHash(), 2L * size, FragmentationTier.MEDIUM, 2, 1, 7);
-        byte[] bytes = randomBytes(size);
+        Stripe stripe = fixture.stripe(FragmentPlan.of(fixture.randomHash(), 2L * size, FragmentationTier.MEDIUM, 2, 1,
+                7));
+        store.saveManifest(stripe.manifest());
+        byte[] bytes = stripe.shards().get(1);
         InputStream trickle = new InputStream() {
             private int position;
 
@@ -228,237 +244,234 @@ class FsFragmentStoreTest {
                 return n;
             }
         };
-        StoredFragment stored = store.store(idOf(plan, 1, bytes), plan, trickle, Optional.empty());
+        StoredFragment stored = store.store(stripe.id(1), trickle, Optional.empty());
         assertEquals(size, stored.sizeBytes());
-        assertArrayEquals(bytes, Files.readAllBytes(shard(plan, 1)));
-        assertEquals(FragmentCheck.GOOD, store.verify(plan.tesseraHash(), 1));
+        assertArrayEquals(bytes, Files.readAllBytes(shard(stripe, 1)));
+        assertEquals(FragmentCheck.GOOD, store.verify(stripe.hash(), 1));
     }
 
     @Test
     void storingAnIdenticalFragmentAgainReturnsTheHeldOne() throws IOException, SQLException {
-        FragmentPlan plan = mediumPlan();
-        byte[] bytes = randomBytes(SHARD_BYTES);
-        StoredFragment first = put(plan, 1, bytes);
-        StoredFragment second = store.store(idOf(plan, 1, bytes), plan, new ByteArrayInputStream(bytes),
+        Stripe stripe = fixture.recorded(store);
+        StoredFragment first = put(stripe, 1);
+        StoredFragment second = store.store(stripe.id(1), new ByteArrayInputStream(stripe.shards().get(1)),
                 Optional.empty());
         assertEquals(first, second, "the held row, with its first origin peer and time");
-        assertEquals(List.of(plan.tesseraHash().hex() + "/001.shard"), filesUnder(root.resolve("fragments")));
-        assertEquals(1, count("SELECT COUNT(*) FROM fragments"));
+        assertEquals(List.of(stripe.hash().hex() + "/001.shard"), shardsUnder(fixture.fragments()));
+        assertEquals(1, count(db, "SELECT COUNT(*) FROM fragments"));
     }
 
     @Test
-    void otherBytesForAHeldFragmentAreRefusedAndTheHeldOneKept() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        byte[] bytes = randomBytes(SHARD_BYTES);
-        put(plan, 1, bytes);
-        byte[] other = randomBytes(SHARD_BYTES);
-        FragmentIntegrityException refused = assertThrows(FragmentIntegrityException.class,
-                () -> store.store(idOf(plan, 1, other), plan, new ByteArrayInputStream(other), Optional.empty()));
-        assertTrue(refused.getMessage().contains("already held"), refused.getMessage());
-        assertArrayEquals(bytes, Files.readAllBytes(shard(plan, 1)));
-        assertEquals(hasher.hash(bytes), store.find(plan.tesseraHash(), 1).orElseThrow().id().checksum());
-        assertEquals(List.of(plan.tesseraHash().hex() + "/001.shard"), filesUnder(root.resolve("fragments")));
-    }
-
-    @Test
-    void aDifferentPlanForTheSameTesseraIsRefused() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        store.savePlan(plan);
-        store.savePlan(plan);
-        FragmentPlan other = FragmentPlan.of(plan.tesseraHash(), plan.tesseraSize(), FragmentationTier.MEDIUM, 4, 2, 5);
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> store.savePlan(other));
-        assertTrue(refused.getMessage().contains(plan.tesseraHash().hex()), refused.getMessage());
-
-        byte[] bytes = randomBytes(SHARD_BYTES);
+    void aFragmentOfAnotherStripeIsRefused() throws IOException {
+        Stripe stripe = fixture.recorded(store);
+        FragmentId wrongWidth = new FragmentId(stripe.hash(), 0, 9, stripe.id(0).checksum());
         assertThrows(IllegalArgumentException.class,
-                () -> store.store(idOf(other, 0, bytes), other, new ByteArrayInputStream(bytes), Optional.empty()));
-        assertThrows(IllegalArgumentException.class, () -> store.create(other, 0));
-        assertEquals(Optional.of(plan), store.plan(plan.tesseraHash()));
-        assertEquals(List.of(), filesUnder(root.resolve("fragments")));
-    }
-
-    @Test
-    void aFragmentOfAnotherStripeIsRefused() {
-        FragmentPlan plan = mediumPlan();
-        byte[] bytes = randomBytes(SHARD_BYTES);
-        FragmentId wrongWidth = new FragmentId(plan.tesseraHash(), 0, 9, hasher.hash(bytes));
-        assertThrows(IllegalArgumentException.class,
-                () -> store.store(wrongWidth, plan, new ByteArrayInputStream(bytes), Optional.empty()));
+                () -> store.store(wrongWidth, new ByteArrayInputStream(stripe.shards().get(0)), Optional.empty()));
     }
 
     // ---- writers ----
 
     @Test
-    void aWriterComputesTheChecksumAsItWrites() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        byte[] bytes = randomBytes(SHARD_BYTES);
+    void aWriterComputesTheChecksumAsItWritesAndCommitsOnlyWhatTheManifestNames() throws IOException {
+        Stripe stripe = fixture.recorded(store);
+        byte[] bytes = stripe.shards().get(3);
         StoredFragment stored;
-        try (FragmentWriter writer = store.create(plan, 3)) {
+        try (FragmentWriter writer = store.create(stripe.plan(), 3)) {
             writer.write(ByteBuffer.wrap(bytes, 0, 400));
             writer.write(ByteBuffer.wrap(bytes, 400, 600));
-            assertEquals(List.of(), store.list(plan.tesseraHash()), "nothing is visible before commit");
+            assertEquals(List.of(), store.list(stripe.hash()), "nothing is visible before commit");
             stored = writer.commit();
         }
-        assertEquals(hasher.hash(bytes), stored.id().checksum());
+        assertEquals(stripe.id(3), stored.id());
         assertEquals(Optional.empty(), stored.originPeer());
-        assertArrayEquals(bytes, Files.readAllBytes(shard(plan, 3)));
-        assertEquals(List.of(stored), store.list(plan.tesseraHash()));
+        assertArrayEquals(bytes, Files.readAllBytes(shard(stripe, 3)));
+
+        FragmentWriter rotten = store.create(stripe.plan(), 2);
+        rotten.write(ByteBuffer.wrap(fixture.randomBytes(SHARD_BYTES)));
+        FragmentIntegrityException refused = assertThrows(FragmentIntegrityException.class, rotten::commit);
+        assertTrue(refused.getMessage().contains("the manifest gives"), refused.getMessage());
+        assertTrue(store.find(stripe.hash(), 2).isEmpty());
+        assertEquals(List.of(stripe.hash().hex() + "/003.shard"), shardsUnder(fixture.fragments()));
     }
 
     @Test
     void aWriterWhoseSourceChecksumsRecordsThatChecksumAndAHashingOneChecksAGivenOne() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        byte[] bytes = randomBytes(SHARD_BYTES);
-        ContentHash checksum = hasher.hash(bytes);
+        Stripe stripe = fixture.recorded(store);
+        ContentHash checksum = stripe.id(4).checksum();
         StoredFragment stored;
-        try (FragmentWriter writer = store.createChecksummedBySource(plan, 4)) {
-            writer.write(ByteBuffer.wrap(bytes));
+        try (FragmentWriter writer = store.createChecksummedBySource(stripe.plan(), 4)) {
+            writer.write(ByteBuffer.wrap(stripe.shards().get(4)));
             assertThrows(IllegalStateException.class, writer::commit, "it has no checksum of its own");
             stored = writer.commit(checksum);
         }
         assertEquals(checksum, stored.id().checksum());
-        assertArrayEquals(bytes, Files.readAllBytes(shard(plan, 4)));
-        assertEquals(FragmentCheck.GOOD, store.verify(plan.tesseraHash(), 4));
+        assertEquals(FragmentCheck.GOOD, store.verify(stripe.hash(), 4));
 
-        FragmentWriter hashing = store.create(plan, 5);
-        hashing.write(ByteBuffer.wrap(randomBytes(SHARD_BYTES)));
+        FragmentWriter hashing = store.create(stripe.plan(), 5);
+        hashing.write(ByteBuffer.wrap(fixture.randomBytes(SHARD_BYTES)));
         FragmentIntegrityException wrong = assertThrows(FragmentIntegrityException.class,
                 () -> hashing.commit(checksum));
         assertTrue(wrong.getMessage().contains("wrong checksum"), wrong.getMessage());
-        assertTrue(store.find(plan.tesseraHash(), 5).isEmpty());
-        assertTrue(Files.notExists(shard(plan, 5)));
+        assertTrue(store.find(stripe.hash(), 5).isEmpty());
+        assertTrue(Files.notExists(shard(stripe, 5)));
+    }
+
+    @Test
+    void aWriterCommittedBeforeItsManifestIsRecordedIsRefusedAndLeavesNothing() throws IOException {
+        Stripe stripe = fixture.stripe();
+        FragmentWriter early = store.createChecksummedBySource(stripe.plan(), 0);
+        early.write(ByteBuffer.wrap(stripe.shards().get(0)));
+        assertThrows(IllegalStateException.class, () -> early.commit(stripe.id(0).checksum()));
+        assertEquals(List.of(), filesUnder(fixture.fragments()));
     }
 
     @Test
     void aWriterClosedWithoutCommitOrTooShortLeavesNothing() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        try (FragmentWriter writer = store.create(plan, 0)) {
-            writer.write(ByteBuffer.wrap(randomBytes(SHARD_BYTES)));
+        Stripe stripe = fixture.recorded(store);
+        try (FragmentWriter writer = store.create(stripe.plan(), 0)) {
+            writer.write(ByteBuffer.wrap(stripe.shards().get(0)));
         }
-        FragmentWriter shortWriter = store.create(plan, 1);
-        shortWriter.write(ByteBuffer.wrap(randomBytes(10)));
+        FragmentWriter shortWriter = store.create(stripe.plan(), 1);
+        shortWriter.write(ByteBuffer.wrap(fixture.randomBytes(10)));
         FragmentIntegrityException tooShort = assertThrows(FragmentIntegrityException.class, shortWriter::commit);
         assertTrue(tooShort.getMessage().contains("expected 1000 bytes, got 10"), tooShort.getMessage());
         assertFalse(shortWriter.isOpen());
 
-        FragmentWriter longWriter = store.create(plan, 2);
+        FragmentWriter longWriter = store.create(stripe.plan(), 2);
         assertThrows(FragmentIntegrityException.class,
-                () -> longWriter.write(ByteBuffer.wrap(randomBytes(SHARD_BYTES + 1))));
+                () -> longWriter.write(ByteBuffer.wrap(fixture.randomBytes(SHARD_BYTES + 1))));
         assertFalse(longWriter.isOpen());
 
-        assertEquals(List.of(), filesUnder(root.resolve("fragments")));
-        assertEquals(List.of(), store.list(plan.tesseraHash()));
+        assertEquals(List.of(), shardsUnder(fixture.fragments()));
+        assertEquals(List.of(), store.list(stripe.hash()));
     }
 
-    // ---- verify, delete, usage ----
+    // ---- verify, quarantine, delete, usage ----
 
     @Test
     void verifyTellsGoodCorruptAndMissingAndRecordsTheCheck() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        put(plan, 0, randomBytes(SHARD_BYTES));
-        put(plan, 1, randomBytes(SHARD_BYTES));
-        StoredFragment third = put(plan, 2, randomBytes(SHARD_BYTES));
-        assertEquals(Optional.empty(), store.find(plan.tesseraHash(), 0).orElseThrow().lastVerified());
+        Stripe stripe = fixture.recorded(store);
+        put(stripe, 0);
+        put(stripe, 1);
+        StoredFragment third = put(stripe, 2);
+        assertEquals(Optional.empty(), store.find(stripe.hash(), 0).orElseThrow().lastVerified());
 
-        byte[] damaged = Files.readAllBytes(shard(plan, 1));
+        byte[] damaged = Files.readAllBytes(shard(stripe, 1));
         damaged[500] ^= 1;
-        Files.write(shard(plan, 1), damaged);
-        Files.delete(shard(plan, 2));
+        Files.write(shard(stripe, 1), damaged);
+        Files.delete(shard(stripe, 2));
 
-        assertEquals(FragmentCheck.GOOD, store.verify(plan.tesseraHash(), 0));
-        assertEquals(FragmentCheck.CORRUPT, store.verify(plan.tesseraHash(), 1));
-        assertEquals(FragmentCheck.MISSING, store.verify(plan.tesseraHash(), 2));
-        assertEquals(FragmentCheck.MISSING, store.verify(plan.tesseraHash(), 3), "never held");
+        assertEquals(FragmentCheck.GOOD, store.verify(stripe.hash(), 0));
+        assertEquals(FragmentCheck.CORRUPT, store.verify(stripe.hash(), 1));
+        assertEquals(FragmentCheck.MISSING, store.verify(stripe.hash(), 2));
+        assertEquals(FragmentCheck.MISSING, store.verify(stripe.hash(), 3), "never held");
 
-        assertTrue(store.find(plan.tesseraHash(), 0).orElseThrow().lastVerified().isPresent());
-        assertTrue(store.find(plan.tesseraHash(), 1).orElseThrow().lastVerified().isPresent());
+        assertTrue(store.find(stripe.hash(), 0).orElseThrow().lastVerified().isPresent());
+        assertTrue(store.find(stripe.hash(), 1).orElseThrow().lastVerified().isPresent());
         assertEquals(List.of(third.id()), store.lostFragments());
-        assertEquals(List.of(0, 1), store.list(plan.tesseraHash()).stream().map(f -> f.id().index()).toList());
+        assertEquals(List.of(0, 1), store.list(stripe.hash()).stream().map(f -> f.id().index()).toList());
     }
 
     @Test
     void aTruncatedFileIsCorrupt() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        byte[] bytes = randomBytes(SHARD_BYTES);
-        put(plan, 0, bytes);
-        Files.write(shard(plan, 0), java.util.Arrays.copyOf(bytes, 999));
-        assertEquals(FragmentCheck.CORRUPT, store.verify(plan.tesseraHash(), 0));
+        Stripe stripe = fixture.recorded(store);
+        put(stripe, 0);
+        Files.write(shard(stripe, 0), java.util.Arrays.copyOf(stripe.shards().get(0), 999));
+        assertEquals(FragmentCheck.CORRUPT, store.verify(stripe.hash(), 0));
+    }
+
+    @Test
+    void aQuarantinedFragmentLeavesTheIndexButItsBytesAreKept() throws IOException {
+        Stripe stripe = fixture.recorded(store);
+        put(stripe, 0);
+        put(stripe, 1);
+        assertTrue(store.quarantine(stripe.hash(), 1, "it failed its checksum"));
+        assertFalse(store.quarantine(stripe.hash(), 1, "again"), "nothing left to move");
+        assertEquals(List.of(0), store.list(stripe.hash()).stream().map(f -> f.id().index()).toList());
+        assertEquals(List.of(), store.lostFragments(), "quarantined, not lost");
+        List<QuarantinedFile> quarantined = store.quarantined();
+        assertEquals(1, quarantined.size());
+        assertTrue(quarantined.get(0).name().endsWith("-fragment-" + stripe.hash().hex() + "-001.shard"),
+                quarantined.get(0).name());
+        assertEquals(SHARD_BYTES, quarantined.get(0).sizeBytes());
+        assertEquals("it failed its checksum", quarantined.get(0).reason());
+        assertArrayEquals(stripe.shards().get(1), Files.readAllBytes(fixture.quarantine()
+                .resolve(quarantined.get(0).name())));
+
+        put(stripe, 1);
+        assertEquals(FragmentCheck.GOOD, store.verify(stripe.hash(), 1), "the index can be stored again");
     }
 
     @Test
     void aLostFragmentCanBeStoredAgain() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        byte[] bytes = randomBytes(SHARD_BYTES);
-        put(plan, 2, bytes);
-        Files.delete(shard(plan, 2));
-        assertEquals(FragmentCheck.MISSING, store.verify(plan.tesseraHash(), 2));
+        Stripe stripe = fixture.recorded(store);
+        put(stripe, 2);
+        Files.delete(shard(stripe, 2));
+        assertEquals(FragmentCheck.MISSING, store.verify(stripe.hash(), 2));
         assertEquals(1, store.lostFragments().size());
 
-        put(plan, 2, bytes);
+        put(stripe, 2);
         assertEquals(List.of(), store.lostFragments());
-        assertEquals(FragmentCheck.GOOD, store.verify(plan.tesseraHash(), 2));
+        assertEquals(FragmentCheck.GOOD, store.verify(stripe.hash(), 2));
     }
 
     @Test
     void openingAFragmentWhoseFileVanishedMarksItLost() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        put(plan, 0, randomBytes(SHARD_BYTES));
-        Files.delete(shard(plan, 0));
-        assertEquals(Optional.empty(), store.open(plan.tesseraHash(), 0));
+        Stripe stripe = fixture.recorded(store);
+        put(stripe, 0);
+        Files.delete(shard(stripe, 0));
+        assertEquals(Optional.empty(), store.open(stripe.hash(), 0));
         assertEquals(List.of(0), store.lostFragments().stream().map(FragmentId::index).toList());
-        assertEquals(Optional.empty(), store.open(plan.tesseraHash(), 1), "never held");
+        assertEquals(Optional.empty(), store.open(stripe.hash(), 1), "never held");
     }
 
     @Test
     void deleteRemovesFileAndRow() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        put(plan, 0, randomBytes(SHARD_BYTES));
-        put(plan, 1, randomBytes(SHARD_BYTES));
-        assertTrue(store.delete(plan.tesseraHash(), 0));
-        assertFalse(store.delete(plan.tesseraHash(), 0));
-        assertFalse(Files.exists(shard(plan, 0)));
-        assertEquals(Optional.empty(), store.find(plan.tesseraHash(), 0));
-        assertEquals(List.of(plan.tesseraHash().hex() + "/001.shard"), filesUnder(root.resolve("fragments")));
+        Stripe stripe = fixture.recorded(store);
+        put(stripe, 0);
+        put(stripe, 1);
+        assertTrue(store.delete(stripe.hash(), 0));
+        assertFalse(store.delete(stripe.hash(), 0));
+        assertFalse(Files.exists(shard(stripe, 0)));
+        assertEquals(Optional.empty(), store.find(stripe.hash(), 0));
+        assertEquals(List.of(stripe.hash().hex() + "/001.shard"), shardsUnder(fixture.fragments()));
 
-        Files.delete(shard(plan, 1));
-        assertEquals(FragmentCheck.MISSING, store.verify(plan.tesseraHash(), 1));
-        assertTrue(store.delete(plan.tesseraHash(), 1), "a lost row is removed too");
+        Files.delete(shard(stripe, 1));
+        assertEquals(FragmentCheck.MISSING, store.verify(stripe.hash(), 1));
+        assertTrue(store.delete(stripe.hash(), 1), "a lost row is removed too");
         assertEquals(List.of(), store.lostFragments());
     }
 
     @Test
     void usageCountsHeldFragmentsAndFreeDisk() throws IOException {
         assertEquals(0, store.usage().fragmentCount());
-        FragmentPlan plan = mediumPlan();
-        put(plan, 0, randomBytes(SHARD_BYTES));
-        put(plan, 1, randomBytes(SHARD_BYTES));
-        put(plan, 2, randomBytes(SHARD_BYTES));
-        Files.delete(shard(plan, 2));
-        store.verify(plan.tesseraHash(), 2);
+        Stripe stripe = fixture.recorded(store);
+        put(stripe, 0);
+        put(stripe, 1);
+        put(stripe, 2);
+        Files.delete(shard(stripe, 2));
+        store.verify(stripe.hash(), 2);
         StorageUsage usage = store.usage();
         assertEquals(2, usage.fragmentCount());
         assertEquals(2L * SHARD_BYTES, usage.usedBytes());
-        assertTrue(usage.freeBytes() > 0 && usage.freeBytes() <= Files.getFileStore(root).getTotalSpace(),
+        assertTrue(usage.freeBytes() > 0 && usage.freeBytes() <= Files.getFileStore(fixture.root).getTotalSpace(),
                 "free space of the store's own disk");
     }
 
     @Test
-    void concurrentStoresOfOneNewTesseraAllLand() throws Exception {
-        FragmentPlan plan = mediumPlan();
-        List<byte[]> shards = new ArrayList<>();
-        for (int i = 0; i < plan.totalShards(); i++) {
-            shards.add(randomBytes(SHARD_BYTES));
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(2 * plan.totalShards());
+    void concurrentStoresOfOneTesseraAllLand() throws Exception {
+        Stripe stripe = fixture.recorded(store);
+        int total = stripe.plan().totalShards();
+        ExecutorService pool = Executors.newFixedThreadPool(2 * total);
         try {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<StoredFragment>> results = new ArrayList<>();
             for (int round = 0; round < 2; round++) {
-                for (int i = 0; i < plan.totalShards(); i++) {
+                for (int i = 0; i < total; i++) {
                     int index = i;
                     Callable<StoredFragment> task = () -> {
                         start.await();
-                        return put(plan, index, shards.get(index));
+                        return put(stripe, index);
                     };
                     results.add(pool.submit(task));
                 }
@@ -470,222 +483,63 @@ class FsFragmentStoreTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(plan.totalShards(), store.list(plan.tesseraHash()).size());
-        for (int i = 0; i < plan.totalShards(); i++) {
-            assertArrayEquals(shards.get(i), Files.readAllBytes(shard(plan, i)));
-            assertEquals(FragmentCheck.GOOD, store.verify(plan.tesseraHash(), i));
+        assertEquals(total, store.list(stripe.hash()).size());
+        for (int i = 0; i < total; i++) {
+            assertArrayEquals(stripe.shards().get(i), Files.readAllBytes(shard(stripe, i)));
+            assertEquals(FragmentCheck.GOOD, store.verify(stripe.hash(), i));
         }
-        assertEquals(plan.totalShards(), filesUnder(root.resolve("fragments")).size(), "no temp file left");
-    }
-
-    // ---- crash points, reconciled at activation ----
-
-    @Test
-    void crashWhileWritingLeavesATempFileThatActivationRemoves() throws IOException, SQLException {
-        FragmentPlan plan = mediumPlan();
-        Path directory = shard(plan, 0).getParent();
-        Files.createDirectories(directory);
-        Files.write(directory.resolve("000.shard.8214631.tmp"), randomBytes(400));
-
-        FsFragmentStore restarted = reactivate();
-        assertEquals(1, restarted.startupReport().tempFilesRemoved());
-        assertEquals(List.of(), filesUnder(root.resolve("fragments")));
-        assertEquals(0, count("SELECT COUNT(*) FROM fragments"));
-    }
-
-    @Test
-    void crashBetweenRenameAndInsertIsReindexedWhenThePlanIsKnown() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        put(plan, 0, randomBytes(SHARD_BYTES));
-        byte[] orphan = randomBytes(SHARD_BYTES);
-        Files.write(shard(plan, 3), orphan);
-
-        FsFragmentStore restarted = reactivate();
-        assertEquals(1, restarted.startupReport().orphansReindexed());
-        StoredFragment adopted = restarted.find(plan.tesseraHash(), 3).orElseThrow();
-        assertEquals(hasher.hash(orphan), adopted.id().checksum(), "checksum recomputed from the file");
-        assertEquals(Optional.empty(), adopted.originPeer());
-        assertFalse(adopted.parity());
-        assertEquals(FragmentCheck.GOOD, restarted.verify(plan.tesseraHash(), 3));
-        assertEquals(List.of(0, 3), restarted.list(plan.tesseraHash()).stream().map(f -> f.id().index()).toList());
-    }
-
-    @Test
-    void aWholeCopyFoundWithoutItsRowIsKeptOnlyIfItHashesToTheTessera() throws IOException {
-        byte[] tessera = randomBytes(1500);
-        ContentHash tesseraHash = hasher.hash(tessera);
-        FragmentPlan whole = FragmentPlan.of(tesseraHash, tessera.length, FragmentationTier.SMALL, 1, 0, 7);
-        store.savePlan(whole);
-        Files.createDirectories(shard(whole, 0).getParent());
-        Files.write(shard(whole, 0), tessera);
-
-        byte[] other = randomBytes(1500);
-        FragmentPlan forged = FragmentPlan.of(randomHash(), other.length, FragmentationTier.SMALL, 1, 0, 7);
-        store.savePlan(forged);
-        Files.createDirectories(shard(forged, 0).getParent());
-        Files.write(shard(forged, 0), other);
-
-        FsFragmentStore restarted = reactivate();
-        assertEquals(1, restarted.startupReport().orphansReindexed());
-        assertEquals(1, restarted.startupReport().orphansRemoved());
-        assertEquals(tesseraHash, restarted.find(tesseraHash, 0).orElseThrow().id().checksum());
-        assertEquals(Optional.empty(), restarted.find(forged.tesseraHash(), 0));
-        assertFalse(Files.exists(shard(forged, 0)));
-    }
-
-    @Test
-    void aFileWithoutRowIsRemovedWhenItsPlanIsUnknownOrItDoesNotFit() throws IOException {
-        FragmentPlan unknown = mediumPlan();
-        Files.createDirectories(shard(unknown, 0).getParent());
-        Files.write(shard(unknown, 0), randomBytes(SHARD_BYTES));
-
-        FragmentPlan known = mediumPlan();
-        store.savePlan(known);
-        Files.createDirectories(shard(known, 0).getParent());
-        Files.write(shard(known, 1), randomBytes(SHARD_BYTES - 1));
-        Files.write(shard(known, 7), randomBytes(SHARD_BYTES));
-
-        FsFragmentStore restarted = reactivate();
-        assertEquals(3, restarted.startupReport().orphansRemoved());
-        assertEquals(0, restarted.startupReport().orphansReindexed());
-        assertEquals(List.of(), filesUnder(root.resolve("fragments")));
-        assertEquals(List.of(), restarted.list(known.tesseraHash()));
-        assertEquals(Optional.empty(), restarted.plan(unknown.tesseraHash()));
-    }
-
-    @Test
-    void aRowWithoutItsFileIsMarkedLostAndReported() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        StoredFragment kept = put(plan, 0, randomBytes(SHARD_BYTES));
-        StoredFragment gone = put(plan, 1, randomBytes(SHARD_BYTES));
-        Files.delete(shard(plan, 1));
-
-        FsFragmentStore restarted = reactivate();
-        assertEquals(1, restarted.startupReport().rowsMarkedLost());
-        assertEquals(List.of(gone.id()), restarted.lostFragments());
-        assertEquals(List.of(kept), restarted.list(plan.tesseraHash()));
-        assertEquals(Optional.empty(), restarted.find(plan.tesseraHash(), 1));
-        assertEquals(FragmentCheck.MISSING, restarted.verify(plan.tesseraHash(), 1));
-        assertEquals(0, reactivate().startupReport().rowsMarkedLost(), "marked once");
-    }
-
-    @Test
-    void aLostFragmentWhoseFileCameBackIntactIsHeldAgain() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        byte[] bytes = randomBytes(SHARD_BYTES);
-        put(plan, 0, bytes);
-        Path away = tempDir.resolve("away");
-        Files.move(shard(plan, 0), away);
-        assertEquals(1, reactivate().startupReport().rowsMarkedLost());
-
-        Files.createDirectories(shard(plan, 0).getParent());
-        Files.move(away, shard(plan, 0));
-        FsFragmentStore restarted = reactivate();
-        assertEquals(1, restarted.startupReport().lostRowsRecovered());
-        assertEquals(List.of(), restarted.lostFragments());
-        assertEquals(1, restarted.list(plan.tesseraHash()).size());
-    }
-
-    @Test
-    void anInterruptedDeletionIsFinishedAtActivation() throws IOException, SQLException {
-        FragmentPlan plan = mediumPlan();
-        put(plan, 0, randomBytes(SHARD_BYTES));
-        put(plan, 1, randomBytes(SHARD_BYTES));
-        Files.move(shard(plan, 0), shard(plan, 0).resolveSibling("000.shard.deleting"));
-
-        FsFragmentStore restarted = reactivate();
-        assertEquals(1, restarted.startupReport().deletionsCompleted());
-        assertEquals(List.of(1), restarted.list(plan.tesseraHash()).stream().map(f -> f.id().index()).toList());
-        assertEquals(List.of(), restarted.lostFragments());
-        assertEquals(List.of(plan.tesseraHash().hex() + "/001.shard"), filesUnder(root.resolve("fragments")));
-    }
-
-    @Test
-    void aRestartOnDiskKeepsEveryFragment() throws Exception {
-        db.close();
-        String directory = tempDir.resolve("db").toString();
-        db = TestDatabase.open(directory);
-        store = new FsFragmentStore(db, hasher, root);
-        FragmentPlan plan = mediumPlan();
-        List<StoredFragment> stored = List.of(put(plan, 0, randomBytes(SHARD_BYTES)),
-                put(plan, 5, randomBytes(SHARD_BYTES)));
-        db.close();
-
-        db = TestDatabase.open(directory);
-        FsFragmentStore restarted = new FsFragmentStore(db, hasher, root);
-        assertEquals(new FsFragmentStore.ReconcileReport(0, 0, 0, 0, 0, 0), restarted.startupReport());
-        assertEquals(stored, restarted.list(plan.tesseraHash()));
-        assertEquals(Optional.of(plan), restarted.plan(plan.tesseraHash()));
+        assertEquals(total + 1, filesUnder(fixture.fragments()).size(), "shards and the manifest, no temp file");
     }
 
     // ---- hostile input ----
 
     @Test
     void indexesOutsideTheStripeRangeAreRefusedBeforeAnyPathIsBuilt() throws IOException {
-        FragmentPlan plan = mediumPlan();
-        ContentHash hash = plan.tesseraHash();
+        Stripe stripe = fixture.stripe();
+        ContentHash hash = stripe.hash();
         for (int index : new int[] {-1, 256, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
             assertThrows(IllegalArgumentException.class, () -> store.find(hash, index));
             assertThrows(IllegalArgumentException.class, () -> store.open(hash, index));
             assertThrows(IllegalArgumentException.class, () -> store.verify(hash, index));
             assertThrows(IllegalArgumentException.class, () -> store.delete(hash, index));
-            assertThrows(IllegalArgumentException.class, () -> store.create(plan, index));
+            assertThrows(IllegalArgumentException.class, () -> store.quarantine(hash, index, "no"));
+            assertThrows(IllegalArgumentException.class, () -> store.create(stripe.plan(), index));
         }
-        assertThrows(IllegalArgumentException.class, () -> store.create(plan, 6), "index 6 of a 4+2 plan");
-        assertEquals(List.of(), filesUnder(tempDir));
+        assertThrows(IllegalArgumentException.class, () -> store.create(stripe.plan(), 6), "index 6 of a 4+2 plan");
+        assertEquals(List.of(), filesUnder(fixture.fragments()));
     }
 
     @Test
     void aHostilePathInTheIndexCannotReachOutsideTheRoot() throws IOException, SQLException {
         Path victim = tempDir.resolve("victim.txt");
         Files.writeString(victim, "not yours");
-        FragmentPlan plan = mediumPlan();
-        byte[] bytes = randomBytes(SHARD_BYTES);
-        put(plan, 0, bytes);
-        String hostile = root.relativize(victim).toString();
+        Stripe stripe = fixture.recorded(store);
+        put(stripe, 0);
+        String hostile = fixture.root.relativize(victim).toString();
         assertTrue(hostile.startsWith(".."), hostile);
         assertEquals(1, TestDatabase.update(db, "UPDATE fragments SET path = '" + hostile + "'"));
-        Files.delete(shard(plan, 0));
+        Files.delete(shard(stripe, 0));
 
-        assertEquals(FragmentCheck.MISSING, store.verify(plan.tesseraHash(), 0));
-        assertEquals(Optional.empty(), store.open(plan.tesseraHash(), 0));
-        assertTrue(store.delete(plan.tesseraHash(), 0));
-        reactivate();
+        assertEquals(FragmentCheck.MISSING, store.verify(stripe.hash(), 0));
+        assertEquals(Optional.empty(), store.open(stripe.hash(), 0));
+        assertTrue(store.delete(stripe.hash(), 0));
+        new FsFragmentStore(db, fixture.hasher, fixture.root);
         assertEquals("not yours", Files.readString(victim));
         for (int index = 0; index < FragmentPlan.MAX_TOTAL_SHARDS; index++) {
-            assertTrue(store.shardPath(randomHash(), index).startsWith(root.resolve("fragments")));
+            assertTrue(store.shardPath(fixture.randomHash(), index).startsWith(fixture.fragments()));
         }
-    }
-
-    @Test
-    void activationIgnoresWhatIsNotATesseraDirectoryAndDoesNotFollowLinks() throws IOException {
-        Path outside = Files.createDirectories(tempDir.resolve("outside"));
-        Files.writeString(outside.resolve("000.shard.1.tmp"), "keep me");
-        Files.writeString(outside.resolve("000.shard"), "keep me too");
-        Path fragments = root.resolve("fragments");
-        Files.createSymbolicLink(fragments.resolve(randomHash().hex()), outside);
-        Path notAHash = Files.createDirectories(fragments.resolve("NOT-A-HASH"));
-        Files.writeString(notAHash.resolve("000.shard.2.tmp"), "not ours to judge");
-        Path upperCase = Files.createDirectories(fragments.resolve(randomHash().hex().toUpperCase()));
-        Files.writeString(upperCase.resolve("000.shard"), "not ours to judge");
-
-        FsFragmentStore restarted = reactivate();
-        assertEquals(new FsFragmentStore.ReconcileReport(0, 0, 0, 0, 0, 0), restarted.startupReport());
-        assertEquals(List.of("000.shard", "000.shard.1.tmp"), filesUnder(outside));
-        assertTrue(Files.exists(notAHash.resolve("000.shard.2.tmp")));
-        assertTrue(Files.exists(upperCase.resolve("000.shard")));
     }
 
     @Test
     void theConfiguredRootIsUsedAndEmptyMeansKarafData() throws IOException {
         Path configured = tempDir.resolve("configured");
-        FsFragmentStore configuredStore = new FsFragmentStore(db, hasher, config(configured.toString()));
+        FsFragmentStore configuredStore = new FsFragmentStore(db, fixture.hasher, config(configured.toString()));
         assertEquals(configured.resolve("fragments"), configuredStore.fragmentsDirectory());
 
         String previous = System.getProperty("karaf.data");
         System.setProperty("karaf.data", tempDir.resolve("karaf-data").toString());
         try {
-            FsFragmentStore defaulted = new FsFragmentStore(db, hasher, config(""));
+            FsFragmentStore defaulted = new FsFragmentStore(db, fixture.hasher, config(""));
             assertEquals(tempDir.resolve("karaf-data").resolve("tesseras").resolve("fragments"),
                     defaulted.fragmentsDirectory());
         } finally {

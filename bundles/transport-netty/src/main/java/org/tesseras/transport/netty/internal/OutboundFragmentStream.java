@@ -120,7 +120,7 @@ final class OutboundFragmentStream implements Runnable {
             source = envelope.content().open();
             buffer = new byte[(int) Math.max(1, Math.min(chunkBytes, envelope.length()))];
             started = true;
-            write(Wire.Envelope.newBuilder().setFragmentHeader(WireMapper.header(envelope.id(), envelope.plan())));
+            write(Wire.Envelope.newBuilder().setFragmentHeader(WireMapper.header(envelope)));
         }
         while (true) {
             String stop = stopReason;

@@ -40,6 +40,7 @@ import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.FragmentSource;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.port.FragmentReader;
 import org.tesseras.api.port.InboundHandler;
@@ -564,11 +565,11 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements InboundF
         }
         InboundFragmentStream stream = openInbound(id, "fragment from " + this, header.getLength());
         FragmentId fragmentId;
-        FragmentPlan plan;
+        TesseraManifest manifest;
         try {
             fragmentId = WireMapper.fragmentId(header.getId());
-            plan = WireMapper.plan(header.getPlan());
-            checkHeader(fragmentId, plan, header.getLength());
+            manifest = WireMapper.manifest(header.getManifest());
+            checkHeader(fragmentId, manifest.plan(), header.getLength());
         } catch (WireFormatException e) {
             stream.close();
             LOG.info("Bad fragment header from {}: {}", this, e.getMessage());
@@ -588,7 +589,7 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements InboundF
                     + " fragment streams with " + sender + " are already open");
             return;
         }
-        FragmentEnvelope envelope = new FragmentEnvelope(fragmentId, plan, openOnce(stream, fragmentId));
+        FragmentEnvelope envelope = new FragmentEnvelope(fragmentId, manifest, openOnce(stream, fragmentId));
         Runnable task = () -> {
             Wire.Envelope.Builder reply;
             Throwable failure = null;
@@ -823,7 +824,7 @@ final class PeerChannel extends ChannelInboundHandlerAdapter implements InboundF
         FragmentPlan plan;
         try {
             fragmentId = WireMapper.fragmentId(header.getId());
-            plan = WireMapper.plan(header.getPlan());
+            plan = WireMapper.manifest(header.getManifest()).plan();
             checkHeader(fragmentId, plan, header.getLength());
             if (!fragmentId.tesseraHash().equals(op.tesseraHash) || fragmentId.index() != op.index) {
                 throw new WireFormatException(ErrorCode.BAD_FRAME, "sent fragment " + fragmentId + " for a request of "

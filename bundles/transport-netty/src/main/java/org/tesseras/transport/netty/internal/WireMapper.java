@@ -15,13 +15,13 @@ import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Attestation;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentId;
-import org.tesseras.api.model.FragmentPlan;
-import org.tesseras.api.model.FragmentationTier;
+import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
 
 /**
@@ -190,25 +190,18 @@ final class WireMapper {
         }
     }
 
-    static Wire.FragmentPlan plan(FragmentPlan plan) {
-        return Wire.FragmentPlan.newBuilder().setTesseraHash(bytes(plan.tesseraHash().bytes()))
-                .setTesseraSize(plan.tesseraSize()).setTier(tier(plan.tier())).setDataShards(plan.dataShards())
-                .setParityShards(plan.parityShards()).setShardSize(plan.shardSize())
-                .setReplicationFactor(plan.replicationFactor()).build();
-    }
-
-    static FragmentPlan plan(Wire.FragmentPlan plan) throws WireFormatException {
+    /** The manifest a header or pointer carries, decoded (its signature is for the receiver to check). */
+    static TesseraManifest manifest(ByteString encoded) throws WireFormatException {
         try {
-            return new FragmentPlan(contentHash(plan.getTesseraHash()), plan.getTesseraSize(), tier(plan.getTier()),
-                    plan.getDataShards(), plan.getParityShards(), plan.getShardSize(), plan.getReplicationFactor());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw invalid("fragment plan", e);
+            return TesseraManifest.decode(encoded.toByteArray());
+        } catch (IllegalArgumentException e) {
+            throw invalid("manifest", e);
         }
     }
 
-    static Wire.FragmentHeader header(FragmentId id, FragmentPlan plan) {
-        return Wire.FragmentHeader.newBuilder().setId(fragmentId(id)).setPlan(plan(plan)).setLength(plan.shardSize())
-                .build();
+    static Wire.FragmentHeader header(FragmentEnvelope envelope) {
+        return Wire.FragmentHeader.newBuilder().setId(fragmentId(envelope.id())).setLength(envelope.length())
+                .setManifest(bytes(envelope.manifest().encode())).build();
     }
 
     static Wire.FragmentAck ack(ReplicateAck ack) {
@@ -247,7 +240,7 @@ final class WireMapper {
     }
 
     private static Wire.TesseraPointer pointer(TesseraPointer pointer) {
-        Wire.TesseraPointer.Builder wire = Wire.TesseraPointer.newBuilder().setPlan(plan(pointer.plan()))
+        Wire.TesseraPointer.Builder wire = Wire.TesseraPointer.newBuilder().setManifest(bytes(pointer.manifest().encode()))
                 .setPublisher(bytes(pointer.publisher().bytes())).setPublishedAtMillis(pointer.publishedAtMillis());
         for (Holder holder : pointer.holders()) {
             Wire.Holder.Builder h = Wire.Holder.newBuilder().setNodeId(bytes(holder.node().bytes()))
@@ -264,7 +257,7 @@ final class WireMapper {
             holders.add(new Holder(nodeId(holder.getNodeId()), address(holder.getAddress()),
                     new ArrayList<>(holder.getIndicesList())));
         }
-        return new TesseraPointer(plan(pointer.getPlan()), nodeId(pointer.getPublisher()), holders,
+        return new TesseraPointer(manifest(pointer.getManifest()), nodeId(pointer.getPublisher()), holders,
                 pointer.getPublishedAtMillis());
     }
 
@@ -320,22 +313,6 @@ final class WireMapper {
         return InetSocketAddress.createUnresolved(address.getHost(), port);
     }
 
-    private static Wire.Tier tier(FragmentationTier tier) {
-        return switch (tier) {
-            case SMALL -> Wire.Tier.TIER_SMALL;
-            case MEDIUM -> Wire.Tier.TIER_MEDIUM;
-            case LARGE -> Wire.Tier.TIER_LARGE;
-        };
-    }
-
-    private static FragmentationTier tier(Wire.Tier tier) {
-        return switch (tier) {
-            case TIER_SMALL -> FragmentationTier.SMALL;
-            case TIER_MEDIUM -> FragmentationTier.MEDIUM;
-            case TIER_LARGE -> FragmentationTier.LARGE;
-            default -> throw new IllegalArgumentException("unknown tier " + tier);
-        };
-    }
 
     private static Wire.RefusalReason refusal(RefusalReason reason) {
         return switch (reason) {

@@ -34,6 +34,7 @@ import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.model.TestManifests;
 import org.tesseras.api.port.FragmentReader;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.RemoteErrorException;
@@ -71,7 +72,7 @@ class FragmentStreamTest {
     static FragmentEnvelope patternEnvelope(long length, long seed) {
         ContentHash checksum = TestNodes.patternHash(length, seed);
         FragmentPlan plan = FragmentPlan.of(checksum, length, FragmentationTier.SMALL, 1, 0, 7);
-        return new FragmentEnvelope(new FragmentId(checksum, 0, 1, checksum), plan,
+        return new FragmentEnvelope(new FragmentId(checksum, 0, 1, checksum), TestManifests.unsigned(plan),
                 () -> new PatternStream(length, seed));
     }
 
@@ -79,7 +80,7 @@ class FragmentStreamTest {
     static FragmentEnvelope uncheckedEnvelope(long length, long seed) {
         ContentHash made = TestNodes.HASHER.hash(new byte[] {(byte) seed, (byte) (seed >>> 8), 42});
         FragmentPlan plan = FragmentPlan.of(made, length, FragmentationTier.SMALL, 1, 0, 7);
-        return new FragmentEnvelope(new FragmentId(made, 0, 1, made), plan, () -> new PatternStream(length, seed));
+        return new FragmentEnvelope(new FragmentId(made, 0, 1, made), TestManifests.unsigned(plan), () -> new PatternStream(length, seed));
     }
 
     /** Reads the whole stream, hashing; returns what was read or the failure. */
@@ -164,7 +165,7 @@ class FragmentStreamTest {
         CountDownLatch halfway = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         FragmentEnvelope full = uncheckedEnvelope(64 * MIB, 3);
-        FragmentEnvelope envelope = new FragmentEnvelope(full.id(), full.plan(),
+        FragmentEnvelope envelope = new FragmentEnvelope(full.id(), full.manifest(),
                 () -> new StallingStream(new PatternStream(64 * MIB, 3), 8 * MIB, halfway, release));
         CompletableFuture<Received> seen = hashingReceiver(b);
 
@@ -186,7 +187,7 @@ class FragmentStreamTest {
         Node a = start(Map.of());
         Node b = start(Map.of());
         FragmentEnvelope full = uncheckedEnvelope(16 * MIB, 4);
-        FragmentEnvelope envelope = new FragmentEnvelope(full.id(), full.plan(),
+        FragmentEnvelope envelope = new FragmentEnvelope(full.id(), full.manifest(),
                 () -> new FailingStream(new PatternStream(16 * MIB, 4), 5 * MIB));
         CompletableFuture<Received> seen = hashingReceiver(b);
 

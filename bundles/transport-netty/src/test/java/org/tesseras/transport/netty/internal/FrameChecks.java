@@ -12,14 +12,17 @@ import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Attestation;
 import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.FragmentPlan;
+import org.tesseras.api.model.FragmentSource;
 import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.model.TestManifests;
 
 /**
  * Feeds arbitrary bytes through the real frame decoder and the wire mapper, the way a connection
@@ -87,7 +90,7 @@ final class FrameChecks {
                 case HELLO -> WireMapper.capabilities(envelope.getHello().getCapabilitiesList());
                 case FRAGMENT_HEADER -> {
                     WireMapper.fragmentId(envelope.getFragmentHeader().getId());
-                    WireMapper.plan(envelope.getFragmentHeader().getPlan());
+                    WireMapper.manifest(envelope.getFragmentHeader().getManifest());
                 }
                 case FRAGMENT_ACK -> WireMapper.ack(envelope.getFragmentAck());
                 case ERROR -> WireMapper.errorCode(envelope.getError().getCode());
@@ -110,7 +113,7 @@ final class FrameChecks {
         NodeId node = NodeId.of("0a".repeat(20));
         FragmentPlan plan = FragmentPlan.of(hash, 1_000_000, FragmentationTier.MEDIUM, 16, 8, 7);
         FragmentId id = new FragmentId(hash, 3, 24, hash);
-        TesseraPointer pointer = new TesseraPointer(plan, node, List.of(new Holder(node,
+        TesseraPointer pointer = new TesseraPointer(TestManifests.unsigned(plan), node, List.of(new Holder(node,
                 new InetSocketAddress("10.1.2.3", 4433), List.of(1, 2)), new Holder(node,
                 InetSocketAddress.createUnresolved("peer.example", 4433), List.of(3))), 123L);
         byte[] nonce = new byte[Attestation.NONCE_LENGTH];
@@ -126,7 +129,8 @@ final class FrameChecks {
             bodies.add(WireMapper.toWire(message));
         }
         bodies.add(Wire.Envelope.newBuilder().setHello(WireMapper.hello(1, -5, 4433, Set.of("fragment-stream/1"))));
-        bodies.add(Wire.Envelope.newBuilder().setFragmentHeader(WireMapper.header(id, plan)));
+        bodies.add(Wire.Envelope.newBuilder().setFragmentHeader(WireMapper.header(new FragmentEnvelope(id, TestManifests.unsigned(plan),
+                FragmentSource.ofBytes(new byte[0])))));
         bodies.add(Wire.Envelope.newBuilder().setFragmentChunk(Wire.FragmentChunk.newBuilder()
                 .setData(ByteString.copyFrom(new byte[300]))));
         bodies.add(Wire.Envelope.newBuilder().setFragmentEnd(Wire.FragmentEnd.newBuilder().setAborted(true)

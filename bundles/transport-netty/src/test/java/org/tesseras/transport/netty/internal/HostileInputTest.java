@@ -164,7 +164,7 @@ class HostileInputTest {
                 java.util.List.of());
         try (RawPeer peer = verifiedRawPeer()) {
             peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(5).setFragmentHeader(
-                    WireMapper.header(fragment.id(), fragment.plan())).build());
+                    WireMapper.header(fragment)).build());
             Wire.Envelope.Builder bigStore = Wire.Envelope.newBuilder().setVersion(1).setRequestId(6)
                     .setFindValue(Wire.FindValue.newBuilder().setTesseraHash(ByteString.copyFrom(new byte[100_000])));
             peer.send(bigStore.build());
@@ -252,7 +252,7 @@ class HostileInputTest {
         FragmentEnvelope fragment = FragmentStreamTest.patternEnvelope(100, 2);
         try (RawPeer peer = verifiedRawPeer()) {
             peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(20).setFragmentHeader(
-                    WireMapper.header(fragment.id(), fragment.plan())).build());
+                    WireMapper.header(fragment)).build());
             peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(20).setFragmentChunk(
                     Wire.FragmentChunk.newBuilder().setData(ByteString.copyFrom(new byte[300]))).build());
             peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(20)
@@ -263,7 +263,7 @@ class HostileInputTest {
             assertFalse(ack.getFragmentAck().getAccepted());
             assertTrue(ack.getFragmentAck().getDetail().contains("more than"), ack.toString());
 
-            Wire.FragmentHeader lying = WireMapper.header(fragment.id(), fragment.plan()).toBuilder().setLength(5)
+            Wire.FragmentHeader lying = WireMapper.header(fragment).toBuilder().setLength(5)
                     .build();
             peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(21).setFragmentHeader(lying).build());
             assertError(peer.receive(), 21, Wire.ErrorCode.ERROR_BAD_FRAME);

@@ -32,6 +32,7 @@ import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.model.TestManifests;
 import org.tesseras.api.port.RemoteErrorException;
 import org.tesseras.api.port.RequestTimeoutException;
 import org.tesseras.api.port.Transport.Reply;
@@ -117,7 +118,7 @@ class NettyTransportTest {
         b.handler().onRequest = (sender, request) -> request;
         ContentHash hash = TestNodes.HASHER.hash(new byte[] {1, 2, 3});
         FragmentPlan plan = FragmentPlan.of(hash, 10_000_000, FragmentationTier.MEDIUM, 16, 8, 7);
-        TesseraPointer pointer = new TesseraPointer(plan, a.identity().nodeId(), List.of(
+        TesseraPointer pointer = new TesseraPointer(TestManifests.unsigned(plan), a.identity().nodeId(), List.of(
                 new Holder(b.identity().nodeId(), new InetSocketAddress("127.0.0.1", 4433), List.of(0, 5, 23)),
                 new Holder(a.identity().nodeId(), InetSocketAddress.createUnresolved("node.example", 4433),
                         List.of(1))), 1_700_000_000_000L);

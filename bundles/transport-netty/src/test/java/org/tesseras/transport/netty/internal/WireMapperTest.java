@@ -13,11 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
 import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.FragmentPlan;
+import org.tesseras.api.model.FragmentSource;
 import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.model.TestManifests;
 
 class WireMapperTest {
     private final ContentHash hash = TestNodes.HASHER.hash(new byte[] {7});
@@ -51,9 +55,11 @@ class WireMapperTest {
     void fragmentHeadersAndAcksSurvive() throws Exception {
         FragmentPlan plan = FragmentPlan.of(hash, 5_000_000, FragmentationTier.LARGE, 48, 24, 7);
         FragmentId id = new FragmentId(hash, 71, 72, hash);
-        Wire.FragmentHeader header = Wire.FragmentHeader.parseFrom(WireMapper.header(id, plan).toByteArray());
+        TesseraManifest manifest = TestManifests.unsigned(plan);
+        Wire.FragmentHeader header = Wire.FragmentHeader.parseFrom(WireMapper.header(new FragmentEnvelope(id,
+                manifest, FragmentSource.ofBytes(new byte[0]))).toByteArray());
         assertEquals(id, WireMapper.fragmentId(header.getId()));
-        assertEquals(plan, WireMapper.plan(header.getPlan()));
+        assertEquals(manifest, WireMapper.manifest(header.getManifest()));
         assertEquals(plan.shardSize(), header.getLength());
         for (ReplicateAck ack : List.of(ReplicateAck.accepted(List.of(1, 2)),
                 ReplicateAck.refused(RefusalReason.NO_SPACE, "full", List.of()))) {
@@ -85,9 +91,11 @@ class WireMapperTest {
         assertEquals(ErrorCode.BAD_FRAME, assertThrows(WireFormatException.class,
                 () -> WireMapper.fromWire(badIp)).code());
 
-        Wire.FragmentPlan noTier = WireMapper.plan(FragmentPlan.of(hash, 10, FragmentationTier.SMALL, 1, 0, 1))
-                .toBuilder().setTier(Wire.Tier.TIER_UNSPECIFIED).build();
-        assertThrows(WireFormatException.class, () -> WireMapper.plan(noTier));
+        byte[] manifest = TestManifests.unsigned(FragmentPlan.of(hash, 10, FragmentationTier.SMALL, 1, 0, 1)).encode();
+        WireFormatException truncated = assertThrows(WireFormatException.class,
+                () -> WireMapper.manifest(ByteString.copyFrom(manifest, 0, manifest.length - 1)));
+        assertEquals(ErrorCode.BAD_FRAME, truncated.code());
+        assertTrue(truncated.getMessage().contains("manifest"), truncated.getMessage());
         assertThrows(WireFormatException.class, () -> WireMapper.capabilities(List.of("x".repeat(65))));
     }
 

@@ -1,0 +1,26 @@
+package org.tesseras.replication.internal;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.StoredFragment;
+
+/**
+ * What is done with a local fragment proven bad against its manifest: moved to quarantine (kept, not
+ * deleted) and, when it was held for a peer, no longer counted as stored for it. Repair or the owner's next
+ * health check brings a good copy back.
+ */
+final class LocalDamage {
+    private LocalDamage() {
+    }
+
+    /** Quarantines fragment {@code index} of {@code hash} for {@code why}; false when it was not held. */
+    static boolean quarantine(Ports ports, ContentHash hash, int index, String why) throws IOException {
+        Optional<StoredFragment> held = ports.fragments().find(hash, index);
+        boolean moved = ports.fragments().quarantine(hash, index, why);
+        held.flatMap(StoredFragment::originPeer).ifPresent(peer -> LedgerCorrections.noLongerStoredFor(ports.ledger(),
+                peer, held.get().sizeBytes()));
+        return moved;
+    }
+}

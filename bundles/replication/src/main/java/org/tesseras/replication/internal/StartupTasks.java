@@ -1,0 +1,140 @@
+package org.tesseras.replication.internal;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.Holder;
+import org.tesseras.api.model.PlacementReport;
+import org.tesseras.api.model.PutRecord;
+import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.port.ProgressListener;
+import org.tesseras.api.port.ReplicationJournal;
+
+/**
+ * What a node does once it has joined after a start: finishes the puts it died in (or says they need
+ * running again), restores the holder records of its own tesseras from the network when its database lost
+ * them, and announces its pointers again (the DHT keeps them in memory only).
+ */
+final class StartupTasks {
+    private static final Logger LOG = LoggerFactory.getLogger(StartupTasks.class);
+
+    private final Ports ports;
+    private final Replicator replicator;
+
+    StartupTasks(Ports ports, Replicator replicator) {
+        this.ports = ports;
+        this.replicator = replicator;
+    }
+
+    void run() {
+        resumeInterruptedPuts();
+        recoverHolderRecords();
+        republishPointers();
+    }
+
+    /** Finishes puts the node stopped in: tesseras kept whole but never encoded or placed are placed now. */
+    void resumeInterruptedPuts() {
+        ReplicationJournal journal = ports.journal();
+        Map<ContentHash, String> finished = new HashMap<>();
+        for (ContentHash blob : ports.blobs().list()) {
+            if (ports.fragments().manifest(blob).isEmpty()) {
+                String outcome = finish(blob);
+                finished.put(blob, outcome);
+                LOG.info("Tessera {}, kept here but never placed: {}", blob, outcome);
+            }
+        }
+        for (PutRecord put : journal.unfinishedPuts()) {
+            String outcome;
+            if (put.tessera().isEmpty()) {
+                outcome = "the node stopped while storing " + put.source() + "; run tesseras:put " + put.source()
+                        + " again to be sure it is kept";
+                LOG.warn("A put was interrupted: {}", outcome);
+            } else if (!ports.blobs().exists(put.tessera().get())) {
+                outcome = "interrupted, and tessera " + put.tessera().get() + " is no longer kept here";
+                LOG.warn("A put of {} was interrupted: {}", put.source(), outcome);
+            } else {
+                outcome = finished.containsKey(put.tessera().get()) ? finished.get(put.tessera().get())
+                        : finish(put.tessera().get());
+                LOG.info("The put of {} ({}) that the node stopped in: {}", put.source(), put.tessera().get(), outcome);
+            }
+            journal.putEnded(put.id(), outcome);
+        }
+    }
+
+    /** Encodes and places a tessera kept here; says how it went. */
+    private String finish(ContentHash hash) {
+        try {
+            PlacementReport report = replicator.place(hash, false, ProgressListener.NONE);
+            return "completed after a restart: " + Replicator.outcome(report);
+        } catch (IOException | RuntimeException e) {
+            return "interrupted; finishing it after a restart failed (" + Placement.rootMessage(e)
+                    + "); the repair round places it";
+        }
+    }
+
+    /**
+     * For each tessera this node owns but knows no holder of (its database was lost or restored from an old
+     * backup), takes the holders from the tessera's pointer; the next health check verifies every one.
+     * Returns how many tesseras got their holders back.
+     */
+    int recoverHolderRecords() {
+        int recovered = 0;
+        for (ContentHash hash : ports.fragments().listTesseras()) {
+            Optional<TesseraManifest> manifest = ports.fragments().manifest(hash);
+            if (manifest.isEmpty() || !ports.owns(manifest.get()) || !ports.holders().holders(hash).isEmpty()) {
+                continue;
+            }
+            Optional<TesseraPointer> pointer = pointer(hash);
+            if (pointer.isEmpty() || !pointer.get().manifest().sameFragmentsAs(manifest.get())) {
+                continue;
+            }
+            int holders = 0;
+            for (Holder holder : pointer.get().holders()) {
+                if (!holder.node().equals(ports.identity().nodeId()) && !holder.indices().isEmpty()) {
+                    ports.holders().recordFragments(hash, holder.contact(), holder.indices());
+                    holders++;
+                }
+            }
+            if (holders > 0) {
+                recovered++;
+                LOG.warn("The holders of {} were missing from the database; {} holder(s) were taken from its pointer"
+                        + " and will be verified by the next health check", hash, holders);
+            }
+        }
+        return recovered;
+    }
+
+    /** Publishes the pointer of every tessera this node owns and has placed. */
+    void republishPointers() {
+        int published = 0;
+        for (ContentHash hash : ports.holders().tesseras()) {
+            Optional<TesseraManifest> manifest = ports.fragments().manifest(hash);
+            if (manifest.isPresent() && ports.owns(manifest.get())) {
+                replicator.publish(manifest.get());
+                published++;
+            }
+        }
+        LOG.info("Republished the pointers of {} tesseras", published);
+    }
+
+    private Optional<TesseraPointer> pointer(ContentHash hash) {
+        try {
+            return ports.dht().findPointer(hash).get(Retriever.LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.info("No pointer of {} to take holders from: {}", hash, Placement.rootMessage(e));
+            return Optional.empty();
+        }
+    }
+}
