@@ -1,0 +1,93 @@
+package org.tesseras.metrics.micrometer.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * Prometheus text over HTTP ({@code /metrics}) on a loopback address, served by the Prometheus client's own HTTP
+ * server on two threads of its own; {@link #close()} stops the server and its threads.
+ */
+final class PrometheusEndpoint implements AutoCloseable {
+    static final String THREAD_NAME_PREFIX = "tesseras-metrics-http-";
+    private static final int THREADS = 2;
+
+    private final ExecutorService threads;
+    private final HTTPServer server;
+    private final InetAddress address;
+
+    private PrometheusEndpoint(InetAddress address, ExecutorService threads, HTTPServer server) {
+        this.address = address;
+        this.threads = threads;
+        this.server = server;
+    }
+
+    /** Starts serving {@code registry} at {@code host:port}; refuses a host that is not a loopback address. */
+    static PrometheusEndpoint start(PrometheusRegistry registry, String host, int port) throws IOException {
+        InetAddress address = loopback(host);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(MetricsConfiguration.PID + " prometheusPort must be 0-65535, got " + port);
+        }
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, THREAD_NAME_PREFIX + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        try {
+            HTTPServer server = HTTPServer.builder().inetAddress(address).port(port).registry(registry)
+                    .executorService(threads).buildAndStart();
+            return new PrometheusEndpoint(address, threads, server);
+        } catch (IOException | RuntimeException e) {
+            threads.shutdownNow();
+            throw new IOException("cannot serve metrics on " + address.getHostAddress() + ":" + port + " ("
+                    + MetricsConfiguration.PID + " prometheusHost/prometheusPort): " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code host} as a loopback address; anything else is refused with a message naming the property. */
+    static InetAddress loopback(String host) {
+        String name = host == null ? "" : host.strip();
+        try {
+            InetAddress address = InetAddress.getByName(name.isEmpty() ? "127.0.0.1" : name);
+            if (!address.isLoopbackAddress()) {
+                throw new IllegalArgumentException(MetricsConfiguration.PID + " prometheusHost must be a loopback"
+                        + " address (127.0.0.1 or ::1), got '" + host + "'");
+            }
+            return address;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(MetricsConfiguration.PID + " prometheusHost '" + host
+                    + "' is not an address", e);
+        }
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    InetAddress address() {
+        return address;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        threads.shutdownNow();
+        try {
+            if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the metrics endpoint's threads did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
