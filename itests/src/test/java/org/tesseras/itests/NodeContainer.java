@@ -33,8 +33,17 @@ final class NodeContainer {
     private NodeContainer() {
     }
 
+    /** System property (in the node) holding the port of the status page's HTTP server. */
+    static final String HTTP_PORT = "tesseras.itest.httpPort";
+    /** System property (in the node) holding the port of the Prometheus endpoint. */
+    static final String METRICS_PORT = "tesseras.itest.metricsPort";
+    /** System property (in the node) holding the itests module's target/ directory. */
+    static final String TARGET = "tesseras.itest.target";
+
     /** Boots the tesseras-distro tar.gz with free ports and the local Maven repository, plus {@code extra}. */
     static Option[] options(Option... extra) {
+        String httpPort = freePort();
+        String metricsPort = freePort();
         MavenArtifactUrlReference distro = maven().groupId("org.tesseras").artifactId("tesseras-distro")
                 .type("tar.gz").versionAsInProject();
         String localRepository = System.getProperty("tesseras.localRepository",
@@ -51,6 +60,12 @@ final class NodeContainer {
                 editConfigurationFilePut("etc/org.tesseras.transport.cfg", "listenHost", "127.0.0.1"),
                 editConfigurationFilePut("etc/org.tesseras.transport.cfg", "advertisedHost", "127.0.0.1"),
                 editConfigurationFilePut("etc/org.tesseras.transport.cfg", "listenPort", "0"),
+                // the status page and the metrics endpoint on ports of their own (and on 127.0.0.1, as shipped)
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", httpPort),
+                editConfigurationFilePut("etc/org.tesseras.metrics.cfg", "prometheusPort", metricsPort),
+                systemProperty(HTTP_PORT).value(httpPort),
+                systemProperty(METRICS_PORT).value(metricsPort),
+                systemProperty(TARGET).value(new File("target").getAbsolutePath()),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
                         "https://repo1.maven.org/maven2@id=central"),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",

@@ -52,6 +52,15 @@ final class TesseraVerdicts {
         return "healthy";
     }
 
+    /** {@code No tessera here}, {@code The one tessera here …}, {@code None of the N tesseras …}. */
+    static String noneOf(int tesseras, String what) {
+        if (tesseras == 0) {
+            return "No tesseras here yet";
+        }
+        return tesseras == 1 ? "The one tessera here " + (what.startsWith("was ") ? "was not" + what.substring(3) : what)
+                : "None of the " + tesseras + " tesseras " + what;
+    }
+
     static Finding replicationMissing() {
         return Finding.unavailable("Replication is not running, so the tesseras' health is unknown",
                 "Check that bundle tesseras-replication is Active (bundle:list) and read the node log");

@@ -33,7 +33,7 @@ public final class TesserasAtRiskCheck extends NodeCheck {
     static Finding judge(List<TesseraStatus> statuses) {
         List<HealthRecord> atRisk = TesseraVerdicts.matching(statuses, TesseraVerdicts::atRisk);
         if (atRisk.isEmpty()) {
-            return Finding.ok("None of the " + statuses.size() + " tesseras was found below the repair threshold");
+            return Finding.ok(TesseraVerdicts.noneOf(statuses.size(), "was found below the repair threshold"));
         }
         return Finding.warn(atRisk.size() + " of " + statuses.size() + " tesseras below the repair threshold: "
                 + TesseraVerdicts.name(atRisk),

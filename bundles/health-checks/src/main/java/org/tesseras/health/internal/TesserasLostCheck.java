@@ -33,7 +33,7 @@ public final class TesserasLostCheck extends NodeCheck {
     static Finding judge(List<TesseraStatus> statuses) {
         List<HealthRecord> lost = TesseraVerdicts.matching(statuses, TesseraVerdicts::lost);
         if (lost.isEmpty()) {
-            return Finding.ok("None of the " + statuses.size() + " tesseras was found lost");
+            return Finding.ok(TesseraVerdicts.noneOf(statuses.size(), "was found lost"));
         }
         return Finding.critical(lost.size() + " of " + statuses.size()
                 + " tesseras cannot be rebuilt from what the network holds: " + TesseraVerdicts.name(lost),

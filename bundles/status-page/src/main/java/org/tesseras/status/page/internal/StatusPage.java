@@ -13,7 +13,7 @@ final class StatusPage {
     private static final String STYLE = "body{font-family:system-ui,sans-serif;margin:0 auto;max-width:72em;"
             + "padding:0 .75em 2em;line-height:1.4;color:#1b1b1b;background:#fff}"
             + "h1{font-size:1.4em;margin:.6em 0 .2em}h2{font-size:1.15em;margin:1.4em 0 .4em;"
-            + "border-bottom:1px solid #ccc}nav a{margin-right:.8em}"
+            + "border-bottom:1px solid #ccc}nav a{margin-right:.8em;white-space:nowrap;display:inline-block}"
             + ".scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.92em}"
             + "th,td{text-align:left;vertical-align:top;padding:.3em .5em;border-bottom:1px solid #e3e3e3}"
             + "th{background:#f3f3f3}.hash{font-family:ui-monospace,monospace;word-break:break-all;font-size:.9em}"
