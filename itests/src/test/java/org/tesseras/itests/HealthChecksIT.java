@@ -113,29 +113,29 @@ public class HealthChecksIT {
 
     @Test
     public void stoppingTheDatabaseMakesItsCheckCritical() throws Exception {
-        Bundle database = NodeContainer.bundleOf(bundleContext, "org.tesseras.db.derby");
-        database.stop();
-        try {
-            CheckFinding down = waitForStatus(DATABASE, CheckStatus.CRITICAL);
-            assertTrue(down.finding(), down.finding().contains("not running"));
-        } finally {
-            database.start();
-        }
-        waitForStatus(DATABASE, CheckStatus.OK);
+        CheckFinding down = criticalWhileStopped("org.tesseras.db.derby", DATABASE);
+        assertTrue(down.finding(), down.finding().contains("not running"));
     }
 
     @Test
     public void stoppingTheTransportMakesItsCheckCritical() throws Exception {
-        assertEquals(CheckStatus.OK, byName(doctor.examine()).get(TRANSPORT).status());
-        Bundle transport = NodeContainer.bundleOf(bundleContext, "org.tesseras.transport.netty");
-        transport.stop();
+        CheckFinding down = criticalWhileStopped("org.tesseras.transport.netty", TRANSPORT);
+        assertTrue(down.whatToDo(), down.whatToDo().contains("tesseras-transport-netty"));
+    }
+
+    /** Stops the bundle, waits for {@code check} to turn CRITICAL, starts it again and waits for OK. */
+    private CheckFinding criticalWhileStopped(String symbolicName, String check) throws Exception {
+        assertEquals(CheckStatus.OK, byName(doctor.examine()).get(check).status());
+        Bundle bundle = NodeContainer.bundleOf(bundleContext, symbolicName);
+        bundle.stop();
+        CheckFinding down;
         try {
-            CheckFinding down = waitForStatus(TRANSPORT, CheckStatus.CRITICAL);
-            assertTrue(down.whatToDo(), down.whatToDo().contains("tesseras-transport-netty"));
+            down = waitForStatus(check, CheckStatus.CRITICAL);
         } finally {
-            transport.start();
+            bundle.start();
         }
-        waitForStatus(TRANSPORT, CheckStatus.OK);
+        waitForStatus(check, CheckStatus.OK);
+        return down;
     }
 
     @Test

@@ -4,30 +4,20 @@ import java.util.List;
 
 import org.apache.felix.hc.api.HealthCheck;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.tesseras.api.model.HealthRecord;
 import org.tesseras.api.model.TesseraStatus;
-import org.tesseras.api.port.ReplicationService;
 
 /** No tessera's last check found it below the repair threshold (missing fragments or copies, a corrupt fragment). */
 @Component(service = HealthCheck.class, property = {
     HealthCheck.NAME + "=" + TesserasAtRiskCheck.NAME,
     HealthCheck.TAGS + "=" + NodeCheck.TAG, HealthCheck.TAGS + "=tesseras-health",
     HealthCheck.MBEAN_NAME + "=tesseras-at-risk"})
-public final class TesserasAtRiskCheck extends NodeCheck {
+public final class TesserasAtRiskCheck extends TesseraVerdictCheck {
     static final String NAME = "Tesseras at risk";
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile ReplicationService replication;
-
     @Override
-    Finding examine() {
-        ReplicationService running = replication;
-        return running == null ? TesseraVerdicts.replicationMissing() : judge(running.status());
+    Finding judgeStatuses(List<TesseraStatus> statuses) {
+        return judge(statuses);
     }
 
     static Finding judge(List<TesseraStatus> statuses) {
