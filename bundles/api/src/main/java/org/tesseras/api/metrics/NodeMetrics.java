@@ -2,6 +2,7 @@ package org.tesseras.api.metrics;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.tesseras.api.model.RefusalReason;
@@ -55,7 +56,12 @@ public interface NodeMetrics {
     default Timing start(Operation operation) {
         Objects.requireNonNull(operation, "operation");
         long startedNanos = System.nanoTime();
-        return outcome -> record(operation, outcome, Duration.ofNanos(System.nanoTime() - startedNanos));
+        AtomicBoolean ended = new AtomicBoolean();
+        return outcome -> {
+            if (ended.compareAndSet(false, true)) {
+                record(operation, outcome, Duration.ofNanos(System.nanoTime() - startedNanos));
+            }
+        };
     }
 
     /** What the node times. */
@@ -88,7 +94,7 @@ public interface NodeMetrics {
         FAILURE
     }
 
-    /** One operation being timed; the first call to either method records it. */
+    /** One operation being timed; the first call to any of its methods records it, later calls do nothing. */
     @FunctionalInterface
     interface Timing {
         /** Records the operation with {@code outcome} and the time since it started. */
