@@ -37,6 +37,11 @@ final class JaasBasicLogin {
         this.role = role.strip();
     }
 
+    /** {@code text} without control characters, fit for one log line whatever a client sent. */
+    static String printable(String text) {
+        return text.replaceAll("\\p{Cntrl}", "?");
+    }
+
     /** User and password of an {@code Authorization: Basic …} header. */
     record Credentials(String user, char[] password) {
     }
@@ -91,12 +96,12 @@ final class JaasBasicLogin {
                     .anyMatch(principal -> role.equals(principal.getName()));
             login.logout();
             if (!allowed) {
-                LOG.info("Status page refused user {}: no role {}", user, role);
+                LOG.info("Status page refused user {}: no role {}", printable(user), role);
                 return Optional.empty();
             }
             return Optional.of(user);
         } catch (LoginException e) {
-            LOG.info("Status page refused a login as {}: {}", user, e.getMessage());
+            LOG.info("Status page refused a login as {}: {}", printable(user), e.getMessage());
             return Optional.empty();
         } finally {
             thread.setContextClassLoader(previous);

@@ -89,6 +89,7 @@ class StatusPageTest {
         assertTrue(JaasBasicLogin.parse("Basic !!!").isEmpty());
         assertTrue(JaasBasicLogin.parse("Basic " + Base64.getEncoder().encodeToString(":nouser".getBytes(
                 StandardCharsets.UTF_8))).isEmpty());
+        assertEquals("ops?forged log line", JaasBasicLogin.printable("ops\nforged log line"));
         assertTrue(new JaasBasicLogin("no-such-realm", "viewer").authenticate(header).isEmpty(),
                 "an unknown realm refuses");
     }
