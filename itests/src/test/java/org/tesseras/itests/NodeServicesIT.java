@@ -7,7 +7,10 @@ import static org.junit.Assert.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 
 import javax.inject.Inject;
 
@@ -20,19 +23,23 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.DhtPort;
 import org.tesseras.api.port.ErasureCoder;
-import org.tesseras.api.port.FragmentExchange;
+import org.tesseras.api.port.FetchHandler;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.HolderRegistry;
-import org.tesseras.api.port.InboundHandler;
+import org.tesseras.api.port.PeerListener;
 import org.tesseras.api.port.ProgressListener;
+import org.tesseras.api.port.PushHandler;
 import org.tesseras.api.port.ReciprocityLedger;
 import org.tesseras.api.port.ReplicationService;
+import org.tesseras.api.port.RequestHandler;
 import org.tesseras.api.port.TierPolicy;
 import org.tesseras.api.port.Transport;
 
@@ -62,12 +69,19 @@ public class NodeServicesIT {
     }
 
     @Test
-    public void everyPortHasAnAdapter() {
+    public void everyPortHasAnAdapter() throws InvalidSyntaxException {
         for (Class<?> port : new Class<?>[] {ErasureCoder.class, TierPolicy.class, FragmentStore.class, BlobStore.class,
-            ReciprocityLedger.class, HolderRegistry.class, Transport.class, InboundHandler.class, DhtPort.class,
-            FragmentExchange.class, ReplicationService.class}) {
+            ReciprocityLedger.class, HolderRegistry.class, Transport.class, RequestHandler.class, PushHandler.class,
+            FetchHandler.class, PeerListener.class, DhtPort.class, ReplicationService.class}) {
             assertNotNull(port.getSimpleName() + " is registered", bundleContext.getServiceReference(port));
         }
+        Set<String> answered = new TreeSet<>();
+        for (ServiceReference<RequestHandler> handler : bundleContext.getServiceReferences(RequestHandler.class,
+                null)) {
+            Object kinds = handler.getProperty(RequestHandler.KINDS);
+            answered.addAll(kinds instanceof String[] many ? List.of(many) : List.of(String.valueOf(kinds)));
+        }
+        assertEquals(new TreeSet<>(List.of("AttestRequest", "FindNode", "FindValue", "Ping", "Store")), answered);
         assertEquals("127.0.0.1", transport.localNode().address().getAddress().getHostAddress());
     }
 

@@ -2,6 +2,7 @@ package org.tesseras.bench.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
@@ -9,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,10 +38,11 @@ import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TestManifests;
 import org.tesseras.api.port.Hasher;
-import org.tesseras.api.port.InboundHandler;
 import org.tesseras.api.port.NodeIdentity;
+import org.tesseras.api.port.PushHandler;
 import org.tesseras.crypto.internal.Blake3Hasher;
 import org.tesseras.crypto.internal.FileNodeIdentity;
 import org.tesseras.crypto.internal.IdentityConfiguration;
@@ -73,7 +76,7 @@ public final class TransportStreamBench {
         NettyTransport a = transport(identity(dir, "a.key"));
         NettyTransport b = transport(identity(dir, "b.key"));
         Receiver receiver = new Receiver();
-        b.setInboundHandler(receiver);
+        b.setPushHandler(receiver);
         Contact to = new Contact(b.localNode().id(), new InetSocketAddress("127.0.0.1",
                 b.localNode().address().getPort()));
         MemoryPeaks peaks = new MemoryPeaks();
@@ -205,39 +208,33 @@ public final class TransportStreamBench {
         return count;
     }
 
-    /** Reads every pushed fragment to the end, counting, or checking its BLAKE3 when {@code verify}. */
-    private static final class Receiver implements InboundHandler {
+    /** Lets every push in and reads it to the end, counting, or checking its BLAKE3 when {@code verify}. */
+    private static final class Receiver implements PushHandler {
         volatile boolean verify;
 
         @Override
-        public Message onRequest(NodeInfo sender, Message request) {
-            return new Message.Pong();
+        public Optional<ReplicateAck> judge(NodeInfo sender, FragmentId id, TesseraManifest manifest) {
+            return Optional.empty();
         }
 
         @Override
-        public ReplicateAck onFragment(NodeInfo sender, FragmentEnvelope envelope) {
-            byte[] buffer = new byte[64 * 1024];
-            long bytes = 0;
-            Hasher.IncrementalHash hash = verify ? HASHER.newHash() : null;
+        public ReplicateAck receive(NodeInfo sender, FragmentEnvelope envelope) {
+            long bytes;
+            boolean intact;
             try (InputStream in = envelope.content().open()) {
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    bytes += n;
-                    if (hash != null) {
-                        hash.update(buffer, 0, n);
-                    }
+                if (verify) {
+                    Hasher.Hashed hashed = HASHER.hash(Channels.newChannel(in));
+                    bytes = hashed.length();
+                    intact = hashed.checksum().equals(envelope.id().checksum());
+                } else {
+                    bytes = in.transferTo(OutputStream.nullOutputStream());
+                    intact = true;
                 }
             } catch (IOException e) {
                 return ReplicateAck.refused(RefusalReason.CHECKSUM, e.getMessage(), List.of());
             }
-            boolean intact = bytes == envelope.length()
-                    && (hash == null || hash.finish().equals(envelope.id().checksum()));
-            return intact ? ReplicateAck.accepted(List.of(0))
+            return intact && bytes == envelope.length() ? ReplicateAck.accepted(List.of(0))
                     : ReplicateAck.refused(RefusalReason.CHECKSUM, "mismatch after " + bytes + " bytes", List.of());
-        }
-
-        @Override
-        public Optional<FragmentEnvelope> onFetch(NodeInfo sender, ContentHash tesseraHash, int index) {
-            return Optional.empty();
         }
     }
 

@@ -15,6 +15,11 @@ import org.tesseras.api.model.TesseraPointer;
  */
 public sealed interface Message {
 
+    /** The kind of this message, its record's simple name ({@code Ping}, {@code FindNode}, ...), as handlers list it. */
+    default String kind() {
+        return getClass().getSimpleName();
+    }
+
     /** Are you there? Answered with {@link Pong}. */
     record Ping() implements Message {
     }

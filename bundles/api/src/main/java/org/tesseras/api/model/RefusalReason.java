@@ -11,5 +11,7 @@ public enum RefusalReason {
     /** The bytes did not match the announced checksum or length. */
     CHECKSUM,
     /** The request itself was malformed or inconsistent. */
-    INVALID
+    INVALID,
+    /** The same fragment is arriving from another push right now; it may be offered again later. */
+    BUSY
 }

@@ -5,15 +5,17 @@ import java.util.concurrent.CompletableFuture;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.tesseras.api.message.Message;
-import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.Contact;
+import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.ReplicateAck;
 
 /**
  * Messages and fragment streams between authenticated nodes. Every peer is known by the NodeId its
- * key proves; inbound traffic goes to the {@link InboundHandler} service. Futures fail with a
+ * key proves. Inbound traffic goes to the handler services of its kind ({@link RequestHandler} by message kind,
+ * {@link PushHandler}, {@link FetchHandler}), and every authenticated peer is told to the {@link PeerListener}
+ * services. Futures fail with a
  * {@link TransportException} (a {@link RemoteErrorException} for an error reply, a
  * {@link RequestTimeoutException} when no answer came in time).
  */

@@ -38,8 +38,9 @@ final class DhtCluster implements AutoCloseable {
         this.network = new MemoryNetwork(requestTimeout);
     }
 
-    /** One DHT node: its identity, its end of the network, and its component. */
-    record Node(MemoryIdentity identity, MemoryTransport transport, KademliaDht dht) {
+    /** One DHT node: its identity, its end of the network, its state, answering side and asking side. */
+    record Node(MemoryIdentity identity, MemoryTransport transport, KademliaNode state, DhtResponder responder,
+            KademliaDht dht) {
         NodeId id() {
             return identity.nodeId();
         }
@@ -81,12 +82,13 @@ final class DhtCluster implements AutoCloseable {
         MemoryTransport transport = network.join(identity, address);
         TestConfig config = new TestConfig();
         configure.accept(config);
-        KademliaDht dht = new KademliaDht(clock, new Random(seed * 1_000_003 + nodes.size()));
-        dht.bindTransport(transport);
-        dht.setIdentityVerifier(VERIFIER);
-        dht.start(config.settings());
-        transport.bind(dht);
-        Node node = new Node(identity, transport, dht);
+        KademliaNode state = new KademliaNode(identity.nodeId(), VERIFIER, config.settings(), clock,
+                new Random(seed * 1_000_003 + nodes.size()));
+        DhtResponder responder = new DhtResponder(state);
+        transport.handle(responder, DhtResponder.KINDS);
+        transport.addPeerListener(responder);
+        KademliaDht dht = new KademliaDht(transport, state);
+        Node node = new Node(identity, transport, state, responder, dht);
         nodes.add(node);
         return node;
     }

@@ -25,23 +25,17 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
-import org.tesseras.api.model.Attestation;
 import org.tesseras.api.model.ContentHash;
-import org.tesseras.api.model.FragmentEnvelope;
-import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.FragmentPlan;
-import org.tesseras.api.model.FragmentSource;
 import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
-import org.tesseras.api.model.RefusalReason;
-import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.model.RoutingEntry;
 import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.model.TestManifests;
-import org.tesseras.api.port.InboundHandler;
 import org.tesseras.api.port.RemoteErrorException;
+import org.tesseras.api.port.RequestHandler;
 import org.tesseras.api.port.TransportException;
 import org.tesseras.crypto.internal.Blake3Hasher;
 import org.tesseras.dht.internal.DhtCluster.Node;
@@ -131,6 +125,37 @@ class KademliaDhtTest {
     }
 
     @Test
+    void aPointerPublishedOnNodesALookupFoundGoesToThoseNodesWithoutAnotherLookup() {
+        try (DhtCluster cluster = new DhtCluster(14)) {
+            List<Node> nodes = cluster.addJoined(10, config -> config.k = 4);
+            Node publisher = nodes.get(0);
+            RequestCountingTransport counting = new RequestCountingTransport(publisher.transport());
+            KademliaDht asking = new KademliaDht(counting, publisher.state());
+            try {
+                ContentHash hash = HASHER.hash(new byte[] {4, 5, 6});
+                List<NodeInfo> closest = await(asking.findClosest(hash.dhtKey()));
+                assertEquals(4, closest.size());
+                counting.sent.clear();
+                TesseraPointer pointer = pointer(hash, publisher, cluster.clock.millis());
+
+                int taken = await(asking.publish(pointer, closest));
+
+                assertTrue(taken >= 4, "the four nodes found took it (and the publisher if it is among the closest)");
+                assertEquals(4, counting.sent("Store"), counting.sent.toString());
+                assertEquals(0, counting.sent("FindNode") + counting.sent("FindValue"), "no lookup: " + counting.sent);
+                Set<NodeId> given = ids(closest);
+                for (Node node : nodes.subList(1, nodes.size())) {
+                    boolean keeps = node.state().pointers().get(hash, cluster.clock.millis()).isPresent();
+                    assertEquals(given.contains(node.id()), keeps, node.id() + " keeps the pointer iff it was given it");
+                }
+                assertEquals(Optional.of(pointer), await(nodes.get(7).dht().findPointer(hash)));
+            } finally {
+                asking.deactivate();
+            }
+        }
+    }
+
+    @Test
     void departedNodeIsDroppedFromResultsAndThenFromTheTable() {
         try (DhtCluster cluster = new DhtCluster(5)) {
             List<Node> nodes = cluster.addJoined(10, config -> { });
@@ -151,8 +176,6 @@ class KademliaDhtTest {
                 assertFalse(ids(await(other.dht().findClosest(departed.id()))).contains(departed.id()));
             }
             assertFalse(await(observer.dht().ping(departed.contact())));
-            Throwable refused = failure(observer.dht().replicate(departed.contact(), envelope(new byte[] {1})));
-            assertInstanceOf(TransportException.class, refused);
         }
     }
 
@@ -187,13 +210,13 @@ class KademliaDhtTest {
             NodeInfo forged = cluster.newIdentity().forgedNodeInfo(new NodeId(near),
                     cluster.network.nextAddress());
             MemoryTransport forger = cluster.network.join(forged);
-            forger.bind(new Gossip(List.of()));
+            forger.handle(new Gossip(List.of()), DhtResponder.KINDS);
             Throwable forgedPing = failure(forger.request(good.get(0).contact(), new Message.Ping()));
             assertEquals(ErrorCode.REFUSED, assertInstanceOf(RemoteErrorException.class, forgedPing).code());
 
             // a valid node that tells everyone about both
             MemoryTransport gossip = cluster.network.join(cluster.newIdentity());
-            gossip.bind(new Gossip(List.of(forged, lazy.transport().localNode())));
+            gossip.handle(new Gossip(List.of(forged, lazy.transport().localNode())), DhtResponder.KINDS);
             for (Node node : good) {
                 assertEquals(new Message.Pong(), await(gossip.request(node.contact(), new Message.Ping())).message());
             }
@@ -213,98 +236,6 @@ class KademliaDhtTest {
                 assertFalse(table.contains(forged.id()));
                 assertFalse(table.contains(lazy.id()));
             }
-        }
-    }
-
-    @Test
-    void replicateAttestAndFetchRoundTripThroughTheFragmentExchange() {
-        try (DhtCluster cluster = new DhtCluster(8)) {
-            List<Node> nodes = cluster.addJoined(3, config -> { });
-            Node owner = nodes.get(0);
-            Node holder = nodes.get(1);
-            HeldFragments held = new HeldFragments(holder.id(), holder.identity(), HASHER);
-            holder.dht().bindFragmentExchange(held);
-            byte[] bytes = randomBytes(5000, 8);
-            FragmentEnvelope envelope = envelope(bytes);
-            ContentHash hash = envelope.id().tesseraHash();
-
-            ReplicateAck ack = await(owner.dht().replicate(holder.contact(), envelope));
-            assertTrue(ack.accepted(), ack.toString());
-            assertEquals(List.of(0), ack.fragmentsHeld());
-            assertArrayEquals(bytes, held.bytes(hash, 0).orElseThrow());
-            assertEquals(owner.transport().localNode(), held.lastSender);
-
-            byte[] nonce = randomBytes(Attestation.NONCE_LENGTH, 9);
-            Attestation attestation = await(owner.dht().attest(holder.contact(), hash, nonce));
-            assertEquals(holder.id(), attestation.holder());
-            assertEquals(1, attestation.entries().size());
-            assertArrayEquals(HASHER.keyedHash(nonce, bytes).bytes(), attestation.entries().get(0).proof());
-
-            byte[] fetched = await(owner.dht().fetch(holder.contact(), hash, 0, (id, plan, in) -> in.readAllBytes()));
-            assertArrayEquals(bytes, fetched);
-
-            RemoteErrorException nothing = assertInstanceOf(RemoteErrorException.class,
-                    failure(owner.dht().attest(holder.contact(), HASHER.hash(new byte[] {7}), nonce)));
-            assertEquals(ErrorCode.NOT_FOUND, nothing.code());
-
-            FragmentEnvelope corrupt = new FragmentEnvelope(envelope.id(), envelope.manifest(),
-                    FragmentSource.ofBytes(randomBytes(5000, 10)));
-            ReplicateAck refused = await(owner.dht().replicate(holder.contact(), corrupt));
-            assertEquals(RefusalReason.CHECKSUM, refused.reason());
-        }
-    }
-
-    @Test
-    void withoutAFragmentExchangePeersGetNoHandlerAndOneBoundLaterIsUsed() {
-        try (DhtCluster cluster = new DhtCluster(9)) {
-            List<Node> nodes = cluster.addJoined(2, config -> { });
-            Node owner = nodes.get(0);
-            Node bare = nodes.get(1);
-            FragmentEnvelope envelope = envelope(randomBytes(100, 11));
-            ContentHash hash = envelope.id().tesseraHash();
-            byte[] nonce = randomBytes(Attestation.NONCE_LENGTH, 12);
-
-            ReplicateAck ack = await(owner.dht().replicate(bare.contact(), envelope));
-            assertFalse(ack.accepted());
-            assertTrue(ack.detail().startsWith(ErrorCode.NO_HANDLER.name()), ack.detail());
-            RemoteErrorException attest = assertInstanceOf(RemoteErrorException.class,
-                    failure(owner.dht().attest(bare.contact(), hash, nonce)));
-            assertEquals(ErrorCode.NO_HANDLER, attest.code());
-            RemoteErrorException fetch = assertInstanceOf(RemoteErrorException.class,
-                    failure(owner.dht().fetch(bare.contact(), hash, 0, (id, plan, in) -> in.readAllBytes())));
-            assertEquals(ErrorCode.NOT_FOUND, fetch.code());
-
-            HeldFragments held = new HeldFragments(bare.id(), bare.identity(), HASHER);
-            bare.dht().bindFragmentExchange(held);
-            assertTrue(await(owner.dht().replicate(bare.contact(), envelope)).accepted());
-            assertEquals(bare.id(), await(owner.dht().attest(bare.contact(), hash, nonce)).holder());
-
-            bare.dht().unbindFragmentExchange(held);
-            assertFalse(await(owner.dht().replicate(bare.contact(), envelope)).accepted());
-        }
-    }
-
-    @Test
-    void attestationsSignedByAnotherKeyOrNamingAnotherHolderAreRejected() {
-        try (DhtCluster cluster = new DhtCluster(10)) {
-            List<Node> nodes = cluster.addJoined(3, config -> { });
-            Node owner = nodes.get(0);
-            Node liar = nodes.get(1);
-            FragmentEnvelope envelope = envelope(randomBytes(300, 13));
-            ContentHash hash = envelope.id().tesseraHash();
-            byte[] nonce = randomBytes(Attestation.NONCE_LENGTH, 14);
-
-            liar.dht().bindFragmentExchange(new HeldFragments(liar.id(), nodes.get(2).identity(), HASHER));
-            assertTrue(await(owner.dht().replicate(liar.contact(), envelope)).accepted());
-            Throwable badSignature = failure(owner.dht().attest(liar.contact(), hash, nonce));
-            assertTrue(badSignature.getMessage().contains("signature"), badSignature.getMessage());
-            assertTrue(badSignature.getMessage().contains(liar.id().hex()), badSignature.getMessage());
-
-            HeldFragments impostor = new HeldFragments(nodes.get(2).id(), liar.identity(), HASHER);
-            liar.dht().bindFragmentExchange(impostor);
-            assertTrue(await(owner.dht().replicate(liar.contact(), envelope)).accepted());
-            Throwable otherHolder = failure(owner.dht().attest(liar.contact(), hash, nonce));
-            assertTrue(otherHolder.getMessage().contains("as holder"), otherHolder.getMessage());
         }
     }
 
@@ -413,21 +344,20 @@ class KademliaDhtTest {
         try (DhtCluster cluster = new DhtCluster(15)) {
             Node a = cluster.add();
             Node b = cluster.add();
-            InboundHandler handler = a.dht();
+            DhtResponder handler = a.responder();
             NodeInfo sender = b.transport().localNode();
 
-            assertEquals(ErrorCode.UNKNOWN_TYPE, errorCode(handler.onRequest(sender, new Message.Pong())));
-            assertEquals(ErrorCode.UNKNOWN_TYPE, errorCode(handler.onRequest(sender, new Message.FoundNodes(List.of()))));
-            assertEquals(ErrorCode.BAD_FRAME, errorCode(handler.onRequest(null, new Message.Ping())));
-            assertEquals(ErrorCode.BAD_FRAME, errorCode(handler.onRequest(sender, null)));
+            assertEquals(ErrorCode.UNKNOWN_TYPE, errorCode(handler.answer(sender, new Message.Pong())));
+            assertEquals(ErrorCode.UNKNOWN_TYPE, errorCode(handler.answer(sender, new Message.FoundNodes(List.of()))));
+            assertEquals(ErrorCode.BAD_FRAME, errorCode(handler.answer(null, new Message.Ping())));
+            assertEquals(ErrorCode.BAD_FRAME, errorCode(handler.answer(sender, null)));
             ContentHash hash = HASHER.hash(new byte[] {5});
             TesseraPointer future = pointer(hash, b, cluster.clock.millis() + Duration.ofHours(1).toMillis());
-            assertEquals(ErrorCode.REFUSED, errorCode(handler.onRequest(sender, new Message.Store(future))));
-            assertTrue(handler.onFetch(sender, hash, 0).isEmpty());
+            assertEquals(ErrorCode.REFUSED, errorCode(handler.answer(sender, new Message.Store(future))));
 
             RemoteErrorException overTheWire = assertInstanceOf(RemoteErrorException.class,
                     failure(b.transport().request(a.contact(), new Message.Stored())));
-            assertEquals(ErrorCode.UNKNOWN_TYPE, overTheWire.code());
+            assertEquals(ErrorCode.NO_HANDLER, overTheWire.code(), "the DHT does not take answers as requests");
         }
     }
 
@@ -453,26 +383,30 @@ class KademliaDhtTest {
                 assertFalse(thread.isAlive(), thread.getName() + " outlived the DHT");
             }
             assertInstanceOf(TransportException.class, failure(a.dht().findClosest(hung.id())));
-            assertEquals(ErrorCode.NO_HANDLER,
-                    errorCode(a.dht().onRequest(hung.transport().localNode(), new Message.Ping())));
+            assertInstanceOf(Message.Pong.class, a.responder().answer(hung.transport().localNode(), new Message.Ping()),
+                    "the answering side lives on with the node's state");
         }
     }
 
     @Test
     void badConfigurationIsRefusedNamingTheProperty() {
-        KademliaDht dht = new KademliaDht();
         TestConfig config = new TestConfig();
         config.alpha = 30;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dht.activate(config));
+        MemoryIdentity identity;
+        try (DhtCluster cluster = new DhtCluster(17)) {
+            identity = cluster.newIdentity();
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new KademliaNode(identity, VERIFIER, config));
         assertTrue(e.getMessage().contains("alpha"), e.getMessage());
     }
 
     // ---------------------------------------------------------------- helpers
 
     /** Answers pings, and every lookup request with the same list of nodes. */
-    private record Gossip(List<NodeInfo> told) implements InboundHandler {
+    private record Gossip(List<NodeInfo> told) implements RequestHandler {
         @Override
-        public Message onRequest(NodeInfo sender, Message request) {
+        public Message answer(NodeInfo sender, Message request) {
             if (request instanceof Message.Ping) {
                 return new Message.Pong();
             }
@@ -480,16 +414,6 @@ class KademliaDhtTest {
                 return new Message.FoundNodes(told);
             }
             return new Message.ErrorReply(ErrorCode.UNKNOWN_TYPE, "gossip only gossips");
-        }
-
-        @Override
-        public ReplicateAck onFragment(NodeInfo sender, FragmentEnvelope envelope) {
-            return ReplicateAck.refused(RefusalReason.INVALID, "gossip only gossips", List.of());
-        }
-
-        @Override
-        public Optional<FragmentEnvelope> onFetch(NodeInfo sender, ContentHash tesseraHash, int index) {
-            return Optional.empty();
         }
     }
 
@@ -523,12 +447,6 @@ class KademliaDhtTest {
         return new TesseraPointer(TestManifests.unsigned(plan), publisher.id(), List.of(holder), publishedAtMillis);
     }
 
-    private static FragmentEnvelope envelope(byte[] bytes) {
-        ContentHash tessera = HASHER.hash(bytes);
-        FragmentPlan plan = FragmentPlan.of(tessera, bytes.length, FragmentationTier.SMALL, 1, 0, 7);
-        FragmentId id = new FragmentId(tessera, 0, 1, HASHER.hash(bytes));
-        return new FragmentEnvelope(id, TestManifests.unsigned(plan), FragmentSource.ofBytes(bytes));
-    }
 
     private static byte[] randomBytes(int length, long seed) {
         byte[] bytes = new byte[length];

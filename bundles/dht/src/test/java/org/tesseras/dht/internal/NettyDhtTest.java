@@ -50,16 +50,16 @@ class NettyDhtTest {
             NettyTransport transport = new NettyTransport(identity, DhtCluster.VERIFIER, annotation(
                     TransportConfiguration.class, Map.of("listenHost", "127.0.0.1", "advertisedHost", "127.0.0.1",
                             "listenPort", 0, "rpcTimeoutMillis", 15_000L)));
-            KademliaDht dht = new KademliaDht();
-            transport.setInboundHandler(dht);
-            dht.bindTransport(transport);
-            dht.setIdentityVerifier(DhtCluster.VERIFIER);
             TestConfig config = new TestConfig();
             config.rpcTimeoutMillis = 15_000;
             if (seed != null) {
                 config.seeds = new String[] {DhtCluster.seedText(seed)};
             }
-            dht.activate(config);
+            KademliaNode node = new KademliaNode(identity, DhtCluster.VERIFIER, config);
+            DhtResponder responder = new DhtResponder(node);
+            transport.addRequestHandler(responder, DhtResponder.KINDS);
+            transport.addPeerListener(responder);
+            KademliaDht dht = new KademliaDht(transport, node);
             transports.add(transport);
             dhts.add(dht);
             if (seed == null) {

@@ -23,9 +23,9 @@ import org.tesseras.api.port.FragmentStore;
 final class Attestor {
     private static final Logger LOG = LoggerFactory.getLogger(Attestor.class);
 
-    private final Ports ports;
+    private final LocalPorts ports;
 
-    Attestor(Ports ports) {
+    Attestor(LocalPorts ports) {
         this.ports = ports;
     }
 

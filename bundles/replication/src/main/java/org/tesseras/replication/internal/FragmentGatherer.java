@@ -32,6 +32,7 @@ import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.FragmentIntegrityException;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
@@ -233,7 +234,7 @@ final class FragmentGatherer {
 
         private void start(int index, Contact source) {
             Path file = workDir.resolve(String.format("%03d.shard", index));
-            ports.dht().fetch(source, manifest.tesseraHash(), index,
+            ports.transport().fetchFragment(source, manifest.tesseraHash(), index,
                     (id, sentPlan, in) -> fetchVerified(ports.hasher(), manifest, index, id, in, file))
                     .orTimeout(FETCH_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .whenComplete((path, failure) -> finished(index, source, path, failure));
@@ -247,7 +248,7 @@ final class FragmentGatherer {
                 fetched++;
                 progress.onProgress("fetching fragments", fetched, missing);
             } else {
-                String why = Placement.rootMessage(failure);
+                String why = Failures.rootMessage(failure);
                 failures.add(source + " for " + index + ": " + why);
                 LOG.info("Fetching {}/{} from {} failed: {}", manifest.tesseraHash(), index, source, why);
                 if (!sources.get(index).isEmpty()) {
@@ -271,24 +272,19 @@ final class FragmentGatherer {
         ContentHash expected = manifest.checksum(index);
         long length = manifest.plan().shardSize();
         Path part = file.resolveSibling(file.getFileName() + ".part");
-        Hasher.IncrementalHash digest = hasher.newHash();
-        long received = 0;
-        try (var out = Files.newOutputStream(part)) {
-            byte[] buffer = new byte[256 * 1024];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-                out.write(buffer, 0, n);
-                received += n;
-            }
+        Hasher.Hashed received;
+        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            received = hasher.copy(in, out);
         } catch (IOException e) {
             Files.deleteIfExists(part);
             throw e;
         }
-        ContentHash actual = digest.finish();
-        if (received != length || !actual.equals(expected)) {
+        if (received.length() != length || !received.checksum().equals(expected)) {
             Files.deleteIfExists(part);
-            throw new FragmentIntegrityException("fragment " + hash + "/" + index + " arrived with " + received
-                    + " bytes and checksum " + actual + ", its manifest gives " + length + " bytes and " + expected);
+            throw new FragmentIntegrityException("fragment " + hash + "/" + index + " arrived with "
+                    + received.length() + " bytes and checksum " + received.checksum() + ", its manifest gives "
+                    + length + " bytes and " + expected);
         }
         return Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -2,9 +2,11 @@ package org.tesseras.replication.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,73 +24,108 @@ import org.tesseras.api.port.ManifestConflictException;
 import org.tesseras.api.port.ReciprocityLedger;
 
 /**
- * Judges fragments pushed by peers, in the order of DESIGN.md §6 and §9: plan and size sane, the manifest
- * signed by its owner (whose key must derive the owner's NodeId) and naming the fragment's checksum, no other
- * manifest kept for the tessera, the sender within its deficit and per-peer allowance, enough free disk,
- * then the bytes streamed in and checked; a stored fragment is charged to the sender once. Every refusal is
- * an ack with a reason.
+ * Judges fragments pushed by peers, in the order of DESIGN.md §6 and §9, in two steps. {@link #judge} looks at
+ * the header before any byte crosses the network: plan and size sane, the manifest signed by its owner (whose key
+ * must derive the owner's NodeId) and naming the fragment's checksum, no other manifest kept for the tessera,
+ * the sender within its deficit and per-peer allowance and the disk within its margin, counting what other
+ * pushes in flight will take (their bytes are reserved). {@link #receive} then streams the bytes in, checked, and
+ * charges the sender once. No lock is held while bytes are read from the network; a fragment already held is
+ * taken without its bytes and not charged again, and one already arriving from another push is refused.
  */
 final class FragmentReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(FragmentReceiver.class);
-    private static final int LOCK_STRIPES = 64;
 
-    private final Ports ports;
-    private final ReentrantLock[] senderLocks = new ReentrantLock[LOCK_STRIPES];
+    private final LocalPorts ports;
+    /** Pushes judged and not finished: the fragment, who sends it, and the bytes reserved for it. */
+    private final Map<FragmentId, Reservation> arriving = new HashMap<>();
+    private final Map<NodeId, Long> reservedBySender = new HashMap<>();
+    private long reservedTotal;
 
-    FragmentReceiver(Ports ports) {
+    FragmentReceiver(LocalPorts ports) {
         this.ports = ports;
-        for (int i = 0; i < LOCK_STRIPES; i++) {
-            senderLocks[i] = new ReentrantLock();
-        }
     }
 
-    ReplicateAck receive(NodeInfo sender, FragmentEnvelope envelope) {
-        FragmentId id = envelope.id();
-        Optional<String> invalid = invalid(sender, envelope);
+    private record Reservation(NodeId sender, long bytes) {
+    }
+
+    /** Empty when the fragment may come (its bytes are then reserved), else the answer to give at once. */
+    Optional<ReplicateAck> judge(NodeInfo sender, FragmentId id, TesseraManifest manifest) {
+        Optional<String> invalid = invalid(sender, id, manifest);
         if (invalid.isPresent()) {
-            drain(envelope);
-            return refuse(sender, id, RefusalReason.INVALID, invalid.get());
+            return Optional.of(refuse(sender, id, RefusalReason.INVALID, invalid.get()));
         }
         FragmentStore store = ports.fragments();
-        TesseraManifest manifest = envelope.manifest();
-        ReentrantLock lock = senderLocks[Math.floorMod(sender.id().hashCode(), LOCK_STRIPES)];
-        lock.lock();
-        try {
-            Optional<StoredFragment> held = store.find(id.tesseraHash(), id.index());
-            if (held.isPresent() && held.get().id().checksum().equals(id.checksum())) {
-                drain(envelope);
-                return ReplicateAck.accepted(heldIndices(store, id));
+        Optional<StoredFragment> held = store.find(id.tesseraHash(), id.index());
+        if (held.isPresent() && held.get().id().checksum().equals(id.checksum())) {
+            return Optional.of(ReplicateAck.accepted(heldIndices(store, id)));
+        }
+        long bytes = manifest.plan().shardSize();
+        synchronized (this) {
+            Reservation already = arriving.get(id);
+            if (already != null) {
+                return Optional.of(refuse(sender, id, RefusalReason.BUSY, "fragment " + id + " is arriving from "
+                        + (already.sender().equals(sender.id()) ? "another push of this peer" : "another peer")
+                        + " right now"));
             }
-            Optional<ReplicateAck> refusal = checkAllowance(sender, envelope);
+            Optional<ReplicateAck> refusal = checkAllowance(sender, id, bytes);
             if (refusal.isPresent()) {
-                drain(envelope);
-                return refusal.get();
+                return refusal;
             }
-            store.saveManifest(manifest);
+            arriving.put(id, new Reservation(sender.id(), bytes));
+            reservedBySender.merge(sender.id(), bytes, Long::sum);
+            reservedTotal += bytes;
+        }
+        return Optional.empty();
+    }
+
+    /** Streams in and keeps a fragment {@link #judge} let come (judging it first if nothing did). */
+    ReplicateAck receive(NodeInfo sender, FragmentEnvelope envelope) {
+        FragmentId id = envelope.id();
+        if (!isReservedFor(sender, id)) {
+            Optional<ReplicateAck> judged = judge(sender, id, envelope.manifest());
+            if (judged.isPresent()) {
+                drain(envelope);
+                return judged.get();
+            }
+        }
+        FragmentStore store = ports.fragments();
+        try {
+            store.saveManifest(envelope.manifest());
             try (InputStream content = envelope.content().open()) {
                 store.store(id, content, Optional.of(sender.id()));
-            } catch (FragmentIntegrityException e) {
-                return refuse(sender, id, RefusalReason.CHECKSUM, e.getMessage());
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                return refuse(sender, id, RefusalReason.INVALID, e.getMessage());
             }
             ports.ledger().recordStoredForPeer(sender.id(), envelope.length());
             LOG.debug("Stored fragment {} for {} ({} bytes)", id, sender, envelope.length());
             return ReplicateAck.accepted(heldIndices(store, id));
-        } catch (ManifestConflictException | IllegalArgumentException e) {
+        } catch (FragmentIntegrityException e) {
+            return refuse(sender, id, RefusalReason.CHECKSUM, e.getMessage());
+        } catch (ManifestConflictException | IllegalArgumentException | IllegalStateException e) {
             drain(envelope);
             return refuse(sender, id, RefusalReason.INVALID, e.getMessage());
         } catch (IOException e) {
             LOG.warn("Could not store fragment {} from {}: {}", id, sender, e.toString());
             return refuse(sender, id, RefusalReason.INVALID, "the transfer failed: " + e.getMessage());
         } finally {
-            lock.unlock();
+            release(id);
+        }
+    }
+
+    private synchronized boolean isReservedFor(NodeInfo sender, FragmentId id) {
+        Reservation reservation = arriving.get(id);
+        return reservation != null && reservation.sender().equals(sender.id());
+    }
+
+    private synchronized void release(FragmentId id) {
+        Reservation reservation = arriving.remove(id);
+        if (reservation != null) {
+            reservedBySender.computeIfPresent(reservation.sender(), (peer, bytes) -> bytes == reservation.bytes() ? null
+                    : bytes - reservation.bytes());
+            reservedTotal -= reservation.bytes();
         }
     }
 
     /** Why the fragment cannot be taken whatever the allowances, or empty when it can. */
-    private Optional<String> invalid(NodeInfo sender, FragmentEnvelope envelope) {
-        TesseraManifest manifest = envelope.manifest();
+    private Optional<String> invalid(NodeInfo sender, FragmentId id, TesseraManifest manifest) {
         long maxSize = ports.tiers().maxTesseraSizeBytes();
         if (manifest.plan().tesseraSize() > maxSize) {
             return Optional.of("tessera of " + manifest.plan().tesseraSize() + " bytes exceeds the maximum of "
@@ -97,13 +134,16 @@ final class FragmentReceiver {
         if (ports.identity().nodeId().equals(sender.id())) {
             return Optional.of("a node does not store fragments for itself");
         }
+        if (!id.belongsTo(manifest.plan())) {
+            return Optional.of("fragment " + id + " does not belong to the plan of its manifest");
+        }
         Optional<String> untrusted = ports.verifier().manifestFault(manifest);
         if (untrusted.isPresent()) {
             return Optional.of("the manifest of " + manifest.tesseraHash() + " cannot be trusted: " + untrusted.get());
         }
-        if (!envelope.matchesManifest()) {
-            return Optional.of("fragment " + envelope.id() + " has checksum " + envelope.id().checksum()
-                    + " but its manifest gives " + manifest.checksum(envelope.id().index()));
+        if (!id.checksum().equals(manifest.checksum(id.index()))) {
+            return Optional.of("fragment " + id + " has checksum " + id.checksum() + " but its manifest gives "
+                    + manifest.checksum(id.index()));
         }
         Optional<TesseraManifest> kept = ports.fragments().manifest(manifest.tesseraHash());
         if (kept.isPresent() && !kept.get().sameFragmentsAs(manifest)) {
@@ -113,25 +153,25 @@ final class FragmentReceiver {
         return Optional.empty();
     }
 
-    private Optional<ReplicateAck> checkAllowance(NodeInfo sender, FragmentEnvelope envelope) {
+    /** Called with this receiver's lock held: what other pushes in flight reserved counts as taken. */
+    private Optional<ReplicateAck> checkAllowance(NodeInfo sender, FragmentId id, long bytes) {
         ReplicationSettings settings = ports.settings();
         ReciprocityLedger ledger = ports.ledger();
         NodeId peer = sender.id();
-        long bytes = envelope.length();
-        long deficitAfter = -(ledger.balance(peer) - bytes);
+        long reserved = reservedBySender.getOrDefault(peer, 0L);
+        long deficitAfter = -(ledger.balance(peer) - reserved - bytes);
         if (deficitAfter > settings.acceptDeficitUpToBytes()) {
-            return Optional.of(refuse(sender, envelope.id(), RefusalReason.DEFICIT, "the peer would owe "
-                    + deficitAfter + " bytes, more than the " + settings.acceptDeficitUpToBytes() + " allowed"));
+            return Optional.of(refuse(sender, id, RefusalReason.DEFICIT, "the peer would owe " + deficitAfter
+                    + " bytes, more than the " + settings.acceptDeficitUpToBytes() + " allowed"));
         }
-        long storedAfter = ledger.bytesStoredFor(peer) + bytes;
+        long storedAfter = ledger.bytesStoredFor(peer) + reserved + bytes;
         if (storedAfter > settings.maxStoragePerPeerBytes()) {
-            return Optional.of(refuse(sender, envelope.id(), RefusalReason.PEER_LIMIT, "we would store "
-                    + storedAfter + " bytes for the peer, more than the " + settings.maxStoragePerPeerBytes()
-                    + " allowed"));
+            return Optional.of(refuse(sender, id, RefusalReason.PEER_LIMIT, "we would store " + storedAfter
+                    + " bytes for the peer, more than the " + settings.maxStoragePerPeerBytes() + " allowed"));
         }
-        long freeAfter = ports.fragments().usage().freeBytes() - bytes;
+        long freeAfter = ports.fragments().usage().freeBytes() - reservedTotal - bytes;
         if (freeAfter < settings.minFreeSpaceBytes()) {
-            return Optional.of(refuse(sender, envelope.id(), RefusalReason.NO_SPACE, "only " + freeAfter
+            return Optional.of(refuse(sender, id, RefusalReason.NO_SPACE, "only " + freeAfter
                     + " bytes of disk would stay free, less than the " + settings.minFreeSpaceBytes() + " kept"));
         }
         return Optional.empty();
@@ -149,7 +189,7 @@ final class FragmentReceiver {
     /** Reads and drops the rest of a stream we will not keep, so the transport can go on. */
     private static void drain(FragmentEnvelope envelope) {
         try (InputStream content = envelope.content().open()) {
-            content.transferTo(java.io.OutputStream.nullOutputStream());
+            content.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             LOG.debug("Dropping an unwanted fragment stream of {} failed: {}", envelope.id(), e.toString());
         }

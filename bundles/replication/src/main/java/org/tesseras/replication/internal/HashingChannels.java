@@ -11,7 +11,24 @@ import org.tesseras.api.port.Hasher;
 
 /** Channels that hash what passes through them, so bytes are checked without a second read. */
 final class HashingChannels {
+    private static final int PUMP_BUFFER_BYTES = 1 << 20;
+
     private HashingChannels() {
+    }
+
+    /** Copies everything {@code in} yields into {@code out} (one of these channels hashes on the way); closes neither. */
+    static long pump(ReadableByteChannel in, WritableByteChannel out) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(PUMP_BUFFER_BYTES);
+        long copied = 0;
+        while (in.read(buffer) >= 0) {
+            buffer.flip();
+            copied += buffer.remaining();
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            buffer.clear();
+        }
+        return copied;
     }
 
     /** A readable channel that hashes every byte read and counts them. */

@@ -11,11 +11,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Attestation;
+import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentCheck;
 import org.tesseras.api.model.FragmentPlan;
@@ -28,7 +31,9 @@ import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.FragmentStore;
+import org.tesseras.api.port.TransportException;
 
 /**
  * Checks one tessera: its local fragments re-hashed against the manifest, every known holder challenged for a
@@ -101,12 +106,30 @@ final class HealthChecker {
         ContentHash hash = manifest.tesseraHash();
         byte[] nonce = new byte[Attestation.NONCE_LENGTH];
         random.nextBytes(nonce);
-        return ports.dht().attest(holder.holder().contact(), hash, nonce)
+        return attest(holder, hash, nonce)
                 .orTimeout(ATTEST_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .handle((attestation, failure) -> failure != null
-                        ? failed(manifest, holder, "attestation failed: " + Placement.rootMessage(failure))
+                        ? failed(manifest, holder, "attestation failed: " + Failures.rootMessage(failure))
                         : judge(manifest, holder, attestation, nonce, references))
                 .thenCompose(check -> check);
+    }
+
+    /** Asks {@code holder} for a fresh attestation and checks it answers this very challenge. */
+    private CompletableFuture<Attestation> attest(HolderStatus holder, ContentHash hash, byte[] nonce) {
+        Contact peer = holder.holder().contact();
+        return ports.transport().request(peer, new Message.AttestRequest(hash, nonce)).thenApply(reply -> {
+            if (!(reply.message() instanceof Message.AttestResponse response)) {
+                throw new CompletionException(new TransportException("peer " + peer.id()
+                        + " answered an attestation request for " + hash + " with " + reply.message().kind()));
+            }
+            Optional<String> fault = AttestationCheck.fault(ports.verifier(), response.attestation(), reply.from(),
+                    hash, nonce);
+            if (fault.isPresent()) {
+                throw new CompletionException(new TransportException("attestation of " + hash + " from peer "
+                        + peer.id() + " rejected: " + fault.get()));
+            }
+            return response.attestation();
+        });
     }
 
     private CompletableFuture<HolderCheck> judge(TesseraManifest manifest, HolderStatus holder, Attestation attestation,

@@ -16,7 +16,7 @@ final class LocalDamage {
     }
 
     /** Quarantines fragment {@code index} of {@code hash} for {@code why}; false when it was not held. */
-    static boolean quarantine(Ports ports, ContentHash hash, int index, String why) throws IOException {
+    static boolean quarantine(LocalPorts ports, ContentHash hash, int index, String why) throws IOException {
         Optional<StoredFragment> held = ports.fragments().find(hash, index);
         boolean moved = ports.fragments().quarantine(hash, index, why);
         held.flatMap(StoredFragment::originPeer).ifPresent(peer -> LedgerCorrections.noLongerStoredFor(ports.ledger(),

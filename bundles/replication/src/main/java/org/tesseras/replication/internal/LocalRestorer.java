@@ -24,6 +24,7 @@ import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.FragmentIntegrityException;
 import org.tesseras.api.port.ProgressListener;
 
@@ -85,7 +86,7 @@ final class LocalRestorer {
                 continue;
             }
             try {
-                ports.dht().fetch(holder.contact(), hash, index, (id, sentPlan, in) -> {
+                ports.transport().fetchFragment(holder.contact(), hash, index, (id, sentPlan, in) -> {
                     if (!id.equals(manifest.fragmentId(index))) {
                         throw new FragmentIntegrityException("holder sent " + id + " with checksum " + id.checksum()
                                 + ", the manifest gives " + manifest.checksum(index));
@@ -98,7 +99,7 @@ final class LocalRestorer {
                 Thread.currentThread().interrupt();
                 return false;
             } catch (ExecutionException | TimeoutException e) {
-                LOG.info("Fetching {}/{} from {} failed: {}", hash, index, holder.contact(), Placement.rootMessage(e));
+                LOG.info("Fetching {}/{} from {} failed: {}", hash, index, holder.contact(), Failures.rootMessage(e));
             }
         }
         return false;

@@ -29,6 +29,7 @@ import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.PlacementReport.Refusal;
 import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.ProgressListener;
 
@@ -118,7 +119,7 @@ final class Placement {
                 }
                 permits.acquire();
                 Contact contact = peer;
-                ports.dht().replicate(contact, envelopes.get(task.index)).whenComplete((ack, failure) -> {
+                ports.transport().sendFragment(contact, envelopes.get(task.index)).whenComplete((ack, failure) -> {
                     permits.release();
                     if (failure == null && ack.accepted()) {
                         synchronized (placed) {
@@ -134,7 +135,7 @@ final class Placement {
                     }
                     Refusal refusal = failure == null
                             ? new Refusal(peer.id(), Optional.of(ack.reason()), ack.detail())
-                            : new Refusal(peer.id(), Optional.empty(), rootMessage(failure));
+                            : new Refusal(peer.id(), Optional.empty(), Failures.rootMessage(failure));
                     LOG.info("Peer {} did not take fragment {} of {}: {}", peer, task.index, hash,
                             refusal.reason().map(Enum::name).orElse("failed") + " " + refusal.detail());
                     synchronized (refusals) {
@@ -173,13 +174,6 @@ final class Placement {
                 .orElseThrow(() -> new IOException("fragment " + hash + "/" + index + " vanished while sending"))));
     }
 
-    static String rootMessage(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    }
 
     /** The indices one peer should take; its peer changes when the current one fails. */
     private static final class Slot {

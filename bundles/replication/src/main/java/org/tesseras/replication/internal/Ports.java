@@ -1,40 +1,22 @@
 package org.tesseras.replication.internal;
 
-import java.time.Clock;
-
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.DhtPort;
 import org.tesseras.api.port.ErasureCoder;
-import org.tesseras.api.port.FragmentStore;
-import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.HolderRegistry;
-import org.tesseras.api.port.IdentityVerifier;
-import org.tesseras.api.port.NodeIdentity;
-import org.tesseras.api.port.ReciprocityLedger;
 import org.tesseras.api.port.ReplicationJournal;
-import org.tesseras.api.port.TierPolicy;
+import org.tesseras.api.port.Transport;
 
 /**
- * The services replication works with, read afresh at each use so that a replaced service (a new
+ * The services replication works with: a holder's ({@link LocalPorts}) and the owner's (the coder, the blobs,
+ * the holder records, the journal, the network). Read afresh at each use, so that a replaced service (a new
  * store, coder or tier policy) is picked up without restarting replication.
  */
-interface Ports {
-    Hasher hasher();
-
-    NodeIdentity identity();
-
-    IdentityVerifier verifier();
-
+interface Ports extends LocalPorts {
     ErasureCoder coder();
 
-    TierPolicy tiers();
-
-    FragmentStore fragments();
-
     BlobStore blobs();
-
-    ReciprocityLedger ledger();
 
     HolderRegistry holders();
 
@@ -42,10 +24,8 @@ interface Ports {
 
     DhtPort dht();
 
-    ReplicationSettings settings();
-
-    /** The time, for what is scheduled or recorded. */
-    Clock clock();
+    /** The transport, for fragment traffic and attestation requests. */
+    Transport transport();
 
     /** Whether this node made and signed {@code manifest}: it owns the tessera. */
     default boolean owns(TesseraManifest manifest) {

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.port.Failures;
 
 /**
  * The bytes a health check proves holders against, each one known to match the manifest: the local copy
@@ -87,7 +88,7 @@ final class ReferenceBytes implements Closeable {
                 continue;
             }
             try {
-                return Optional.of(ports.dht().fetch(holder.contact(), manifest.tesseraHash(), index,
+                return Optional.of(ports.transport().fetchFragment(holder.contact(), manifest.tesseraHash(), index,
                         (id, plan, in) -> FragmentGatherer.fetchVerified(ports.hasher(), manifest, index, id, in, file))
                         .get(FETCH_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             } catch (InterruptedException e) {
@@ -95,7 +96,7 @@ final class ReferenceBytes implements Closeable {
                 return Optional.empty();
             } catch (ExecutionException | TimeoutException e) {
                 LOG.debug("No reference copy of {}/{} from {}: {}", manifest.tesseraHash(), index, holder.contact(),
-                        Placement.rootMessage(e));
+                        Failures.rootMessage(e));
             }
         }
         return Optional.empty();

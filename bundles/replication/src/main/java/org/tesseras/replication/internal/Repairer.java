@@ -29,12 +29,14 @@ import org.tesseras.api.model.HealthReport.HolderState;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.ProgressListener;
 
@@ -146,7 +148,8 @@ final class Repairer {
             fetched += restored.fetched();
             rebuilt += restored.rebuilt();
             // a peer just counted lost for this tessera (it failed its proofs) is not given it again
-            List<Contact> newPeers = replicator.candidates(plan, live).stream()
+            List<NodeInfo> closest = replicator.closest(plan);
+            List<Contact> newPeers = replicator.candidates(plan, live, closest).stream()
                     .filter(n -> !lostHere.contains(n.id())).map(Contact::of).toList();
             List<Contact> targets = new ArrayList<>();
             List<List<Integer>> slots = new ArrayList<>();
@@ -171,7 +174,7 @@ final class Repairer {
                         + (outcome.unplaced().isEmpty() ? "" : "; still unplaced " + outcome.unplaced()
                                 + refusalSummary(outcome.refusals())));
             }
-            notes.add(replicator.publish(manifest));
+            notes.add(replicator.publish(manifest, closest));
         }
         RepairAction after = verdictAfter(plan, remote, live.size(), pushed);
         ports.holders().recordHealth(new HealthRecord(hash, after, ports.clock().instant(), String.join("; ", notes)));
@@ -285,7 +288,7 @@ final class Repairer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException e) {
-                LOG.info("No pointer for {} to repair from: {}", hash, Placement.rootMessage(e));
+                LOG.info("No pointer for {} to repair from: {}", hash, Failures.rootMessage(e));
             }
         }
         return sources;

@@ -2,7 +2,6 @@ package org.tesseras.replication.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,24 +22,18 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tesseras.api.model.Attestation;
 import org.tesseras.api.model.ContentHash;
-import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.HealthReport;
-import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.RepairRound;
-import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.model.RetrievalReport;
-import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraStatus;
 import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.DhtPort;
 import org.tesseras.api.port.ErasureCoder;
-import org.tesseras.api.port.FragmentExchange;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.HolderRegistry;
@@ -51,17 +44,18 @@ import org.tesseras.api.port.ReciprocityLedger;
 import org.tesseras.api.port.ReplicationJournal;
 import org.tesseras.api.port.ReplicationService;
 import org.tesseras.api.port.TierPolicy;
+import org.tesseras.api.port.Transport;
 
 /**
- * The replication service and the fragment exchange peers reach through the DHT. Every adapter it uses is
- * an optional, dynamic, greedy reference: a replacement (an updated storage bundle, a new coder) is used
+ * The replication service: what this node does as the owner of tesseras (put, get, check, repair), talking to
+ * holders through the transport and finding them through the DHT; what it does as a holder is the
+ * {@link HolderService}'s. Every adapter it uses is an optional, dynamic, greedy reference: a replacement (an updated storage bundle, a new coder) is used
  * from the next operation on without restarting replication, and while one is missing, operations that
  * need it fail at once with a message naming it.
  */
-@Component(service = {ReplicationService.class, FragmentExchange.class}, configurationPid = ReplicationConfiguration.PID,
-        immediate = true)
+@Component(service = ReplicationService.class, configurationPid = ReplicationConfiguration.PID, immediate = true)
 @Designate(ocd = ReplicationConfiguration.class)
-public final class ReplicationComponent implements ReplicationService, FragmentExchange, Ports {
+public final class ReplicationComponent implements ReplicationService, Ports {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationComponent.class);
 
     @Reference
@@ -94,6 +88,9 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile DhtPort dht;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile Transport transport;
 
     /** The time; tests set another clock before {@link #start}. */
     volatile Clock clock = Clock.systemUTC();
@@ -103,8 +100,6 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
      */
     volatile Duration startupTasksDelay = Duration.ofSeconds(30);
     private volatile ReplicationSettings settings = ReplicationSettings.DEFAULTS;
-    private FragmentReceiver receiver;
-    private Attestor attestor;
     private Replicator replicator;
     private HealthChecker checker;
     private Repairer repairer;
@@ -124,8 +119,6 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
         Placement placement = new Placement(this);
         FragmentGatherer gatherer = new FragmentGatherer(this);
         LocalRestorer restorer = new LocalRestorer(this, gatherer);
-        this.receiver = new FragmentReceiver(this);
-        this.attestor = new Attestor(this);
         this.replicator = new Replicator(this, placement, new OwnerEncoding(this));
         this.checker = new HealthChecker(this, restorer);
         this.repairer = new Repairer(this, checker, restorer, replicator, placement);
@@ -248,29 +241,6 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
     }
 
     @Override
-    public ReplicateAck receive(NodeInfo sender, FragmentEnvelope envelope) {
-        return receiver.receive(sender, envelope);
-    }
-
-    @Override
-    public Optional<Attestation> attest(NodeInfo requester, ContentHash tesseraHash, byte[] nonce) {
-        return attestor.attest(tesseraHash, nonce);
-    }
-
-    @Override
-    public Optional<FragmentEnvelope> fetch(NodeInfo requester, ContentHash tesseraHash, int index) {
-        FragmentStore store = fragments();
-        Optional<TesseraManifest> manifest = store.manifest(tesseraHash);
-        if (manifest.isEmpty() || index >= manifest.get().plan().totalShards()
-                || store.find(tesseraHash, index).isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(FragmentEnvelope.of(manifest.get(), index, () -> Channels.newInputStream(
-                store.open(tesseraHash, index).orElseThrow(() -> new IOException("fragment " + tesseraHash + "/"
-                        + index + " vanished while sending")))));
-    }
-
-    @Override
     public Hasher hasher() {
         return hasher;
     }
@@ -325,12 +295,13 @@ public final class ReplicationComponent implements ReplicationService, FragmentE
         return present(dht, "DhtPort");
     }
 
+    @Override
+    public Transport transport() {
+        return present(transport, "Transport");
+    }
+
     private static <T> T present(T service, String port) {
-        if (service == null) {
-            throw new IllegalStateException("no " + port + " service is available right now (is its bundle being"
-                    + " updated or stopped?)");
-        }
-        return service;
+        return ServicePresence.present(service, port);
     }
 
     @Override

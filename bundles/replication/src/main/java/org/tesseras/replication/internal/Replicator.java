@@ -26,6 +26,7 @@ import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.ProgressListener;
 import org.tesseras.api.port.ReplicationJournal;
 
@@ -70,7 +71,7 @@ final class Replicator {
             journal.putEnded(put, outcome(report));
             return report;
         } catch (IOException | RuntimeException e) {
-            journal.putEnded(put, "failed: " + Placement.rootMessage(e));
+            journal.putEnded(put, "failed: " + Failures.rootMessage(e));
             throw e;
         }
     }
@@ -85,7 +86,8 @@ final class Replicator {
         FragmentPlan plan = manifest.plan();
         long encoded = System.nanoTime();
 
-        List<NodeInfo> candidates = candidates(plan, List.of());
+        List<NodeInfo> closest = closest(plan);
+        List<NodeInfo> candidates = candidates(plan, List.of(), closest);
         if (candidates.isEmpty()) {
             throw new IOException("no peer to place " + hash + " on (the DHT knows no other node); the tessera is kept"
                     + " here and will be placed by the next repair round");
@@ -111,7 +113,7 @@ final class Replicator {
         if (!outcome.unplaced().isEmpty()) {
             notes.add("fragments " + outcome.unplaced() + " found no peer; the repair loop will retry");
         }
-        notes.add(publish(manifest));
+        notes.add(publish(manifest, closest));
         int survivable = survivablePeerLosses(plan, outcome.placed());
         LOG.info("Placed {}: {} of {} fragments on {} peers, {} refusals, survives {} peer losses", hash,
                 outcome.fragmentsPlaced(), wanted, outcome.placed().size(), outcome.refusals().size(), survivable);
@@ -119,17 +121,20 @@ final class Replicator {
                 outcome.refusals(), survivable, notes);
     }
 
-    /** The closest live peers to the tessera's key that are not holders yet, diverse by subnet. */
-    List<NodeInfo> candidates(FragmentPlan plan, List<HolderStatus> liveHolders) throws IOException {
-        List<NodeInfo> closest;
+    /** The live nodes closest to the tessera's key, looked up once per put or repair and used to publish too. */
+    List<NodeInfo> closest(FragmentPlan plan) throws IOException {
         try {
-            closest = ports.dht().findClosest(plan.tesseraHash().dhtKey()).get(DHT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return ports.dht().findClosest(plan.tesseraHash().dhtKey()).get(DHT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("finding peers for " + plan.tesseraHash() + " was interrupted", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("finding peers for " + plan.tesseraHash() + " failed: " + Placement.rootMessage(e), e);
+            throw new IOException("finding peers for " + plan.tesseraHash() + " failed: " + Failures.rootMessage(e), e);
         }
+    }
+
+    /** Of {@code closest}, the peers that are not holders yet, diverse by subnet. */
+    List<NodeInfo> candidates(FragmentPlan plan, List<HolderStatus> liveHolders, List<NodeInfo> closest) {
         NodeId self = ports.identity().nodeId();
         SubnetDiversity diversity = new SubnetDiversity(ports.settings().maxPeersPerSubnet());
         List<NodeId> holding = new ArrayList<>();
@@ -143,19 +148,28 @@ final class Replicator {
 
     /** Publishes the pointer with the manifest and every recorded holder; returns a note of how it went. */
     String publish(TesseraManifest manifest) {
+        return publish(manifest, null);
+    }
+
+    /**
+     * Publishes the pointer on {@code closest}, the nodes a lookup of its key just found (null: look them up);
+     * returns a note of how it went.
+     */
+    String publish(TesseraManifest manifest, List<NodeInfo> closest) {
         ContentHash hash = manifest.tesseraHash();
         List<Holder> holders = ports.holders().holders(hash).stream().map(HolderStatus::holder).toList();
         TesseraPointer pointer = new TesseraPointer(manifest, ports.identity().nodeId(), holders,
                 ports.clock().millis());
         try {
-            int stored = ports.dht().publish(pointer).get(DHT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            int stored = (closest == null ? ports.dht().publish(pointer) : ports.dht().publish(pointer, closest))
+                    .get(DHT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return "pointer published on " + stored + " nodes";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "publishing the pointer was interrupted";
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Publishing the pointer of {} failed: {}", hash, Placement.rootMessage(e));
-            return "publishing the pointer failed (" + Placement.rootMessage(e) + "); the DHT republishes it later";
+            LOG.warn("Publishing the pointer of {} failed: {}", hash, Failures.rootMessage(e));
+            return "publishing the pointer failed (" + Failures.rootMessage(e) + "); the DHT republishes it later";
         }
     }
 

@@ -2,7 +2,6 @@ package org.tesseras.replication.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -30,7 +29,7 @@ import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
-import org.tesseras.api.port.Hasher;
+import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.ProgressListener;
 
 /**
@@ -41,7 +40,6 @@ import org.tesseras.api.port.ProgressListener;
  */
 final class Retriever {
     private static final Logger LOG = LoggerFactory.getLogger(Retriever.class);
-    private static final int COPY_BUFFER_BYTES = 1 << 20;
     private static final long PROGRESS_STEP_BYTES = 8L << 20;
     static final long LOOKUP_TIMEOUT_SECONDS = 60;
 
@@ -98,14 +96,7 @@ final class Retriever {
         try (SeekableByteChannel in = blob; FileChannel out = openOutput(part)) {
             long size = in.size();
             HashingChannels.Writing hashing = hashingOutput(out, "copying", size, progress);
-            ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER_BYTES);
-            while (in.read(buffer) >= 0) {
-                buffer.flip();
-                while (buffer.hasRemaining()) {
-                    hashing.write(buffer);
-                }
-                buffer.clear();
-            }
+            HashingChannels.pump(in, hashing);
             if (!hashing.finish().equals(hash)) {
                 out.truncate(0);
                 return false;
@@ -228,7 +219,7 @@ final class Retriever {
             Thread.currentThread().interrupt();
             throw new IOException("looking up " + hash + " was interrupted", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("looking up the pointer of " + hash + " failed: " + Placement.rootMessage(e), e);
+            throw new IOException("looking up the pointer of " + hash + " failed: " + Failures.rootMessage(e), e);
         }
     }
 
@@ -246,28 +237,14 @@ final class Retriever {
         return true;
     }
 
-    /** Hashes the first {@code size} bytes of {@code file}, reporting progress as "checking". */
+    /** Hashes {@code file}, which must hold {@code size} bytes, reporting progress as "checking". */
     private ContentHash hashFile(FileChannel file, long size, ProgressListener progress) throws IOException {
         if (file.size() != size) {
             throw new IOException("rebuilt " + file.size() + " bytes, the plan says " + size);
         }
-        Hasher.IncrementalHash digest = ports.hasher().newHash();
-        ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER_BYTES);
-        long lastReported = 0;
-        for (long done = 0; done < size;) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), size - done));
-            int n = file.read(buffer, done);
-            if (n < 0) {
-                throw new IOException("the rebuilt file ended at " + done + " of " + size + " bytes");
-            }
-            digest.update(buffer.flip());
-            done += n;
-            if (done - lastReported >= PROGRESS_STEP_BYTES || done == size) {
-                lastReported = done;
-                progress.onProgress("checking", done, size);
-            }
-        }
-        return digest.finish();
+        HashingChannels.Writing hashing = hashingOutput(new HashingChannels.Discarding(), "checking", size, progress);
+        HashingChannels.pump(file.position(0), hashing);
+        return hashing.finish();
     }
 
     private HashingChannels.Writing hashingOutput(FileChannel out, String phase, long total, ProgressListener progress) {

@@ -16,6 +16,7 @@ import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.PutRecord;
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
+import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.ProgressListener;
 import org.tesseras.api.port.ReplicationJournal;
 
@@ -76,7 +77,7 @@ final class StartupTasks {
             PlacementReport report = replicator.place(hash, false, ProgressListener.NONE);
             return "completed after a restart: " + Replicator.outcome(report);
         } catch (IOException | RuntimeException e) {
-            return "interrupted; finishing it after a restart failed (" + Placement.rootMessage(e)
+            return "interrupted; finishing it after a restart failed (" + Failures.rootMessage(e)
                     + "); the repair round places it";
         }
     }
@@ -133,7 +134,7 @@ final class StartupTasks {
             Thread.currentThread().interrupt();
             return Optional.empty();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.info("No pointer of {} to take holders from: {}", hash, Placement.rootMessage(e));
+            LOG.info("No pointer of {} to take holders from: {}", hash, Failures.rootMessage(e));
             return Optional.empty();
         }
     }

@@ -206,7 +206,7 @@ class DataSafetyTest {
         }
         TesseraManifest strangers = stranger.identity.signManifest(plan, owner.coder.codecId(), checksums, 1);
         Contact ownerContact = Contact.of(owner.transport.localNode());
-        ReplicateAck heldByOwner = stranger.dht.replicate(ownerContact,
+        ReplicateAck heldByOwner = stranger.transport.sendFragment(ownerContact,
                 FragmentEnvelope.of(strangers, 0, FragmentSource.ofBytes(bogus.get(0)))).get();
         assertTrue(heldByOwner.accepted(), "before the owner puts it, it is just another peer's tessera");
 
@@ -215,7 +215,7 @@ class DataSafetyTest {
                 owner.identity.nodeId(), owner.identity.publicKey(), owner.identity.nonce(), 1,
                 stranger.identity.sign(TesseraManifest.signedPayload(plan, strangers.codecId(), checksums,
                         owner.identity.nodeId(), owner.identity.publicKey(), owner.identity.nonce(), 1)));
-        ReplicateAck forged = stranger.dht.replicate(Contact.of(peer.transport.localNode()),
+        ReplicateAck forged = stranger.transport.sendFragment(Contact.of(peer.transport.localNode()),
                 FragmentEnvelope.of(ownersForged, 1, FragmentSource.ofBytes(bogus.get(1)))).get();
         assertFalse(forged.accepted());
         assertEquals(RefusalReason.INVALID, forged.reason());

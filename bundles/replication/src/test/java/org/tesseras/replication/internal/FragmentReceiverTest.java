@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +73,12 @@ class FragmentReceiverTest {
         return FragmentEnvelope.of(manifest, index, FragmentSource.ofBytes(bytes));
     }
 
+    /** Offers {@code envelope} from {@code from} as the transport does: judged at its header, its bytes only if let in. */
+    ReplicateAck offer(NodeInfo from, FragmentEnvelope envelope) {
+        Optional<ReplicateAck> refused = receiver.holder.judge(from, envelope.id(), envelope.manifest());
+        return refused.orElseGet(() -> receiver.holder.receive(from, envelope));
+    }
+
     private static TesseraManifest signedBy(NodeIdentity signer, TesseraManifest claimed) {
         return new TesseraManifest(claimed.plan(), claimed.codecId(), claimed.fragmentChecksums(), claimed.owner(),
                 claimed.ownerPublicKey(), claimed.ownerNonce(), claimed.createdAtMillis(),
@@ -82,8 +89,8 @@ class FragmentReceiverTest {
     void aValidFragmentIsStoredBesideItsManifestAndChargedOnceEvenWhenSentTwice() {
         FragmentEnvelope envelope = fragment(3, 4096, 1);
         ContentHash hash = envelope.id().tesseraHash();
-        ReplicateAck first = receiver.replication.receive(sender, envelope);
-        ReplicateAck again = receiver.replication.receive(sender, envelope);
+        ReplicateAck first = offer(sender, envelope);
+        ReplicateAck again = offer(sender, envelope);
         assertTrue(first.accepted(), first.detail());
         assertTrue(again.accepted());
         assertEquals(List.of(3), again.fragmentsHeld());
@@ -100,7 +107,7 @@ class FragmentReceiverTest {
         FragmentEnvelope honest = fragment(3, 4096, 2);
         FragmentEnvelope lying = new FragmentEnvelope(honest.id(), honest.manifest(),
                 FragmentSource.ofBytes(new byte[4096]));
-        ReplicateAck ack = receiver.replication.receive(sender, lying);
+        ReplicateAck ack = offer(sender, lying);
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.CHECKSUM, ack.reason());
         assertEquals(List.of(), ack.fragmentsHeld());
@@ -111,7 +118,7 @@ class FragmentReceiverTest {
     void aManifestSignedByAnotherKeyIsInvalidAndNothingIsKept() {
         FragmentEnvelope honest = fragment(4, 4096, 3);
         TesseraManifest forged = signedBy(cluster.nodes.get(2).identity, honest.manifest());
-        ReplicateAck ack = receiver.replication.receive(sender,
+        ReplicateAck ack = offer(sender,
                 new FragmentEnvelope(honest.id(), forged, honest.content()));
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.INVALID, ack.reason());
@@ -128,7 +135,7 @@ class FragmentReceiverTest {
         TesseraManifest claimsAnother = signedBy(owner.identity, new TesseraManifest(m.plan(), m.codecId(),
                 m.fragmentChecksums(), impostor.nodeId(), m.ownerPublicKey(), m.ownerNonce(), m.createdAtMillis(),
                 m.signature()));
-        ReplicateAck ack = receiver.replication.receive(sender,
+        ReplicateAck ack = offer(sender,
                 new FragmentEnvelope(honest.id(), claimsAnother, honest.content()));
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.INVALID, ack.reason());
@@ -140,7 +147,7 @@ class FragmentReceiverTest {
         FragmentEnvelope honest = fragment(5, 4096, 5);
         byte[] other = new byte[4096];
         FragmentId claimed = new FragmentId(honest.id().tesseraHash(), 5, 24, receiver.hasher.hash(other));
-        ReplicateAck ack = receiver.replication.receive(sender,
+        ReplicateAck ack = offer(sender,
                 new FragmentEnvelope(claimed, honest.manifest(), FragmentSource.ofBytes(other)));
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.INVALID, ack.reason());
@@ -151,14 +158,14 @@ class FragmentReceiverTest {
     @Test
     void aTesseraKeptUnderOneManifestRefusesFragmentsOfAnotherButTakesTheSameFragmentsFromAnyone() {
         FragmentEnvelope first = fragment(0, 4096, 6);
-        assertTrue(receiver.replication.receive(sender, first).accepted());
+        assertTrue(offer(sender, first).accepted());
 
         TesseraManifest m = first.manifest();
         List<ContentHash> otherChecksums = new ArrayList<>(m.fragmentChecksums());
         byte[] bogus = new byte[4096];
         otherChecksums.set(1, receiver.hasher.hash(bogus));
         TesseraManifest rival = owner.identity.signManifest(m.plan(), CODEC, otherChecksums, m.createdAtMillis() + 1);
-        ReplicateAck refused = receiver.replication.receive(sender,
+        ReplicateAck refused = offer(sender,
                 FragmentEnvelope.of(rival, 1, FragmentSource.ofBytes(bogus)));
         assertFalse(refused.accepted());
         assertEquals(RefusalReason.INVALID, refused.reason());
@@ -168,7 +175,7 @@ class FragmentReceiverTest {
         TesseraManifest sameFragmentsOtherOwner = cluster.nodes.get(2).identity.signManifest(m.plan(), CODEC,
                 m.fragmentChecksums(), m.createdAtMillis());
         FragmentEnvelope byAnother = fragment(2, 4096, 6);
-        ReplicateAck accepted = receiver.replication.receive(cluster.nodes.get(2).transport.localNode(),
+        ReplicateAck accepted = offer(cluster.nodes.get(2).transport.localNode(),
                 new FragmentEnvelope(byAnother.id(), sameFragmentsOtherOwner, byAnother.content()));
         assertTrue(accepted.accepted(), accepted.detail());
         assertEquals(List.of(0, 2), accepted.fragmentsHeld());
@@ -177,23 +184,70 @@ class FragmentReceiverTest {
     @Test
     void aSenderBeyondItsDeficitAllowanceIsRefused() {
         receiver.ledger.recordStoredForPeer(sender.id(), 256 * MIB - 1000);
-        ReplicateAck ack = receiver.replication.receive(sender, fragment(0, 4096, 7));
+        ReplicateAck ack = offer(sender, fragment(0, 4096, 7));
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.DEFICIT, ack.reason());
         assertTrue(ack.detail().contains("owe"), ack.detail());
 
         // once the sender stores for us, it may send again
         receiver.ledger.recordPeerStoresForUs(sender.id(), 1 * MIB);
-        assertTrue(receiver.replication.receive(sender, fragment(0, 4096, 7)).accepted());
+        assertTrue(offer(sender, fragment(0, 4096, 7)).accepted());
+    }
+
+    @Test
+    void aPushRefusedAtItsHeaderNeverOpensItsBytes() {
+        receiver.ledger.recordStoredForPeer(sender.id(), 256 * MIB);
+        FragmentEnvelope honest = fragment(0, 4096, 10);
+        AtomicBoolean opened = new AtomicBoolean();
+        FragmentEnvelope watched = new FragmentEnvelope(honest.id(), honest.manifest(), () -> {
+            opened.set(true);
+            return honest.content().open();
+        });
+        ReplicateAck ack = offer(sender, watched);
+        assertEquals(RefusalReason.DEFICIT, ack.reason());
+        assertFalse(opened.get(), "a refused push's bytes were asked for");
+    }
+
+    @Test
+    void pushesLetInButNotYetArrivedCountAgainstTheSendersAllowance() {
+        receiver.apply(withLimits(1L << 40, 6000, 0));
+        FragmentEnvelope first = fragment(0, 4096, 11);
+        FragmentEnvelope second = fragment(1, 4096, 12);
+        assertEquals(Optional.empty(), receiver.holder.judge(sender, first.id(), first.manifest()));
+        Optional<ReplicateAck> refused = receiver.holder.judge(sender, second.id(), second.manifest());
+        assertEquals(RefusalReason.DEFICIT, refused.orElseThrow().reason(), "4096 reserved + 4096 > 6000");
+
+        // a push let in whose bytes then fail gives its reservation back
+        ReplicateAck lied = receiver.holder.receive(sender, new FragmentEnvelope(first.id(), first.manifest(),
+                FragmentSource.ofBytes(new byte[4096])));
+        assertEquals(RefusalReason.CHECKSUM, lied.reason());
+        assertEquals(Optional.empty(), receiver.holder.judge(sender, second.id(), second.manifest()));
+        assertTrue(receiver.holder.receive(sender, second).accepted());
+        assertEquals(4096, receiver.ledger.bytesStoredFor(sender.id()), "only the kept fragment is charged");
+    }
+
+    @Test
+    void aFragmentArrivingFromOnePushIsBusyForAnotherAndHeldAfterwards() {
+        FragmentEnvelope envelope = fragment(2, 4096, 13);
+        NodeInfo other = cluster.nodes.get(2).transport.localNode();
+        assertEquals(Optional.empty(), receiver.holder.judge(sender, envelope.id(), envelope.manifest()));
+        ReplicateAck busy = receiver.holder.judge(other, envelope.id(), envelope.manifest()).orElseThrow();
+        assertEquals(RefusalReason.BUSY, busy.reason());
+        assertTrue(receiver.holder.receive(sender, envelope).accepted());
+
+        ReplicateAck held = receiver.holder.judge(other, envelope.id(), envelope.manifest()).orElseThrow();
+        assertTrue(held.accepted(), "a fragment already held is taken without its bytes");
+        assertEquals(List.of(2), held.fragmentsHeld());
+        assertEquals(0, receiver.ledger.bytesStoredFor(other.id()), "nor charged to the second sender");
     }
 
     @Test
     void aSenderBeyondThePerPeerLimitIsRefusedEvenInCredit() throws Exception {
         ReplicationSettings tight = withLimits(64 * 1024, 256 * MIB, 0);
-        receiver.replication.apply(tight);
+        receiver.apply(tight);
         receiver.ledger.recordPeerStoresForUs(sender.id(), 10 * MIB);
-        assertTrue(receiver.replication.receive(sender, fragment(0, 60 * 1024, 8)).accepted());
-        ReplicateAck ack = receiver.replication.receive(sender, fragment(1, 8 * 1024, 80));
+        assertTrue(offer(sender, fragment(0, 60 * 1024, 8)).accepted());
+        ReplicateAck ack = offer(sender, fragment(1, 8 * 1024, 80));
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.PEER_LIMIT, ack.reason());
     }
@@ -202,9 +256,9 @@ class FragmentReceiverTest {
     void aFragmentThatWouldLeaveTooLittleDiskIsRefused() throws Exception {
         // a margin well above what other work on this disk frees meanwhile
         long free = receiver.fragments.usage().freeBytes();
-        receiver.replication.apply(withLimits(1L << 40, 256 * MIB, free + (1L << 30)));
+        receiver.apply(withLimits(1L << 40, 256 * MIB, free + (1L << 30)));
         FragmentEnvelope envelope = fragment(0, 4096, 9);
-        ReplicateAck ack = receiver.replication.receive(sender, envelope);
+        ReplicateAck ack = offer(sender, envelope);
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.NO_SPACE, ack.reason());
         assertTrue(receiver.fragments.list(envelope.id().tesseraHash()).isEmpty());
@@ -220,7 +274,7 @@ class FragmentReceiverTest {
             checksums.add(tessera);
         }
         TesseraManifest manifest = owner.identity.signManifest(plan, CODEC, checksums, 1);
-        ReplicateAck ack = receiver.replication.receive(sender,
+        ReplicateAck ack = offer(sender,
                 FragmentEnvelope.of(manifest, 0, FragmentSource.ofBytes(new byte[16])));
         assertFalse(ack.accepted());
         assertEquals(RefusalReason.INVALID, ack.reason());

@@ -215,6 +215,30 @@ class ReplicationTest {
     }
 
     @Test
+    void aPutAndARepairEachLookUpTheTesseraKeyOnceAndPublishOnTheNodesFound() throws Exception {
+        cluster = TestCluster.inMemory(dir, 10, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        CountingDht dht = new CountingDht(owner.dht);
+        owner.replication.dht = dht;
+
+        ContentHash hash = owner.replication.replicate(cluster.randomFile("album.bin", 1L << 20, 4),
+                ProgressListener.NONE).plan().tesseraHash();
+        assertEquals(List.of(hash.dhtKey()), dht.lookups, "one lookup per put");
+        assertEquals(1, dht.publishedOnGivenNodes.size());
+        assertEquals(List.of(), dht.publishedAfterOwnLookup, "the pointer went to the nodes the put found");
+        assertTrue(cluster.nodes.get(5).dht.findPointer(hash).get().isPresent(), "the pointer can be found");
+
+        dht.reset();
+        for (HolderStatus holder : owner.holders.holders(hash).subList(0, 2)) {
+            ((MemoryTransport) cluster.byId(holder.holder().node()).transport).takeDown();
+        }
+        RepairReport repair = owner.replication.repair(hash);
+        assertInstanceOf(RepairAction.Healthy.class, repair.after(), repair.toString());
+        assertEquals(List.of(hash.dhtKey()), dht.lookups, "one lookup per repair");
+        assertEquals(List.of(), dht.publishedAfterOwnLookup);
+    }
+
+    @Test
     void withoutNewPeersRepairPutsMissingFragmentsOnTheRemainingHolders() throws Exception {
         // owner + 7 peers, r = 7: every peer is a holder, none is left to take what two lost holders had
         cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());

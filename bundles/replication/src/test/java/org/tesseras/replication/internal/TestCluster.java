@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 
-import org.tesseras.api.port.InboundHandler;
 import org.tesseras.api.port.Transport;
 import org.tesseras.crypto.internal.FileNodeIdentity;
 import org.tesseras.crypto.internal.PowIdentityVerifier;
+import org.tesseras.dht.internal.DhtResponder;
 import org.tesseras.transport.memory.MemoryNetwork;
 import org.tesseras.transport.memory.MemoryTransport;
 import org.tesseras.transport.netty.internal.NettyTransport;
@@ -63,10 +63,14 @@ final class TestCluster implements AutoCloseable {
         MemoryNetwork network = new MemoryNetwork(Duration.ofSeconds(3));
         TestNode.Transports transports = new TestNode.Transports() {
             @Override
-            public Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, InboundHandler inbound,
-                    int port) {
+            public Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier,
+                    TestNode.Handlers handlers, int port) {
                 MemoryTransport transport = network.join(identity);
-                transport.bind(inbound);
+                transport.handle(handlers.dht(), DhtResponder.KINDS);
+                transport.addPeerListener(handlers.dht());
+                transport.handle(handlers.holder(), HolderService.KINDS);
+                transport.setPushHandler(handlers.holder());
+                transport.setFetchHandler(handlers.holder());
                 return countTransfers ? new InFlightCountingTransport(transport) : transport;
             }
 
@@ -87,12 +91,16 @@ final class TestCluster implements AutoCloseable {
             boolean persistent) throws Exception {
         TestNode.Transports transports = new TestNode.Transports() {
             @Override
-            public Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, InboundHandler inbound,
-                    int port) {
+            public Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier,
+                    TestNode.Handlers handlers, int port) {
                 NettyTransport transport = new NettyTransport(identity, verifier, Configs.of(
                         TransportConfiguration.class, Map.of("listenHost", "127.0.0.1", "advertisedHost", "127.0.0.1",
                                 "listenPort", port, "rpcTimeoutMillis", 15_000L)));
-                transport.setInboundHandler(inbound);
+                transport.addRequestHandler(handlers.dht(), DhtResponder.KINDS);
+                transport.addPeerListener(handlers.dht());
+                transport.addRequestHandler(handlers.holder(), HolderService.KINDS);
+                transport.setPushHandler(handlers.holder());
+                transport.setFetchHandler(handlers.holder());
                 return transport;
             }
 

@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
 
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentationTier;
-import org.tesseras.api.port.InboundHandler;
 import org.tesseras.api.port.Transport;
 import org.tesseras.crypto.internal.Blake3Hasher;
 import org.tesseras.crypto.internal.FileNodeIdentity;
@@ -24,7 +23,9 @@ import org.tesseras.crypto.internal.PowIdentityVerifier;
 import org.tesseras.db.derby.internal.DatabaseConfiguration;
 import org.tesseras.db.derby.internal.DerbyNodeDataSource;
 import org.tesseras.dht.internal.DhtConfiguration;
+import org.tesseras.dht.internal.DhtResponder;
 import org.tesseras.dht.internal.KademliaDht;
+import org.tesseras.dht.internal.KademliaNode;
 import org.tesseras.erasure.rs.internal.ErasureCoderConfiguration;
 import org.tesseras.erasure.rs.internal.ReedSolomonErasureCoder;
 import org.tesseras.holders.derby.internal.DerbyHolderRegistry;
@@ -43,13 +44,20 @@ import org.tesseras.tiers.internal.TierPolicyConfiguration;
  * them: Derby on disk, files in a directory, a real transport, the Kademlia DHT and replication.
  */
 final class TestNode implements AutoCloseable {
-    /** Makes this node's transport, delivering inbound traffic to the DHT; closes it on {@link #close()}. */
+    /**
+     * Makes this node's transport, handing inbound traffic to the DHT and to the holder the way Declarative
+     * Services would; closes it on {@link #close()}.
+     */
     interface Transports {
         /** Opens a transport listening on {@code port} (0: any free one; in memory, the address follows the id). */
-        Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, InboundHandler inbound, int port)
+        Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier, Handlers handlers, int port)
                 throws IOException;
 
         void close(Transport transport);
+    }
+
+    /** What answers a node's inbound traffic: the DHT's answering side and the holder of others' fragments. */
+    record Handlers(DhtResponder dht, HolderService holder) {
     }
 
     /** Test tier thresholds: small below {@code mediumFromBytes}, large from {@code largeFromBytes}. */
@@ -73,7 +81,9 @@ final class TestNode implements AutoCloseable {
     final ReedSolomonErasureCoder coder;
     final ConfiguredTierPolicy tiers;
     final Transport transport;
+    final KademliaNode dhtNode;
     final KademliaDht dht;
+    final HolderService holder;
     final ReplicationComponent replication;
     private final Transports transports;
     private boolean closed;
@@ -111,15 +121,23 @@ final class TestNode implements AutoCloseable {
         tiers.activate(Configs.of(TierPolicyConfiguration.class, Map.of("maxTesseraSizeBytes", tierLimits.maxBytes())),
                 null);
 
-        dht = new KademliaDht();
-        transport = transports.open(identity, verifier, dht, port);
-        dht.bindTransport(transport);
-        dht.setIdentityVerifier(verifier);
         Map<String, Object> dhtConfig = new HashMap<>();
         dhtConfig.put("seeds", seeds.stream().map(s -> s.getAddress().getHostAddress() + ":" + s.getPort())
                 .toArray(String[]::new));
         dhtConfig.put("rpcTimeoutMillis", 3000L);
-        dht.activate(Configs.of(DhtConfiguration.class, dhtConfig));
+        dhtNode = new KademliaNode(identity, verifier, Configs.of(DhtConfiguration.class, dhtConfig));
+
+        holder = new HolderService();
+        holder.hasher = hasher;
+        holder.identity = identity;
+        holder.verifier = verifier;
+        holder.tiers = tiers;
+        holder.fragments = fragments;
+        holder.ledger = ledger;
+        holder.start(settings);
+
+        transport = transports.open(identity, verifier, new Handlers(new DhtResponder(dhtNode), holder), port);
+        dht = new KademliaDht(transport, dhtNode);
 
         replication = new ReplicationComponent();
         replication.hasher = hasher;
@@ -134,8 +152,14 @@ final class TestNode implements AutoCloseable {
         replication.journal = journal;
         replication.startupTasksDelay = Duration.ofDays(1);
         replication.dht = dht;
+        replication.transport = transport;
         replication.start(settings);
-        dht.bindFragmentExchange(replication);
+    }
+
+    /** Takes new replication settings on both sides, as a changed configuration would. */
+    void apply(ReplicationSettings updated) {
+        holder.apply(updated);
+        replication.apply(updated);
     }
 
     private static List<TierConfiguration> tierConfigs(Tiers limits) {
@@ -185,7 +209,6 @@ final class TestNode implements AutoCloseable {
         }
         closed = true;
         replication.deactivate();
-        dht.unbindFragmentExchange(replication);
         dht.deactivate();
         transports.close(transport);
         try {

@@ -4,9 +4,14 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,24 +20,28 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
-import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.Contact;
+import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.FragmentSource;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.port.FetchHandler;
 import org.tesseras.api.port.FragmentReader;
-import org.tesseras.api.port.InboundHandler;
+import org.tesseras.api.port.PeerListener;
+import org.tesseras.api.port.PushHandler;
 import org.tesseras.api.port.RemoteErrorException;
+import org.tesseras.api.port.RequestHandler;
 import org.tesseras.api.port.RequestTimeoutException;
 import org.tesseras.api.port.Transport;
 import org.tesseras.api.port.TransportException;
 
 /**
- * One node's end of a {@link MemoryNetwork}. Requests reach the peer's {@link InboundHandler} with this
- * node's NodeInfo as the sender, on the network's executor; an error reply fails the future with a
+ * One node's end of a {@link MemoryNetwork}. Requests reach the peer's handler of their kind, pushes its push
+ * handler (which judges the header before the source is opened) and fetches its fetch handler, with this node's
+ * NodeInfo as the sender, on the network's executor; both ends' peer listeners hear of the other; an error reply fails the future with a
  * {@link RemoteErrorException}, a handler that throws with one of code {@code INTERNAL}. Fragments
  * travel as {@link InputStream}s limited to the plan's shard size. A {@link State#DOWN} node refuses
  * connections ({@link TransportException} at once); an {@link State#UNRESPONSIVE} one accepts them and
@@ -53,7 +62,10 @@ public final class MemoryTransport implements Transport {
     private final MemoryNetwork network;
     private final NodeInfo localNode;
     private final AtomicLong inboundCount = new AtomicLong();
-    private volatile InboundHandler handler;
+    private final Map<String, RequestHandler> requestHandlers = new ConcurrentHashMap<>();
+    private volatile PushHandler pushHandler;
+    private volatile FetchHandler fetchHandler;
+    private final List<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
     private volatile State state = State.UP;
 
     MemoryTransport(MemoryNetwork network, NodeInfo localNode) {
@@ -61,14 +73,32 @@ public final class MemoryTransport implements Transport {
         this.localNode = localNode;
     }
 
-    /** Where inbound traffic goes from now on; {@code null} leaves peers with {@code NO_HANDLER} errors. */
-    public void bind(InboundHandler inboundHandler) {
-        this.handler = inboundHandler;
+    /** Requests of {@code kinds} go to {@code handler} from now on. */
+    public void handle(RequestHandler handler, Collection<String> kinds) {
+        kinds.forEach(kind -> requestHandlers.put(kind, handler));
     }
 
-    /** The handler inbound traffic goes to, if one is bound. */
-    public Optional<InboundHandler> handler() {
-        return Optional.ofNullable(handler);
+    /** Pushes go to {@code handler} from now on; {@code null} answers them {@code NO_HANDLER}. */
+    public void setPushHandler(PushHandler handler) {
+        this.pushHandler = handler;
+    }
+
+    /** Fetches go to {@code handler} from now on; {@code null} answers them {@code NO_HANDLER}. */
+    public void setFetchHandler(FetchHandler handler) {
+        this.fetchHandler = handler;
+    }
+
+    /** {@code listener} hears of every peer this node hears from. */
+    public void addPeerListener(PeerListener listener) {
+        peerListeners.add(listener);
+    }
+
+    /** Unbinds every handler and listener: peers get {@code NO_HANDLER} errors. */
+    public void unbindAll() {
+        requestHandlers.clear();
+        pushHandler = null;
+        fetchHandler = null;
+        peerListeners.clear();
     }
 
     /** How this node currently behaves. */
@@ -115,9 +145,13 @@ public final class MemoryTransport implements Transport {
 
     private CompletableFuture<Reply> request(InetSocketAddress address, NodeId expected, Message request) {
         Objects.requireNonNull(request, "request");
-        String what = request.getClass().getSimpleName();
-        return deliver(address, expected, what, (target, inbound) -> {
-            Message reply = inbound.onRequest(localNode, request);
+        String what = request.kind();
+        return deliver(address, expected, what, target -> {
+            RequestHandler handler = target.requestHandlers.get(request.kind());
+            if (handler == null) {
+                throw new RemoteErrorException(ErrorCode.NO_HANDLER, "peer " + target.id() + " handles no " + what);
+            }
+            Message reply = handler.answer(localNode, request);
             if (reply == null) {
                 throw new RemoteErrorException(ErrorCode.INTERNAL, "peer " + target.id() + " gave no reply to " + what);
             }
@@ -132,7 +166,15 @@ public final class MemoryTransport implements Transport {
     public CompletableFuture<ReplicateAck> sendFragment(Contact to, FragmentEnvelope envelope) {
         Objects.requireNonNull(to, "contact");
         Objects.requireNonNull(envelope, "envelope");
-        return deliver(to.address(), to.id(), "fragment " + envelope.id(), (target, inbound) -> {
+        return deliver(to.address(), to.id(), "fragment " + envelope.id(), target -> {
+            PushHandler handler = target.pushHandler;
+            if (handler == null) {
+                throw new RemoteErrorException(ErrorCode.NO_HANDLER, "peer " + target.id() + " stores no fragments");
+            }
+            Optional<ReplicateAck> refusal = handler.judge(localNode, envelope.id(), envelope.manifest());
+            if (refusal != null && refusal.isPresent()) {
+                return refusal.get();
+            }
             InputStream content;
             try {
                 content = envelope.content().open();
@@ -141,7 +183,7 @@ public final class MemoryTransport implements Transport {
             }
             try (OneShotSource source = new OneShotSource(new LimitedInputStream(content, envelope.length()),
                     envelope.id(), localNode.id())) {
-                ReplicateAck ack = inbound.onFragment(localNode,
+                ReplicateAck ack = handler.receive(localNode,
                         new FragmentEnvelope(envelope.id(), envelope.manifest(), source));
                 if (ack == null) {
                     throw new RemoteErrorException(ErrorCode.INTERNAL,
@@ -159,8 +201,12 @@ public final class MemoryTransport implements Transport {
         Objects.requireNonNull(tesseraHash, "tessera hash");
         Objects.requireNonNull(reader, "reader");
         String what = "fetch of fragment " + tesseraHash + "/" + index;
-        return deliver(from.address(), from.id(), what, (target, inbound) -> {
-            Optional<FragmentEnvelope> found = inbound.onFetch(localNode, tesseraHash, index);
+        return deliver(from.address(), from.id(), what, target -> {
+            FetchHandler handler = target.fetchHandler;
+            if (handler == null) {
+                throw new RemoteErrorException(ErrorCode.NO_HANDLER, "peer " + target.id() + " serves no fragments");
+            }
+            Optional<FragmentEnvelope> found = handler.serve(localNode, tesseraHash, index);
             if (found == null || found.isEmpty()) {
                 throw new RemoteErrorException(ErrorCode.NOT_FOUND,
                         "peer " + target.id() + " holds no fragment " + tesseraHash + "/" + index);
@@ -195,7 +241,7 @@ public final class MemoryTransport implements Transport {
     /** What the peer does with one delivery; runs on the network's executor. */
     @FunctionalInterface
     private interface Delivery<T> {
-        T run(MemoryTransport target, InboundHandler inbound) throws IOException;
+        T run(MemoryTransport target) throws IOException;
     }
 
     private <T> CompletableFuture<T> deliver(InetSocketAddress address, NodeId expected, String what,
@@ -232,7 +278,7 @@ public final class MemoryTransport implements Transport {
             if (target.state == State.UNRESPONSIVE) {
                 return result;
             }
-            network.deliveries().execute(() -> run(target, delivery, what, result));
+            network.deliveries().execute(() -> run(this, target, delivery, what, result));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new TransportException("the memory network is closed; cannot send " + what
                     + " to " + peer, e));
@@ -240,21 +286,27 @@ public final class MemoryTransport implements Transport {
         return result;
     }
 
-    private static <T> void run(MemoryTransport target, Delivery<T> delivery, String what, CompletableFuture<T> result) {
+    private static <T> void run(MemoryTransport sender, MemoryTransport target, Delivery<T> delivery, String what,
+            CompletableFuture<T> result) {
         if (result.isDone()) {
             return;
         }
-        InboundHandler inbound = target.handler;
         try {
-            if (inbound == null) {
-                throw new RemoteErrorException(ErrorCode.NO_HANDLER, "peer " + target.id() + " has no inbound handler");
-            }
-            result.complete(delivery.run(target, inbound));
+            target.peerSeen(sender.localNode);
+            T value = delivery.run(target);
+            sender.peerSeen(target.localNode);
+            result.complete(value);
         } catch (IOException e) {
             result.completeExceptionally(e);
         } catch (RuntimeException e) {
             result.completeExceptionally(new RemoteErrorException(ErrorCode.INTERNAL,
                     "peer " + target.id() + " failed on " + what + ": " + e));
+        }
+    }
+
+    private void peerSeen(NodeInfo peer) {
+        for (PeerListener listener : peerListeners) {
+            listener.peerSeen(peer);
         }
     }
 

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
-import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.Contact;
+import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.FragmentPlan;
@@ -34,10 +34,13 @@ import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TestManifests;
+import org.tesseras.api.port.FetchHandler;
 import org.tesseras.api.port.IdentityVerifier;
-import org.tesseras.api.port.InboundHandler;
+import org.tesseras.api.port.PushHandler;
 import org.tesseras.api.port.RemoteErrorException;
+import org.tesseras.api.port.RequestHandler;
 import org.tesseras.api.port.RequestTimeoutException;
 import org.tesseras.api.port.Transport;
 import org.tesseras.api.port.TransportException;
@@ -82,7 +85,7 @@ class MemoryTransportTest {
         MemoryTransport alice = network.join(MemoryIdentity.generate(VERIFIER));
         MemoryTransport bob = network.join(MemoryIdentity.generate(VERIFIER));
         RecordingHandler bobHandler = new RecordingHandler();
-        bob.bind(bobHandler);
+        bobHandler.on(bob);
 
         Transport.Reply reply = alice.request(Contact.of(bob.localNode()), new Message.Ping()).get(5, TimeUnit.SECONDS);
 
@@ -106,7 +109,7 @@ class MemoryTransportTest {
         RemoteErrorException noHandler = remoteError(alice.request(bobContact, new Message.Ping()));
         assertEquals(ErrorCode.NO_HANDLER, noHandler.code());
 
-        bob.bind(new RecordingHandler());
+        new RecordingHandler().on(bob);
         RemoteErrorException refused = remoteError(alice.request(bobContact, new Message.Stored()));
         assertEquals(ErrorCode.UNKNOWN_TYPE, refused.code());
         assertTrue(refused.getMessage().contains(bob.localNode().id().hex()), refused.getMessage());
@@ -120,7 +123,7 @@ class MemoryTransportTest {
     void downNodeRefusesAtOnceAndComesBack() throws Exception {
         MemoryTransport alice = network.join(MemoryIdentity.generate(VERIFIER));
         MemoryTransport bob = network.join(MemoryIdentity.generate(VERIFIER));
-        bob.bind(new RecordingHandler());
+        new RecordingHandler().on(bob);
         Contact bobContact = Contact.of(bob.localNode());
 
         bob.takeDown();
@@ -141,7 +144,7 @@ class MemoryTransportTest {
         MemoryTransport alice = network.join(MemoryIdentity.generate(VERIFIER));
         MemoryTransport bob = network.join(MemoryIdentity.generate(VERIFIER));
         RecordingHandler handler = new RecordingHandler();
-        bob.bind(handler);
+        handler.on(bob);
         bob.makeUnresponsive();
 
         Throwable timeout = failure(alice.request(Contact.of(bob.localNode()), new Message.Ping()));
@@ -155,7 +158,7 @@ class MemoryTransportTest {
     void wrongIdentityOrEmptyAddressIsRefused() {
         MemoryTransport alice = network.join(MemoryIdentity.generate(VERIFIER));
         MemoryTransport bob = network.join(MemoryIdentity.generate(VERIFIER));
-        bob.bind(new RecordingHandler());
+        new RecordingHandler().on(bob);
         NodeId someoneElse = MemoryIdentity.generate(VERIFIER).nodeId();
 
         Throwable impostor = failure(alice.request(new Contact(someoneElse, bob.localNode().address()), new Message.Ping()));
@@ -174,7 +177,7 @@ class MemoryTransportTest {
         MemoryTransport alice = network.join(MemoryIdentity.generate(VERIFIER));
         MemoryTransport bob = network.join(MemoryIdentity.generate(VERIFIER));
         RecordingHandler bobHandler = new RecordingHandler();
-        bob.bind(bobHandler);
+        bobHandler.on(bob);
         byte[] bytes = new byte[10_000];
         for (int i = 0; i < bytes.length; i++) {
             bytes[i] = (byte) (i * 31);
@@ -200,7 +203,7 @@ class MemoryTransportTest {
     void closedNetworkStopsItsThreadsAndRefusesRequests() {
         MemoryTransport alice = network.join(MemoryIdentity.generate(VERIFIER));
         MemoryTransport bob = network.join(MemoryIdentity.generate(VERIFIER));
-        bob.bind(new RecordingHandler());
+        new RecordingHandler().on(bob);
 
         network.close();
 
@@ -225,15 +228,24 @@ class MemoryTransportTest {
     }
 
     /** Answers Ping, refuses replies sent as requests, crashes on FindNode, keeps pushed fragments. */
-    private static final class RecordingHandler implements InboundHandler {
+    private static final class RecordingHandler implements RequestHandler, PushHandler, FetchHandler {
         final Map<FragmentId, byte[]> received = new ConcurrentHashMap<>();
         volatile NodeInfo lastSender;
         volatile Thread lastThread;
         volatile boolean secondOpenFailed;
         private final Map<FragmentId, FragmentEnvelope> kept = new ConcurrentHashMap<>();
 
+        /** Makes this handler answer everything {@code transport} receives. */
+        RecordingHandler on(MemoryTransport transport) {
+            transport.handle(this, List.of("Ping", "Pong", "FindNode", "FoundNodes", "FindValue", "FoundValue",
+                    "Store", "Stored", "AttestRequest", "AttestResponse"));
+            transport.setPushHandler(this);
+            transport.setFetchHandler(this);
+            return this;
+        }
+
         @Override
-        public Message onRequest(NodeInfo sender, Message request) {
+        public Message answer(NodeInfo sender, Message request) {
             lastSender = sender;
             lastThread = Thread.currentThread();
             if (request instanceof Message.Ping) {
@@ -246,7 +258,12 @@ class MemoryTransportTest {
         }
 
         @Override
-        public ReplicateAck onFragment(NodeInfo sender, FragmentEnvelope envelope) {
+        public Optional<ReplicateAck> judge(NodeInfo sender, FragmentId id, TesseraManifest manifest) {
+            return Optional.empty();
+        }
+
+        @Override
+        public ReplicateAck receive(NodeInfo sender, FragmentEnvelope envelope) {
             lastSender = sender;
             try (InputStream in = envelope.content().open()) {
                 byte[] bytes = in.readAllBytes();
@@ -256,7 +273,8 @@ class MemoryTransportTest {
                     secondOpenFailed = true;
                 }
                 received.put(envelope.id(), bytes);
-                kept.put(envelope.id(), new FragmentEnvelope(envelope.id(), envelope.manifest(), FragmentSource.ofBytes(bytes)));
+                kept.put(envelope.id(), new FragmentEnvelope(envelope.id(), envelope.manifest(),
+                        FragmentSource.ofBytes(bytes)));
                 return ReplicateAck.accepted(List.of(envelope.id().index()));
             } catch (IOException e) {
                 return ReplicateAck.refused(RefusalReason.CHECKSUM, e.getMessage(), List.of());
@@ -264,7 +282,7 @@ class MemoryTransportTest {
         }
 
         @Override
-        public Optional<FragmentEnvelope> onFetch(NodeInfo sender, ContentHash tesseraHash, int index) {
+        public Optional<FragmentEnvelope> serve(NodeInfo sender, ContentHash tesseraHash, int index) {
             return kept.values().stream()
                     .filter(e -> e.id().tesseraHash().equals(tesseraHash) && e.id().index() == index)
                     .findFirst();

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.port.Failures;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -69,7 +70,7 @@ public final class DerbyNodeDataSource implements DataSource {
             opened = new HikariDataSource(hikari);
         } catch (RuntimeException e) {
             shutDown(databaseName);
-            throw new SQLException("cannot open the node database " + databaseName + ": " + rootMessage(e)
+            throw new SQLException("cannot open the node database " + databaseName + ": " + Failures.rootMessage(e)
                     + " (another process may be using it; check org.tesseras.db database)", e);
         }
         this.pool = opened;
@@ -159,13 +160,6 @@ public final class DerbyNodeDataSource implements DataSource {
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage();
-    }
 
     @Override
     public Connection getConnection() throws SQLException {

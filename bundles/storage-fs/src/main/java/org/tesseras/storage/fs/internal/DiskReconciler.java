@@ -22,6 +22,7 @@ import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.port.Hasher;
 
 /**
  * Brings the index in line with the disk, which is the truth: at activation (after a crash, a lost or
@@ -195,7 +196,7 @@ final class DiskReconciler {
         } else if (at >= manifest.get().plan().totalShards()) {
             refusal = "the manifest has only " + manifest.get().plan().totalShards() + " shards";
         } else {
-            ShardFiles.HashedFile hashed = files.hash(file);
+            Hasher.Hashed hashed = files.hash(file);
             FragmentPlan plan = manifest.get().plan();
             if (hashed.length() != plan.shardSize()) {
                 refusal = "it has " + hashed.length() + " bytes, the manifest's shard size is " + plan.shardSize();
@@ -246,7 +247,7 @@ final class DiskReconciler {
                     LOG.warn("Fragment {} is lost: its file is gone; it is listed for repair", row.id());
                 }
             } else if (present && row.lost()) {
-                ShardFiles.HashedFile hashed = files.hash(file);
+                Hasher.Hashed hashed = files.hash(file);
                 boolean intact = hashed.length() == row.sizeBytes() && hashed.checksum().equals(row.checksum());
                 index.inTransaction("recording the check of " + row.id(), c -> {
                     FragmentIndex.recordCheck(c, hash, at, Instant.now(),

@@ -2,7 +2,6 @@ package org.tesseras.storage.fs.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
@@ -74,21 +73,13 @@ public final class FsBlobStore implements BlobStore {
         Objects.requireNonNull(content, "content");
         Path temp = Files.createTempFile(blobsDirectory, "blob-", StorageRoot.TEMP_SUFFIX);
         try {
-            Hasher.IncrementalHash hash = hasher.newHash();
-            long sizeBytes = 0;
+            Hasher.Hashed hashed;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                byte[] buffer = new byte[StorageRoot.BUFFER_BYTES];
-                for (int n = content.read(buffer); n >= 0; n = content.read(buffer)) {
-                    hash.update(buffer, 0, n);
-                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                    while (chunk.hasRemaining()) {
-                        channel.write(chunk);
-                    }
-                    sizeBytes += n;
-                }
+                hashed = hasher.copy(content, channel);
                 channel.force(true);
             }
-            ContentHash tesseraHash = hash.finish();
+            ContentHash tesseraHash = hashed.checksum();
+            long sizeBytes = hashed.length();
             Path target = blobPath(tesseraHash);
             if (Files.isRegularFile(target)) {
                 LOG.debug("Tessera {} already held", tesseraHash);
@@ -156,17 +147,12 @@ public final class FsBlobStore implements BlobStore {
     @Override
     public FragmentCheck verify(ContentHash tesseraHash) throws IOException {
         Path file = blobPath(tesseraHash);
-        Hasher.IncrementalHash hash = hasher.newHash();
+        ContentHash actual;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(StorageRoot.BUFFER_BYTES);
-            while (channel.read(buffer) >= 0) {
-                hash.update(buffer.flip());
-                buffer.clear();
-            }
+            actual = hasher.hash(channel).checksum();
         } catch (NoSuchFileException e) {
             return FragmentCheck.MISSING;
         }
-        ContentHash actual = hash.finish();
         if (!actual.equals(tesseraHash)) {
             LOG.warn("Tessera {} is CORRUPT: its blob now hashes to {}", tesseraHash, actual);
             return FragmentCheck.CORRUPT;

@@ -335,7 +335,7 @@ public final class FsFragmentStore implements FragmentStore {
         FragmentIndex.Row row = found.get();
         FragmentCheck check;
         try {
-            ShardFiles.HashedFile hashed = files.hash(file);
+            Hasher.Hashed hashed = files.hash(file);
             check = hashed.length() == row.sizeBytes() && hashed.checksum().equals(row.checksum())
                     ? FragmentCheck.GOOD
                     : FragmentCheck.CORRUPT;

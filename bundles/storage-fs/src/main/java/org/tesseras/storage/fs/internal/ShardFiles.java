@@ -170,23 +170,10 @@ final class ShardFiles {
     }
 
     /** The BLAKE3 and length of a file's bytes. */
-    HashedFile hash(Path file) throws IOException {
-        Hasher.IncrementalHash hash = hasher.newHash();
-        long length = 0;
+    Hasher.Hashed hash(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(StorageRoot.BUFFER_BYTES);
-            while (channel.read(buffer) >= 0) {
-                buffer.flip();
-                length += buffer.remaining();
-                hash.update(buffer);
-                buffer.clear();
-            }
+            return hasher.hash(channel);
         }
-        return new HashedFile(hash.finish(), length);
-    }
-
-    /** A file's checksum and length. */
-    record HashedFile(ContentHash checksum, long length) {
     }
 
     /** A manifest file that cannot be read as this tessera's manifest. */

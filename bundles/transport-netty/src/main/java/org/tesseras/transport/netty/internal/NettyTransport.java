@@ -2,13 +2,14 @@ package org.tesseras.transport.netty.internal;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -16,7 +17,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import io.netty.bootstrap.Bootstrap;
@@ -35,7 +35,6 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -53,18 +52,23 @@ import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.port.Failures;
+import org.tesseras.api.port.FetchHandler;
 import org.tesseras.api.port.FragmentReader;
 import org.tesseras.api.port.IdentityVerifier;
-import org.tesseras.api.port.InboundHandler;
 import org.tesseras.api.port.NodeIdentity;
+import org.tesseras.api.port.PeerListener;
+import org.tesseras.api.port.PushHandler;
+import org.tesseras.api.port.RequestHandler;
 import org.tesseras.api.port.Transport;
 import org.tesseras.api.port.TransportException;
 
 /**
  * The {@link Transport} over TCP and TLS 1.3 with Netty: both ends authenticate with their Ed25519
  * node certificate, then prove their NodeId with a Hello; frames are length-prefixed protobuf;
- * fragments are streamed in chunks with backpressure. Inbound traffic goes to whichever
- * {@link InboundHandler} is registered now, or is answered NO_HANDLER.
+ * fragments are streamed in chunks with backpressure. Inbound traffic goes to the handler services of its
+ * kind (requests by message kind, pushes, fetches), bound as they come and go, or is answered NO_HANDLER; every
+ * peer heard from is told to the peer listeners.
  */
 @Component(service = Transport.class, configurationPid = TransportConfiguration.PID, immediate = true)
 @Designate(ocd = TransportConfiguration.class)
@@ -80,9 +84,6 @@ public final class NettyTransport implements Transport {
 
     private final NodeIdentity identity;
     private final TransportSettings settings;
-    private final AtomicReference<InboundHandler> handler = new AtomicReference<>();
-    /** The DS-bound handler service, resolved only when traffic arrives (the DHT that provides it needs us first). */
-    private final AtomicReference<LazyHandler> handlerService = new AtomicReference<>();
     private final TlsContexts tls;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
@@ -108,7 +109,7 @@ public final class NettyTransport implements Transport {
                 new DefaultThreadFactory(THREAD_NAME_PREFIX + "-io", true));
         this.workers = executor("worker", WORKER_THREADS, new LinkedBlockingQueue<>(WORKER_QUEUE));
         this.callbacks = executor("callback", CALLBACK_THREADS, new LinkedBlockingQueue<>());
-        this.runtime = new TransportRuntime(settings, identity, verifier, workers, this::currentHandler);
+        this.runtime = new TransportRuntime(settings, identity, verifier, workers);
         WriteBufferWaterMark waterMark = new WriteBufferWaterMark(settings.chunkBytes() / 2, settings.chunkBytes());
         this.clientBootstrap = new Bootstrap().group(ioGroup).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -118,7 +119,7 @@ public final class NettyTransport implements Transport {
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-                .childHandler(initializer(PeerChannel.Role.SERVER, null))
+                .childHandler(initializer(null))
                 .bind(settings.listenAddress(), settings.listenPort())
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -150,7 +151,7 @@ public final class NettyTransport implements Transport {
         }
         List<ChannelFuture> closing = new ArrayList<>();
         for (Channel channel : channels) {
-            PeerChannel peer = channel.pipeline().get(PeerChannel.class);
+            PeerConnection peer = channel.pipeline().get(PeerConnection.class);
             if (peer != null) {
                 peer.close("this node is stopping");
             }
@@ -164,70 +165,74 @@ public final class NettyTransport implements Transport {
         LOG.info("Transport of node {} stopped", identity.nodeId());
     }
 
-    /**
-     * Binds the inbound handler service without getting it yet: the DHT that provides it references this
-     * transport, so getting it during our activation would be a cycle. A newer one replaces the old (greedy).
-     */
-    @Reference(name = "inboundHandler", service = InboundHandler.class, cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            unbind = "unbindInboundHandlerService")
-    void bindInboundHandlerService(ComponentServiceObjects<InboundHandler> service) {
-        LazyHandler previous = handlerService.getAndSet(new LazyHandler(service));
-        if (previous != null) {
-            previous.release();
-        }
+    /** Routes requests of the kinds in its {@code tesseras.kinds} property to {@code handler}. */
+    @Reference(name = "requestHandler", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeRequestHandler")
+    public void addRequestHandler(RequestHandler handler, Map<String, Object> properties) {
+        addRequestHandler(handler, kinds(properties.get(RequestHandler.KINDS)));
     }
 
-    void unbindInboundHandlerService(ComponentServiceObjects<InboundHandler> service) {
-        LazyHandler current = handlerService.get();
-        if (current != null && current.service == service && handlerService.compareAndSet(current, null)) {
-            current.release();
-        }
+    /** Routes requests of {@code kinds} to {@code handler} (also for tests, without a registry). */
+    public void addRequestHandler(RequestHandler handler, Collection<String> kinds) {
+        runtime.addRequestHandler(handler, kinds);
     }
 
-    /** Sets the inbound handler directly (outside OSGi); it takes precedence over a bound service. */
-    public void setInboundHandler(InboundHandler inboundHandler) {
-        handler.set(inboundHandler);
+    public void removeRequestHandler(RequestHandler handler) {
+        runtime.removeRequestHandler(handler);
     }
 
-    /** Unsets {@code inboundHandler} if it is still the one set directly. */
-    public void unsetInboundHandler(InboundHandler inboundHandler) {
-        handler.compareAndSet(inboundHandler, null);
+    /** Takes fragment pushes to {@code handler} (a newer one replaces the older). */
+    @Reference(name = "pushHandler", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetPushHandler")
+    public void setPushHandler(PushHandler handler) {
+        runtime.setPushHandler(handler);
     }
 
-    private InboundHandler currentHandler() {
-        InboundHandler direct = handler.get();
-        if (direct != null) {
-            return direct;
-        }
-        LazyHandler lazy = handlerService.get();
-        return lazy == null ? null : lazy.get();
+    public void unsetPushHandler(PushHandler handler) {
+        runtime.unsetPushHandler(handler);
     }
 
-    /** A handler service got on first use and released once when unbound. */
-    private static final class LazyHandler {
-        final ComponentServiceObjects<InboundHandler> service;
-        private InboundHandler instance;
-        private boolean released;
+    /** Serves fragment fetches from {@code handler} (a newer one replaces the older). */
+    @Reference(name = "fetchHandler", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetFetchHandler")
+    public void setFetchHandler(FetchHandler handler) {
+        runtime.setFetchHandler(handler);
+    }
 
-        LazyHandler(ComponentServiceObjects<InboundHandler> service) {
-            this.service = service;
-        }
+    public void unsetFetchHandler(FetchHandler handler) {
+        runtime.unsetFetchHandler(handler);
+    }
 
-        synchronized InboundHandler get() {
-            if (instance == null && !released) {
-                instance = service.getService();
+    /** Tells {@code listener} of every peer heard from. */
+    @Reference(name = "peerListener", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removePeerListener")
+    public void addPeerListener(PeerListener listener) {
+        runtime.addPeerListener(listener);
+    }
+
+    public void removePeerListener(PeerListener listener) {
+        runtime.removePeerListener(listener);
+    }
+
+    /** The kinds a {@code tesseras.kinds} service property lists (a string, comma separated, or several). */
+    static List<String> kinds(Object property) {
+        List<String> kinds = new ArrayList<>();
+        if (property instanceof String text) {
+            for (String kind : text.split("[,\\s]+")) {
+                if (!kind.isEmpty()) {
+                    kinds.add(kind);
+                }
             }
-            return instance;
-        }
-
-        synchronized void release() {
-            released = true;
-            if (instance != null) {
-                service.ungetService(instance);
-                instance = null;
+        } else if (property instanceof String[] several) {
+            for (String text : several) {
+                kinds.addAll(kinds(text));
+            }
+        } else if (property instanceof Collection<?> several) {
+            for (Object text : several) {
+                kinds.addAll(kinds(text));
             }
         }
+        return kinds;
     }
 
     @Override
@@ -275,7 +280,7 @@ public final class NettyTransport implements Transport {
     int pendingRequestCount() {
         int count = 0;
         for (PeerPool pool : pools.values()) {
-            for (PeerChannel channel : pool.channels()) {
+            for (ClientConnection channel : pool.channels()) {
                 count += channel.pendingCalls();
             }
         }
@@ -310,7 +315,7 @@ public final class NettyTransport implements Transport {
                     + " is stopped"));
         }
         CompletableFuture<T> inner = resolve(address).thenCompose(resolved -> onPool(expected, resolved, action)
-                .exceptionallyCompose(failure -> unwrap(failure) instanceof UnsentRequestException && !stopped
+                .exceptionallyCompose(failure -> Failures.unwrap(failure) instanceof UnsentRequestException && !stopped
                         ? onPool(expected, resolved, action)
                         : CompletableFuture.failedFuture(failure)));
         return completeOffTheEventLoop(inner);
@@ -358,7 +363,7 @@ public final class NettyTransport implements Transport {
                 if (failure == null) {
                     outer.complete(value);
                 } else {
-                    outer.completeExceptionally(unwrap(failure));
+                    outer.completeExceptionally(Failures.unwrap(failure));
                 }
             };
             try {
@@ -370,16 +375,9 @@ public final class NettyTransport implements Transport {
         return outer;
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
 
-    private ChannelInitializer<SocketChannel> initializer(PeerChannel.Role role, PeerChannel client) {
+    /** The pipeline of a connection: {@code client} for one this node opens, null for one a peer opens. */
+    private ChannelInitializer<SocketChannel> initializer(ClientConnection client) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
@@ -389,24 +387,22 @@ public final class NettyTransport implements Transport {
                     channel.close();
                     return;
                 }
-                PeerChannel peer = role == PeerChannel.Role.SERVER
-                        ? new PeerChannel(runtime, role, null, null)
-                        : client;
-                SslHandler ssl = role == PeerChannel.Role.SERVER
-                        ? tls.server().newHandler(channel.alloc())
-                        : tls.client().newHandler(channel.alloc());
+                PeerConnection connection = client != null ? client : new ServerConnection(runtime);
+                SslHandler ssl = client != null
+                        ? tls.client().newHandler(channel.alloc())
+                        : tls.server().newHandler(channel.alloc());
                 ssl.setHandshakeTimeoutMillis(settings.handshakeTimeoutMillis());
-                int idleSeconds = role == PeerChannel.Role.SERVER
-                        ? 2 * settings.idleTimeoutSeconds()
-                        : settings.idleTimeoutSeconds();
+                int idleSeconds = client != null ? settings.idleTimeoutSeconds() : 2 * settings.idleTimeoutSeconds();
                 channel.pipeline()
                         .addLast("tls", ssl)
                         .addLast("idle", new IdleStateHandler(0, 0, idleSeconds))
-                        .addLast("frame-decoder", new FrameDecoder(() -> peer.receivingStream()
+                        .addLast("frame-decoder", new FrameDecoder(() -> connection.receivingStream()
                                 ? settings.maxChunkFrameBytes()
                                 : settings.maxFrameBytes(), settings.maxFrameBytes()))
                         .addLast("frame-encoder", FrameEncoder.INSTANCE)
-                        .addLast("peer", peer);
+                        .addLast("hello", new HelloHandshake(runtime, connection, client != null,
+                                client == null ? null : client.expectedPeer()))
+                        .addLast("peer", connection);
             }
         };
     }
@@ -468,12 +464,12 @@ public final class NettyTransport implements Transport {
         }
 
         @Override
-        public PeerChannel create(InetSocketAddress address, NodeId expected) {
-            return new PeerChannel(runtime, PeerChannel.Role.CLIENT, expected, address);
+        public ClientConnection create(InetSocketAddress address, NodeId expected) {
+            return new ClientConnection(runtime, address, expected);
         }
 
         @Override
-        public void connect(PeerChannel peer, InetSocketAddress address, Runnable onClosed) {
+        public void connect(ClientConnection peer, InetSocketAddress address, Runnable onClosed) {
             AtomicBoolean done = new AtomicBoolean();
             Runnable closedOnce = () -> {
                 if (done.compareAndSet(false, true)) {
@@ -485,7 +481,7 @@ public final class NettyTransport implements Transport {
                     + address.getHostString() + ":" + address.getPort();
             ChannelFuture connecting;
             try {
-                connecting = clientBootstrap.clone().handler(initializer(PeerChannel.Role.CLIENT, peer))
+                connecting = clientBootstrap.clone().handler(initializer(peer))
                         .connect(address);
             } catch (RuntimeException e) {
                 peer.connectFailed(new TransportException("cannot connect to " + target + ": " + e.getMessage(), e));

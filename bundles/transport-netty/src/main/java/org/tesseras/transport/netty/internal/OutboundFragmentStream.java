@@ -15,8 +15,8 @@ import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.port.TransportException;
 
 /**
- * Sends one fragment on a connection: a header, chunks read from {@code envelope.content().open()},
- * then an end frame. Runs on a worker thread in bursts: it writes while the channel is writable and
+ * Sends one fragment on a connection: its header (unless the header went ahead, as a push's does), chunks read
+ * from {@code envelope.content().open()}, then an end frame. Runs on a worker thread in bursts: it writes while the channel is writable and
  * waits for the next writability event otherwise, so at most one chunk per stream is being read and a
  * few are buffered, whatever the fragment size. {@link #stop} makes it send an aborted end and quit.
  */
@@ -28,6 +28,8 @@ final class OutboundFragmentStream implements Runnable {
     private final int chunkBytes;
     private final String description;
     private final BiConsumer<OutboundFragmentStream, Throwable> onFinished;
+    /** Whether the stream opens with its header (a fetch answer) or the header went ahead of it (a push). */
+    private final boolean sendsHeader;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile String stopReason;
     private volatile long lastProgressNanos = System.nanoTime();
@@ -46,7 +48,9 @@ final class OutboundFragmentStream implements Runnable {
      *        stream gave up (the failure)
      */
     OutboundFragmentStream(Channel channel, Executor executor, long requestId, FragmentEnvelope envelope,
-            int chunkBytes, String description, BiConsumer<OutboundFragmentStream, Throwable> onFinished) {
+            int chunkBytes, String description, boolean sendsHeader,
+            BiConsumer<OutboundFragmentStream, Throwable> onFinished) {
+        this.sendsHeader = sendsHeader;
         this.channel = channel;
         this.executor = executor;
         this.requestId = requestId;
@@ -120,7 +124,9 @@ final class OutboundFragmentStream implements Runnable {
             source = envelope.content().open();
             buffer = new byte[(int) Math.max(1, Math.min(chunkBytes, envelope.length()))];
             started = true;
-            write(Wire.Envelope.newBuilder().setFragmentHeader(WireMapper.header(envelope)));
+            if (sendsHeader) {
+                write(Wire.Envelope.newBuilder().setFragmentHeader(WireMapper.header(envelope)));
+            }
         }
         while (true) {
             String stop = stopReason;

@@ -23,20 +23,20 @@ final class PeerPool {
     /** Opens connections for a pool. */
     interface Connector {
         /** A new, not yet connected channel handler for {@code address}, expecting {@code expected} (or anyone). */
-        PeerChannel create(InetSocketAddress address, NodeId expected);
+        ClientConnection create(InetSocketAddress address, NodeId expected);
 
         /** Connects {@code channel}; {@code onClosed} runs once when it fails to connect or closes. */
-        void connect(PeerChannel channel, InetSocketAddress address, Runnable onClosed);
+        void connect(ClientConnection channel, InetSocketAddress address, Runnable onClosed);
     }
 
     private final NodeId expected;
     private final InetSocketAddress address;
     private final TransportSettings settings;
     private final Connector connector;
-    private final List<PeerChannel> channels = new ArrayList<>();
-    private final Set<PeerChannel> reserved = new HashSet<>();
+    private final List<ClientConnection> channels = new ArrayList<>();
+    private final Set<ClientConnection> reserved = new HashSet<>();
     private final ArrayDeque<CompletableFuture<Void>> streamWaiters = new ArrayDeque<>();
-    private CompletableFuture<PeerChannel> openingForCalls;
+    private CompletableFuture<ClientConnection> openingForCalls;
     private int activeStreams;
     private boolean retired;
 
@@ -48,10 +48,10 @@ final class PeerPool {
     }
 
     /** A verified connection for a request: the least busy one, or a new one while under the limit. */
-    synchronized CompletableFuture<PeerChannel> forCall() {
-        PeerChannel best = null;
+    synchronized CompletableFuture<ClientConnection> forCall() {
+        ClientConnection best = null;
         int forCalls = 0;
-        for (PeerChannel channel : channels) {
+        for (ClientConnection channel : channels) {
             if (reserved.contains(channel)) {
                 continue;
             }
@@ -64,8 +64,8 @@ final class PeerPool {
             return CompletableFuture.completedFuture(best);
         }
         if (openingForCalls == null && forCalls < settings.connectionsPerPeer()) {
-            PeerChannel channel = open();
-            CompletableFuture<PeerChannel> opening = channel.ready().thenApply(peer -> channel);
+            ClientConnection channel = open();
+            CompletableFuture<ClientConnection> opening = channel.ready().thenApply(peer -> channel);
             openingForCalls = opening;
             opening.whenComplete((ok, failure) -> {
                 synchronized (this) {
@@ -82,12 +82,12 @@ final class PeerPool {
             return openingForCalls;
         }
         // at the limit and none usable: wait for one still opening, else open another
-        for (PeerChannel channel : channels) {
+        for (ClientConnection channel : channels) {
             if (!reserved.contains(channel) && !channel.ready().isDone()) {
                 return channel.ready().thenApply(peer -> channel);
             }
         }
-        PeerChannel channel = open();
+        ClientConnection channel = open();
         return channel.ready().thenApply(peer -> channel);
     }
 
@@ -95,9 +95,9 @@ final class PeerPool {
      * Runs {@code operation} on a connection held for it alone, once a stream slot is free. The
      * operation gets the connection and a release action it must run once when it is entirely done.
      */
-    <T> CompletableFuture<T> withStream(BiFunction<PeerChannel, Runnable, CompletableFuture<T>> operation) {
+    <T> CompletableFuture<T> withStream(BiFunction<ClientConnection, Runnable, CompletableFuture<T>> operation) {
         return acquireStreamSlot().thenCompose(slot -> {
-            CompletableFuture<PeerChannel> lease;
+            CompletableFuture<ClientConnection> lease;
             synchronized (this) {
                 lease = leaseForStream();
             }
@@ -145,7 +145,7 @@ final class PeerPool {
         return channels.size();
     }
 
-    synchronized List<PeerChannel> channels() {
+    synchronized List<ClientConnection> channels() {
         return List.copyOf(channels);
     }
 
@@ -159,20 +159,20 @@ final class PeerPool {
         return waiter;
     }
 
-    private CompletableFuture<PeerChannel> leaseForStream() {
-        for (PeerChannel channel : channels) {
+    private CompletableFuture<ClientConnection> leaseForStream() {
+        for (ClientConnection channel : channels) {
             if (channel.isUsable() && !reserved.contains(channel) && channel.pendingCalls() == 0
                     && channel.streamOperations() == 0) {
                 reserved.add(channel);
                 return CompletableFuture.completedFuture(channel);
             }
         }
-        PeerChannel channel = open();
+        ClientConnection channel = open();
         reserved.add(channel);
         return channel.ready().thenApply(peer -> channel);
     }
 
-    private void release(PeerChannel channel) {
+    private void release(ClientConnection channel) {
         CompletableFuture<Void> next;
         synchronized (this) {
             if (channel != null) {
@@ -188,8 +188,8 @@ final class PeerPool {
         }
     }
 
-    private PeerChannel open() {
-        PeerChannel channel = connector.create(address, expected);
+    private ClientConnection open() {
+        ClientConnection channel = connector.create(address, expected);
         channels.add(channel);
         connector.connect(channel, address, () -> {
             synchronized (this) {

@@ -1,21 +1,34 @@
 package org.tesseras.transport.netty.internal;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicReference;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.port.FetchHandler;
 import org.tesseras.api.port.IdentityVerifier;
-import org.tesseras.api.port.InboundHandler;
 import org.tesseras.api.port.NodeIdentity;
+import org.tesseras.api.port.PeerListener;
+import org.tesseras.api.port.PushHandler;
+import org.tesseras.api.port.RequestHandler;
 
 /**
- * What every connection of one transport shares: settings, identity, verifier, the worker threads
- * that run handlers and streams, the current inbound handler, and the per-peer stream counts.
+ * What every connection of one transport shares: settings, identity, verifier, the worker threads that run
+ * handlers and streams, the handlers inbound traffic goes to (by kind), the listeners told of every peer
+ * heard from, and the per-peer stream counts.
  */
 final class TransportRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(TransportRuntime.class);
     /** Version of the Hello exchange and the rules around it. */
     static final int PROTOCOL_VERSION = 1;
     /** What this transport offers, as announced in Hello. */
@@ -25,18 +38,20 @@ final class TransportRuntime {
     private final NodeIdentity identity;
     private final IdentityVerifier verifier;
     private final ExecutorService workers;
-    private final Supplier<InboundHandler> handler;
+    private final Map<String, RequestHandler> requestHandlers = new ConcurrentHashMap<>();
+    private final AtomicReference<PushHandler> pushHandler = new AtomicReference<>();
+    private final AtomicReference<FetchHandler> fetchHandler = new AtomicReference<>();
+    private final List<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<NodeId, Integer> servedStreams = new ConcurrentHashMap<>();
     private final AtomicLong peakQueuedBytes = new AtomicLong();
     private volatile int listenPort;
 
     TransportRuntime(TransportSettings settings, NodeIdentity identity, IdentityVerifier verifier,
-            ExecutorService workers, Supplier<InboundHandler> handler) {
+            ExecutorService workers) {
         this.settings = settings;
         this.identity = identity;
         this.verifier = verifier;
         this.workers = workers;
-        this.handler = handler;
     }
 
     TransportSettings settings() {
@@ -55,10 +70,72 @@ final class TransportRuntime {
         return workers;
     }
 
-    /** The inbound handler now bound, or null. */
-    InboundHandler handler() {
-        return handler.get();
+    // ---- routes ----
+
+    /** Routes requests of {@code kinds} to {@code handler} (a later one for the same kind replaces the earlier). */
+    void addRequestHandler(RequestHandler handler, Collection<String> kinds) {
+        for (String kind : kinds) {
+            RequestHandler previous = requestHandlers.put(kind, handler);
+            if (previous != null && previous != handler) {
+                LOG.info("Requests of kind {} now go to {} instead of {}", kind, handler, previous);
+            }
+        }
     }
+
+    /** Stops routing to {@code handler}. */
+    void removeRequestHandler(RequestHandler handler) {
+        requestHandlers.values().removeIf(h -> h == handler);
+    }
+
+    /** The handler of requests of {@code kind}, if one is bound. */
+    Optional<RequestHandler> requestHandler(String kind) {
+        return Optional.ofNullable(requestHandlers.get(kind));
+    }
+
+    void setPushHandler(PushHandler handler) {
+        pushHandler.set(handler);
+    }
+
+    void unsetPushHandler(PushHandler handler) {
+        pushHandler.compareAndSet(handler, null);
+    }
+
+    Optional<PushHandler> pushHandler() {
+        return Optional.ofNullable(pushHandler.get());
+    }
+
+    void setFetchHandler(FetchHandler handler) {
+        fetchHandler.set(handler);
+    }
+
+    void unsetFetchHandler(FetchHandler handler) {
+        fetchHandler.compareAndSet(handler, null);
+    }
+
+    Optional<FetchHandler> fetchHandler() {
+        return Optional.ofNullable(fetchHandler.get());
+    }
+
+    void addPeerListener(PeerListener listener) {
+        peerListeners.add(listener);
+    }
+
+    void removePeerListener(PeerListener listener) {
+        peerListeners.remove(listener);
+    }
+
+    /** Tells every listener that {@code peer} was just heard from; a failing listener is logged and skipped. */
+    void peerSeen(NodeInfo peer) {
+        for (PeerListener listener : peerListeners) {
+            try {
+                listener.peerSeen(peer);
+            } catch (RuntimeException e) {
+                LOG.warn("A peer listener failed on {}: {}", peer, e.toString());
+            }
+        }
+    }
+
+    // ---- counts ----
 
     /** The port this node listens on, as announced in Hello. */
     int listenPort() {

@@ -14,8 +14,8 @@ import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Attestation;
 import org.tesseras.api.model.ContentHash;
-import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.FragmentEnvelope;
+import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
@@ -313,7 +313,6 @@ final class WireMapper {
         return InetSocketAddress.createUnresolved(address.getHost(), port);
     }
 
-
     private static Wire.RefusalReason refusal(RefusalReason reason) {
         return switch (reason) {
             case DEFICIT -> Wire.RefusalReason.REFUSAL_DEFICIT;
@@ -321,6 +320,7 @@ final class WireMapper {
             case NO_SPACE -> Wire.RefusalReason.REFUSAL_NO_SPACE;
             case CHECKSUM -> Wire.RefusalReason.REFUSAL_CHECKSUM;
             case INVALID -> Wire.RefusalReason.REFUSAL_INVALID;
+            case BUSY -> Wire.RefusalReason.REFUSAL_BUSY;
         };
     }
 
@@ -330,6 +330,7 @@ final class WireMapper {
             case REFUSAL_PEER_LIMIT -> RefusalReason.PEER_LIMIT;
             case REFUSAL_NO_SPACE -> RefusalReason.NO_SPACE;
             case REFUSAL_CHECKSUM -> RefusalReason.CHECKSUM;
+            case REFUSAL_BUSY -> RefusalReason.BUSY;
             default -> RefusalReason.INVALID;
         };
     }

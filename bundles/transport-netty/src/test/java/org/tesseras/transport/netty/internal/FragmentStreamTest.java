@@ -80,7 +80,8 @@ class FragmentStreamTest {
     static FragmentEnvelope uncheckedEnvelope(long length, long seed) {
         ContentHash made = TestNodes.HASHER.hash(new byte[] {(byte) seed, (byte) (seed >>> 8), 42});
         FragmentPlan plan = FragmentPlan.of(made, length, FragmentationTier.SMALL, 1, 0, 7);
-        return new FragmentEnvelope(new FragmentId(made, 0, 1, made), TestManifests.unsigned(plan), () -> new PatternStream(length, seed));
+        return new FragmentEnvelope(new FragmentId(made, 0, 1, made), TestManifests.unsigned(plan),
+                () -> new PatternStream(length, seed));
     }
 
     /** Reads the whole stream, hashing; returns what was read or the failure. */
@@ -222,6 +223,32 @@ class FragmentStreamTest {
     }
 
     @Test
+    void aPushRefusedAtItsHeaderSendsNoFragmentByte() throws Exception {
+        Node a = start(Map.of());
+        Node b = start(Map.of());
+        b.handler().onJudge = (sender, id) -> java.util.Optional.of(ReplicateAck.refused(RefusalReason.PEER_LIMIT,
+                "not from you", List.of()));
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        FragmentEnvelope template = uncheckedEnvelope(64 * MIB, 7);
+        FragmentEnvelope counted = new FragmentEnvelope(template.id(), template.manifest(), () -> {
+            opened.incrementAndGet();
+            return template.content().open();
+        });
+
+        ReplicateAck refused = await(a.transport().sendFragment(b.loopbackContact(), counted));
+
+        assertFalse(refused.accepted());
+        assertEquals(RefusalReason.PEER_LIMIT, refused.reason());
+        assertEquals(0, opened.get(), "the fragment source was never even opened");
+        assertTrue(b.handler().senders.isEmpty(), "the receiving handler was never asked to read a stream");
+        b.handler().onJudge = (sender, id) -> java.util.Optional.empty();
+        CompletableFuture<Received> seen = hashingReceiver(b);
+        FragmentEnvelope small = patternEnvelope(MIB, 8);
+        assertTrue(await(a.transport().sendFragment(b.loopbackContact(), small)).accepted());
+        assertEquals(small.id().checksum(), await(seen).hash());
+    }
+
+    @Test
     void streamsBeyondTheReceiversLimitAreAnsweredBusy() throws Exception {
         Node a = start(Map.of("maxConcurrentStreamsPerPeer", 4));
         Node b = start(Map.of("maxConcurrentStreamsPerPeer", 1));
@@ -256,7 +283,7 @@ class FragmentStreamTest {
     void withoutAHandlerPushesAndFetchesAreAnsweredNoHandler() throws Exception {
         Node a = start(Map.of());
         Node b = start(Map.of());
-        b.transport().unsetInboundHandler(b.handler());
+        TestNodes.unbind(b.transport(), b.handler());
         FragmentEnvelope envelope = uncheckedEnvelope(3 * MIB, 10);
 
         RemoteErrorException push = assertInstanceOf(RemoteErrorException.class,

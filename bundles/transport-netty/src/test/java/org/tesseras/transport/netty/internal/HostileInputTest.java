@@ -248,11 +248,37 @@ class HostileInputTest {
     }
 
     @Test
+    void fragmentBytesSentBeforeTheReceiversGoCloseTheConnection() throws Exception {
+        FragmentEnvelope fragment = FragmentStreamTest.patternEnvelope(100, 2);
+        server.handler().onJudge = (sender, id) -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return java.util.Optional.empty();
+        };
+        try (RawPeer peer = verifiedRawPeer()) {
+            peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(30).setFragmentHeader(
+                    WireMapper.header(fragment)).build());
+            peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(30).setFragmentChunk(
+                    Wire.FragmentChunk.newBuilder().setData(ByteString.copyFrom(new byte[100]))).build());
+            assertTrue(peer.closedByServer(), "a sender that does not wait for the go is dropped");
+        } finally {
+            server.handler().onJudge = (sender, id) -> java.util.Optional.empty();
+        }
+        assertServing();
+    }
+
+    @Test
     void aStreamCarryingMoreThanItsHeaderSaysFailsTheHandlersRead() throws Exception {
         FragmentEnvelope fragment = FragmentStreamTest.patternEnvelope(100, 2);
         try (RawPeer peer = verifiedRawPeer()) {
             peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(20).setFragmentHeader(
                     WireMapper.header(fragment)).build());
+            Wire.Envelope go = peer.receive();
+            assertNotNull(go);
+            assertEquals(Wire.Envelope.BodyCase.FRAGMENT_GO, go.getBodyCase(), go.toString());
             peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(20).setFragmentChunk(
                     Wire.FragmentChunk.newBuilder().setData(ByteString.copyFrom(new byte[300]))).build());
             peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(20)

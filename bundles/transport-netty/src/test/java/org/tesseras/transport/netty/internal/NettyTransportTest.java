@@ -158,16 +158,31 @@ class NettyTransportTest {
     }
 
     @Test
+    void everyPeerHeardFromIsToldToThePeerListenersOnBothSides() throws Exception {
+        Node a = start();
+        Node b = start();
+        await(a.transport().request(b.loopbackContact(), new Message.Ping()));
+        assertTrue(b.handler().seen.stream().anyMatch(p -> p.id().equals(a.identity().nodeId())),
+                "the answering side saw the asker: " + b.handler().seen);
+        assertTrue(a.handler().seen.stream().anyMatch(p -> p.id().equals(b.identity().nodeId())),
+                "the asking side saw the answerer: " + a.handler().seen);
+        NodeInfo seenByB = b.handler().seen.stream().filter(p -> p.id().equals(a.identity().nodeId())).findFirst()
+                .orElseThrow();
+        assertEquals(a.transport().localNode().address().getPort(), seenByB.address().getPort(),
+                "with the address it listens on, from its Hello");
+    }
+
+    @Test
     void withoutAHandlerRequestsAreAnsweredNoHandlerUntilOneIsBound() throws Exception {
         Node a = start();
         Node b = start();
-        b.transport().unsetInboundHandler(b.handler());
+        TestNodes.unbind(b.transport(), b.handler());
         RemoteErrorException error = assertInstanceOf(RemoteErrorException.class,
                 failure(a.transport().request(b.loopbackContact(), new Message.Ping())));
         assertEquals(ErrorCode.NO_HANDLER, error.code());
 
         TestNodes.TestHandler replacement = new TestNodes.TestHandler();
-        b.transport().setInboundHandler(replacement);
+        TestNodes.bind(b.transport(), replacement);
         assertInstanceOf(Message.Pong.class, await(a.transport().request(b.loopbackContact(), new Message.Ping()))
                 .message());
         assertEquals(1, replacement.senders.size());

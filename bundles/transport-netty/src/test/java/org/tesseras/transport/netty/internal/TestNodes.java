@@ -19,12 +19,17 @@ import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
+import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.port.FetchHandler;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.IdentityVerifier;
-import org.tesseras.api.port.InboundHandler;
 import org.tesseras.api.port.NodeIdentity;
+import org.tesseras.api.port.PeerListener;
+import org.tesseras.api.port.PushHandler;
+import org.tesseras.api.port.RequestHandler;
 import org.tesseras.crypto.internal.Blake3Hasher;
 import org.tesseras.crypto.internal.FileNodeIdentity;
 import org.tesseras.crypto.internal.IdentityConfiguration;
@@ -109,8 +114,28 @@ final class TestNodes {
     static Node node(NodeIdentity identity, Map<String, Object> overrides) {
         NettyTransport transport = new NettyTransport(identity, verifier(DIFFICULTY), config(overrides));
         TestHandler handler = new TestHandler();
-        transport.setInboundHandler(handler);
+        bind(transport, handler);
         return new Node(identity, transport, handler);
+    }
+
+    /** Every message kind, answers included (tests send those as requests to see them cross the wire). */
+    static final List<String> REQUEST_KINDS = List.of("Ping", "Pong", "FindNode", "FoundNodes", "FindValue",
+            "FoundValue", "Store", "Stored", "AttestRequest", "AttestResponse");
+
+    /** Makes {@code handler} the transport's handler of every request kind, pushes and fetches, and a listener. */
+    static void bind(NettyTransport transport, TestHandler handler) {
+        transport.addRequestHandler(handler, REQUEST_KINDS);
+        transport.setPushHandler(handler);
+        transport.setFetchHandler(handler);
+        transport.addPeerListener(handler);
+    }
+
+    /** Takes {@code handler} away from the transport again. */
+    static void unbind(NettyTransport transport, TestHandler handler) {
+        transport.removeRequestHandler(handler);
+        transport.unsetPushHandler(handler);
+        transport.unsetFetchHandler(handler);
+        transport.removePeerListener(handler);
     }
 
     /** A running node of a test. */
@@ -134,14 +159,17 @@ final class TestNodes {
         }
     }
 
-    /** Functional parts of an {@link InboundHandler}. */
+    /** How a test handler takes a pushed fragment. */
     interface FragmentFunction {
         ReplicateAck apply(NodeInfo sender, FragmentEnvelope envelope) throws IOException;
     }
 
-    /** An inbound handler whose behaviour tests set, recording who sent what. */
-    static final class TestHandler implements InboundHandler {
+    /** Handlers of every kind whose behaviour tests set, recording who sent what and who was seen. */
+    static final class TestHandler implements RequestHandler, PushHandler, FetchHandler, PeerListener {
         final List<NodeInfo> senders = new CopyOnWriteArrayList<>();
+        final List<NodeInfo> seen = new CopyOnWriteArrayList<>();
+        volatile java.util.function.BiFunction<NodeInfo, FragmentId, Optional<ReplicateAck>> onJudge =
+                (sender, id) -> Optional.empty();
         volatile java.util.function.BiFunction<NodeInfo, Message, Message> onRequest = (sender, request) ->
                 request instanceof Message.Ping ? new Message.Pong() : new Message.ErrorReply(
                         org.tesseras.api.message.ErrorCode.REFUSED, "test handler answers pings only");
@@ -155,13 +183,18 @@ final class TestNodes {
                 (sender, hash) -> Optional.empty();
 
         @Override
-        public Message onRequest(NodeInfo sender, Message request) {
+        public Message answer(NodeInfo sender, Message request) {
             senders.add(sender);
             return onRequest.apply(sender, request);
         }
 
         @Override
-        public ReplicateAck onFragment(NodeInfo sender, FragmentEnvelope envelope) {
+        public Optional<ReplicateAck> judge(NodeInfo sender, FragmentId id, TesseraManifest manifest) {
+            return onJudge.apply(sender, id);
+        }
+
+        @Override
+        public ReplicateAck receive(NodeInfo sender, FragmentEnvelope envelope) {
             senders.add(sender);
             try {
                 return onFragment.apply(sender, envelope);
@@ -172,9 +205,14 @@ final class TestNodes {
         }
 
         @Override
-        public Optional<FragmentEnvelope> onFetch(NodeInfo sender, ContentHash tesseraHash, int index) {
+        public Optional<FragmentEnvelope> serve(NodeInfo sender, ContentHash tesseraHash, int index) {
             senders.add(sender);
             return onFetch.apply(sender, tesseraHash);
+        }
+
+        @Override
+        public void peerSeen(NodeInfo peer) {
+            seen.add(peer);
         }
     }
 

@@ -1,0 +1,167 @@
+package org.tesseras.replication.internal;
+
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.tesseras.api.message.ErrorCode;
+import org.tesseras.api.message.Message;
+import org.tesseras.api.model.Attestation;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentEnvelope;
+import org.tesseras.api.model.FragmentId;
+import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.ReplicateAck;
+import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.port.FetchHandler;
+import org.tesseras.api.port.FragmentStore;
+import org.tesseras.api.port.Hasher;
+import org.tesseras.api.port.IdentityVerifier;
+import org.tesseras.api.port.NodeIdentity;
+import org.tesseras.api.port.PushHandler;
+import org.tesseras.api.port.ReciprocityLedger;
+import org.tesseras.api.port.RequestHandler;
+import org.tesseras.api.port.TierPolicy;
+
+/**
+ * What this node does as a holder of other nodes' fragments: takes pushes it judges acceptable (before their
+ * bytes come), proves possession when challenged, serves fragments to those who fetch them. The transport hands
+ * it that traffic; it needs no transport itself, so there is no service cycle. Stores and ledger are optional,
+ * dynamic, greedy references: a replacement is used from the next request on.
+ */
+@Component(service = {RequestHandler.class, PushHandler.class, FetchHandler.class},
+        configurationPid = ReplicationConfiguration.PID, property = RequestHandler.KINDS + "=AttestRequest")
+public final class HolderService implements RequestHandler, PushHandler, FetchHandler, LocalPorts {
+    /** The request kinds it answers, as its service property lists them. */
+    static final List<String> KINDS = List.of("AttestRequest");
+
+    @Reference
+    volatile Hasher hasher;
+    @Reference
+    volatile NodeIdentity identity;
+    @Reference
+    volatile IdentityVerifier verifier;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile TierPolicy tiers;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile FragmentStore fragments;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ReciprocityLedger ledger;
+
+    /** The time; tests set another clock before {@link #start}. */
+    volatile Clock clock = Clock.systemUTC();
+    private volatile ReplicationSettings settings = ReplicationSettings.DEFAULTS;
+    private FragmentReceiver receiver;
+    private Attestor attestor;
+
+    @Activate
+    void activate(ReplicationConfiguration config) {
+        start(ReplicationSettings.from(config));
+    }
+
+    /** Starts with {@code initial} settings (also the entry point of tests that build the component by hand). */
+    void start(ReplicationSettings initial) {
+        this.settings = initial;
+        this.receiver = new FragmentReceiver(this);
+        this.attestor = new Attestor(this);
+    }
+
+    @Modified
+    void modified(ReplicationConfiguration config) {
+        apply(ReplicationSettings.from(config));
+    }
+
+    /** Takes new limits from the next fragment on. */
+    void apply(ReplicationSettings updated) {
+        this.settings = updated;
+    }
+
+    @Override
+    public Message answer(NodeInfo sender, Message request) {
+        if (!(request instanceof Message.AttestRequest attest)) {
+            return new Message.ErrorReply(ErrorCode.UNKNOWN_TYPE, request.kind() + " is not a request a holder"
+                    + " answers");
+        }
+        Optional<Attestation> attestation = attestor.attest(attest.tesseraHash(), attest.nonce());
+        if (attestation.isEmpty()) {
+            return new Message.ErrorReply(ErrorCode.NOT_FOUND, "node " + identity.nodeId()
+                    + " holds no fragments of " + attest.tesseraHash());
+        }
+        return new Message.AttestResponse(attestation.get());
+    }
+
+    @Override
+    public Optional<ReplicateAck> judge(NodeInfo sender, FragmentId id, TesseraManifest manifest) {
+        return receiver.judge(sender, id, manifest);
+    }
+
+    @Override
+    public ReplicateAck receive(NodeInfo sender, FragmentEnvelope envelope) {
+        return receiver.receive(sender, envelope);
+    }
+
+    @Override
+    public Optional<FragmentEnvelope> serve(NodeInfo requester, ContentHash tesseraHash, int index) {
+        FragmentStore store = fragments();
+        Optional<TesseraManifest> manifest = store.manifest(tesseraHash);
+        if (manifest.isEmpty() || index >= manifest.get().plan().totalShards()
+                || store.find(tesseraHash, index).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(FragmentEnvelope.of(manifest.get(), index, () -> Channels.newInputStream(
+                store.open(tesseraHash, index).orElseThrow(() -> new IOException("fragment " + tesseraHash + "/"
+                        + index + " vanished while sending")))));
+    }
+
+    @Override
+    public Hasher hasher() {
+        return hasher;
+    }
+
+    @Override
+    public NodeIdentity identity() {
+        return identity;
+    }
+
+    @Override
+    public IdentityVerifier verifier() {
+        return verifier;
+    }
+
+    @Override
+    public TierPolicy tiers() {
+        return ServicePresence.present(tiers, "TierPolicy");
+    }
+
+    @Override
+    public FragmentStore fragments() {
+        return ServicePresence.present(fragments, "FragmentStore");
+    }
+
+    @Override
+    public ReciprocityLedger ledger() {
+        return ServicePresence.present(ledger, "ReciprocityLedger");
+    }
+
+    @Override
+    public ReplicationSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+}
