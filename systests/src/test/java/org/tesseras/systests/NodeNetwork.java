@@ -26,7 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.sshd.client.SshClient;
 
 /**
- * N distribution nodes on 127.0.0.1, each its own process: node 1 is every other node's DHT seed. {@link #start()}
+ * N distribution nodes on 127.0.0.1, each its own process: node 1 is every other node's DHT seed (and node 2 is node
+ * 1's). {@link #start()}
  * unpacks and starts them all at once and returns when every node lists every other one in {@code tesseras:peers};
  * {@link #close()} kills whatever still runs, also after a failed test (and a JVM shutdown hook does as a last
  * resort).
@@ -89,13 +90,16 @@ public final class NodeNetwork implements AutoCloseable {
         long start = System.nanoTime();
         Path distribution = distribution();
         int[] ports = freePorts(PORTS_PER_NODE * options.nodes());
+        // node 1 is every other node's seed; node 2 is node 1's, so that a restarted node 1 finds the network again
+        // (a node keeps no routing table across a restart: it knows its seeds only)
         String seed = "127.0.0.1:" + ports[3];
+        List<String> seedOfSeed = options.nodes() > 1 ? List.of("127.0.0.1:" + ports[PORTS_PER_NODE + 3]) : List.of();
         List<Callable<NodeProcess>> unpacks = new ArrayList<>();
         for (int i = 0; i < options.nodes(); i++) {
             int p = PORTS_PER_NODE * i;
             NodeProcess.Settings settings = new NodeProcess.Settings("n" + (i + 1),
                     new NodeProcess.Ports(ports[p], ports[p + 1], ports[p + 2], ports[p + 3]),
-                    i == 0 ? List.of() : List.of(seed), options.jvmOptions(), options.configuration());
+                    i == 0 ? seedOfSeed : List.of(seed), options.jvmOptions(), options.configuration());
             unpacks.add(() -> NodeProcess.unpack(distribution, directory.resolve(settings.name()), settings, ssh));
         }
         // tar and gzip keep a core busy each: two at a time on this two-core machine

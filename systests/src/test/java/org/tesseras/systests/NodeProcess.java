@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -419,6 +420,25 @@ public final class NodeProcess {
             }
             sleep(POLL_MILLIS);
         }
+    }
+
+    /**
+     * Runs a shell command on a thread of its own, for a test that acts while the command runs (kills a node during
+     * a put); the future completes with how the command ended ({@link ShellResult#CONNECTION_LOST} if the node died),
+     * or exceptionally if the node could not be reached.
+     */
+    public CompletableFuture<ShellResult> runInBackground(String command, Duration timeout) {
+        CompletableFuture<ShellResult> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(run(command, timeout));
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        }, "systest-" + name() + "-command");
+        thread.setDaemon(true);
+        thread.start();
+        return result;
     }
 
     /** The NodeId this node reported when it was last ready. */

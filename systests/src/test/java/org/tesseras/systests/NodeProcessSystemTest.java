@@ -69,6 +69,7 @@ class NodeProcessSystemTest {
         String restartedId = victim.restart();
         assertEquals(victimId, restartedId, victim.name() + " came back as another node");
         assertNotEquals(victimPid, victim.pid());
+        network.awaitPeers(NodeNetwork.PEERS_TIMEOUT);
         ShellOutput.VerifyCounts verify = ShellOutput.verifyCounts(victim.execute("tesseras:verify " + hash));
         assertEquals(0, verify.corrupt(), "corrupt fragments on the restarted " + victim.name() + ": " + verify);
         assertEquals(0, verify.missing(), "missing fragments on the restarted " + victim.name() + ": " + verify);
