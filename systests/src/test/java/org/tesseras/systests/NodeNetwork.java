@@ -33,8 +33,12 @@ import org.apache.sshd.client.SshClient;
  * resort).
  */
 public final class NodeNetwork implements AutoCloseable {
-    /** Heap and collector of each node: small, and one GC thread, as many nodes share two cores. */
-    public static final String DEFAULT_JVM_OPTIONS = "-Xms64m -Xmx256m -XX:+UseSerialGC";
+    /**
+     * Heap and collector of each node: small, and one GC thread, as many nodes share two cores
+     * ({@code -Dtesseras.systest.jvmOptions=…} replaces them).
+     */
+    public static final String DEFAULT_JVM_OPTIONS = System.getProperty("tesseras.systest.jvmOptions",
+            "-Xms64m -Xmx256m -XX:+UseSerialGC");
     /** How long the nodes may take to find each other once all are ready. */
     public static final Duration PEERS_TIMEOUT = Duration.ofMinutes(2);
     /** After this long without a full routing table a node is asked to bootstrap again through the peer it lacks. */
@@ -155,7 +159,7 @@ public final class NodeNetwork implements AutoCloseable {
                 }));
                 rejoinAt = System.nanoTime() + REJOIN_AFTER.toNanos();
             }
-            NodeProcess.sleep(500);
+            NodeProcess.sleep(1000);
         }
     }
 
@@ -250,8 +254,9 @@ public final class NodeNetwork implements AutoCloseable {
     }
 
     private static int ephemeralRangeStart() {
-        try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+        // one read of the whole file: procfs answers a second read (as Files.readString makes) with end of file
+        try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            String range = new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII).strip();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 0;

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -46,7 +47,11 @@ public final class NodeProcess {
     /** How long a command Karaf does not know yet is retried (Karaf registers a command once its services are up). */
     private static final Duration COMMAND_NOT_FOUND_RETRY = Duration.ofSeconds(60);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
-    private static final long POLL_MILLIS = 250;
+    /** Between two polls of a node; each poll is an SSH login that Karaf logs, so not too often. */
+    private static final long POLL_MILLIS = 1000;
+    /** The line Karaf logs for each of the harness's SSH logins. */
+    private static final Pattern HARNESS_LOGIN = Pattern.compile(
+            "ServerSessionImpl .*Session " + ADMIN + "@\\S+ authenticated");
     private static final Pattern SHARD_FILE = Pattern.compile("(\\d{3})\\.shard");
 
     /** Every node JVM this test JVM started and has not seen end: the shutdown hook's list. */
@@ -320,6 +325,17 @@ public final class NodeProcess {
         return awaitReady();
     }
 
+    /**
+     * How the node's latest JVM ended: 0 after a graceful stop, 137 after kill -9 (128 + SIGKILL); empty while it
+     * runs or if it was never started.
+     */
+    public OptionalInt exitStatus() {
+        if (process == null || process.isAlive() || jvm.pid() != process.pid()) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(process.exitValue());
+    }
+
     /** Whether the node's JVM is running. */
     public boolean isAlive() {
         if (jvm == null) {
@@ -353,6 +369,20 @@ public final class NodeProcess {
             if (node.process != null) {
                 node.process.destroyForcibly();
             }
+        }
+    }
+
+    /** Kills the node JVMs an earlier, aborted test run left anywhere in {@code directory} (up to three levels down). */
+    static void killLeftovers(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        List<Path> homes;
+        try (Stream<Path> files = Files.walk(directory, 3)) {
+            homes = files.filter(file -> file.getFileName().toString().equals("jvm.pid")).map(Path::getParent).toList();
+        }
+        for (Path home : homes) {
+            killLeftover(home);
         }
     }
 
@@ -572,18 +602,33 @@ public final class NodeProcess {
         return home.resolve("console.log");
     }
 
-    /** Who the node is, whether it runs, and the last lines of its log and console, for failure messages. */
+    /**
+     * Who the node is, whether it runs, the first ERROR lines of its log (the cause of a failure often lies far
+     * above the tail), the last {@code lines} lines of its log (without the harness's own SSH logins) and of its
+     * console, for failure messages.
+     */
     public String diagnostics(int lines) {
         StringBuilder text = new StringBuilder();
         text.append("---- ").append(name()).append(" (").append(home).append("), ")
                 .append(jvm == null ? "never started" : "pid " + jvm.pid() + (isAlive() ? ", running" : ", not running"
                         + (process.isAlive() ? "" : " (exit status " + process.exitValue() + ")")))
                 .append(nodeId == null ? "" : ", NodeId " + nodeId).append('\n');
-        text.append("---- last ").append(lines).append(" lines of ").append(logFile()).append('\n')
-                .append(tail(logFile(), lines));
-        String console = tail(consoleLog(), 10);
-        if (!console.isBlank()) {
-            text.append("---- last lines of ").append(consoleLog()).append('\n').append(console);
+        List<String> log = lastLines(logFile(), 8 << 20).stream()
+                .filter(line -> !HARNESS_LOGIN.matcher(line).find()).toList();
+        List<String> errors = log.stream().filter(line -> line.contains("| ERROR |")).limit(5)
+                .map(line -> line.length() > 600 ? line.substring(0, 600) + " …" : line).toList();
+        if (!errors.isEmpty()) {
+            text.append("---- first ERROR lines of ").append(logFile()).append('\n');
+            errors.forEach(line -> text.append(line).append('\n'));
+        }
+        text.append("---- last ").append(lines).append(" lines of ").append(logFile())
+                .append(" (without the harness's SSH logins)\n");
+        log.subList(Math.max(0, log.size() - lines), log.size()).forEach(line -> text.append(line).append('\n'));
+        List<String> console = lastLines(consoleLog(), 64 * 1024);
+        if (!console.isEmpty()) {
+            text.append("---- last lines of ").append(consoleLog()).append('\n');
+            console.subList(Math.max(0, console.size() - 10), console.size())
+                    .forEach(line -> text.append(line).append('\n'));
         }
         return text.toString();
     }
@@ -595,25 +640,20 @@ public final class NodeProcess {
 
     // ---------------------------------------------------------------- plumbing
 
-    /** The last {@code lines} lines of a text file (read from its last 256 KiB at most); "" if there is none. */
-    static String tail(Path file, int lines) {
+    /** The lines of the last {@code maxBytes} of a text file (the first may be cut); none if there is no file. */
+    static List<String> lastLines(Path file, int maxBytes) {
         if (!Files.isRegularFile(file)) {
-            return "";
+            return List.of();
         }
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             long length = in.length();
-            int size = (int) Math.min(length, 256 * 1024);
+            int size = (int) Math.min(length, maxBytes);
             byte[] bytes = new byte[size];
             in.seek(length - size);
             in.readFully(bytes);
-            List<String> all = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-            StringBuilder text = new StringBuilder();
-            for (String line : all.subList(Math.max(0, all.size() - lines), all.size())) {
-                text.append(line).append('\n');
-            }
-            return text.toString();
+            return new String(bytes, StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")\n";
+            return List.of("(cannot read " + file + ": " + e.getMessage() + ")");
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.SortedSet;
 import java.util.concurrent.TimeUnit;
 
@@ -62,7 +63,7 @@ class NodeProcessSystemTest {
         NodeProcess reader = network.nodes().stream().filter(n -> n != owner && n.isAlive()).findFirst().orElseThrow();
         Path copy = nodes.directory().resolve("copy-on-" + reader.name() + ".bin");
         String get = reader.execute("tesseras:get " + hash + " " + copy, TRANSFER_TIMEOUT);
-        SystemTestLog.info(reader.name() + ": " + get.strip());
+        SystemTestLog.info(reader.name() + ": " + get.strip().lines().reduce((first, last) -> last).orElse(""));
         assertEquals(TestData.sha256(original), TestData.sha256(copy),
                 reader.name() + " got other bytes than were put");
 
@@ -76,5 +77,8 @@ class NodeProcessSystemTest {
         assertEquals(victimHeld.size(), verify.good(), "good fragments after the restart: " + verify);
         assertEquals(victimHeld, victim.shardIndices(hash), "shard files after the restart");
         assertEquals(List.of(), victim.temporaryFiles(), "temporary files after the restart");
+
+        victim.stop();
+        assertEquals(OptionalInt.of(0), victim.exitStatus(), "system:shutdown -f ended " + victim.name() + " by itself");
     }
 }
