@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -247,7 +248,7 @@ final class Retriever {
         return hashing.finish();
     }
 
-    private HashingChannels.Writing hashingOutput(FileChannel out, String phase, long total, ProgressListener progress) {
+    private HashingChannels.Writing hashingOutput(WritableByteChannel out, String phase, long total, ProgressListener progress) {
         long[] lastReported = {0};
         return new HashingChannels.Writing(out, ports.hasher(), written -> {
             if (written - lastReported[0] >= PROGRESS_STEP_BYTES || written == total) {
