@@ -28,24 +28,36 @@ final class RepairRounds {
 
     private final Ports ports;
     private final Repairer repairer;
+    private final UnplacedTesseras unplaced;
+    private final TesseraLocks locks;
 
-    RepairRounds(Ports ports, Repairer repairer) {
+    RepairRounds(Ports ports, Repairer repairer, UnplacedTesseras unplaced, TesseraLocks locks) {
         this.ports = ports;
         this.repairer = repairer;
+        this.unplaced = unplaced;
+        this.locks = locks;
     }
 
     List<RepairReport> run() {
         Instant started = ports.clock().instant();
+        int finished = unplaced.finishAll().size();
         List<RepairReport> reports = new ArrayList<>();
         List<ContentHash> order = order();
         int failed = 0;
+        int busy = 0;
         for (ContentHash hash : order) {
             if (Thread.currentThread().isInterrupted()) {
                 LOG.info("Repair round interrupted after {} tesseras", reports.size());
                 break;
             }
             try {
-                reports.add(repairer.repair(hash, ProgressListener.NONE));
+                Optional<RepairReport> report = locks.ifFree(hash, () -> repairer.repair(hash, ProgressListener.NONE));
+                if (report.isPresent()) {
+                    reports.add(report.get());
+                } else {
+                    busy++;
+                    LOG.info("Repair round passes over {}: a put or repair of it is running", hash);
+                }
             } catch (IOException | RuntimeException e) {
                 failed++;
                 LOG.error("Repairing {} failed: {}", hash, e.toString());
@@ -55,14 +67,15 @@ final class RepairRounds {
                 + r.fragmentsPushed() > 0).count();
         int lost = (int) reports.stream().filter(r -> r.after() instanceof RepairAction.Lost).count();
         RepairRound round = new RepairRound(started, ports.clock().instant(), order.size(), repaired, lost, failed,
-                reports.size() < order.size() - failed ? "interrupted after " + reports.size() + " tesseras" : "");
+                reports.size() + busy < order.size() - failed ? "interrupted after " + reports.size() + " tesseras"
+                        : busy > 0 ? busy + " passed over, busy" : "");
         try {
             ports.journal().repairRoundEnded(round);
         } catch (RuntimeException e) {
             LOG.warn("The repair round could not be recorded: {}", e.toString());
         }
-        LOG.info("Repair round done in {}: {} tesseras, {} repaired, {} lost, {} failed", round.duration(),
-                round.tesseras(), repaired, lost, failed);
+        LOG.info("Repair round done in {}: {} tesseras, {} repaired, {} lost, {} failed; {} never placed tried again",
+                round.duration(), round.tesseras(), repaired, lost, failed, finished);
         return reports;
     }
 

@@ -100,6 +100,7 @@ public final class ReplicationComponent implements ReplicationService, Ports {
      */
     volatile Duration startupTasksDelay = Duration.ofSeconds(30);
     private volatile ReplicationSettings settings = ReplicationSettings.DEFAULTS;
+    private final TesseraLocks locks = new TesseraLocks();
     private Replicator replicator;
     private HealthChecker checker;
     private Repairer repairer;
@@ -119,16 +120,17 @@ public final class ReplicationComponent implements ReplicationService, Ports {
         Placement placement = new Placement(this);
         FragmentGatherer gatherer = new FragmentGatherer(this);
         LocalRestorer restorer = new LocalRestorer(this, gatherer);
-        this.replicator = new Replicator(this, placement, new OwnerEncoding(this));
+        this.replicator = new Replicator(this, placement, new OwnerEncoding(this), locks);
         this.checker = new HealthChecker(this, restorer);
         this.repairer = new Repairer(this, checker, restorer, replicator, placement);
-        this.rounds = new RepairRounds(this, repairer);
+        UnplacedTesseras unplaced = new UnplacedTesseras(this, replicator, locks);
+        this.rounds = new RepairRounds(this, repairer, unplaced, locks);
         this.retriever = new Retriever(this, gatherer);
-        this.startup = new StartupTasks(this, replicator);
+        this.startup = new StartupTasks(this, replicator, unplaced);
         this.loop = new RepairLoop(rounds::run, clock, this::lastRepairRoundStart,
                 initial.repairSchedule(nodeSeed()), initial.repairLoopEnabled());
         loop.start();
-        loop.runLater(startupTasksDelay, startup::run);
+        startup.runWhenJoined(loop, startupTasksDelay);
         LOG.info("Replication started: repair every {} + up to {}, {} concurrent transfers", initial.repairInterval(),
                 initial.repairJitter(), initial.maxConcurrentTransfers());
     }
@@ -196,7 +198,7 @@ public final class ReplicationComponent implements ReplicationService, Ports {
 
     @Override
     public RepairReport repair(ContentHash tesseraHash) throws IOException {
-        return repairer.repair(tesseraHash, ProgressListener.NONE);
+        return locks.exclusively(tesseraHash, () -> repairer.repair(tesseraHash, ProgressListener.NONE));
     }
 
     @Override

@@ -44,7 +44,10 @@ final class Replicator {
     private final Placement placement;
     private final OwnerEncoding encoding;
 
-    Replicator(Ports ports, Placement placement, OwnerEncoding encoding) {
+    private final TesseraLocks locks;
+
+    Replicator(Ports ports, Placement placement, OwnerEncoding encoding, TesseraLocks locks) {
+        this.locks = locks;
         this.ports = ports;
         this.placement = placement;
         this.encoding = encoding;
@@ -67,7 +70,7 @@ final class Replicator {
             }
             journal.putStored(put, hash);
             LOG.info("Put {}: {} bytes stored and hashed in {} ms", hash, size, (System.nanoTime() - start) / 1_000_000);
-            PlacementReport report = place(hash, true, progress);
+            PlacementReport report = locks.exclusively(hash, () -> place(hash, true, progress));
             journal.putEnded(put, outcome(report));
             return report;
         } catch (IOException | RuntimeException e) {

@@ -1,7 +1,7 @@
 package org.tesseras.replication.internal;
 
-import java.io.IOException;
-import java.util.HashMap;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -12,12 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.Holder;
-import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.PutRecord;
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.port.Failures;
-import org.tesseras.api.port.ProgressListener;
 import org.tesseras.api.port.ReplicationJournal;
 
 /**
@@ -28,12 +26,47 @@ import org.tesseras.api.port.ReplicationJournal;
 final class StartupTasks {
     private static final Logger LOG = LoggerFactory.getLogger(StartupTasks.class);
 
+    /** How often to look for a peer before the tasks run. */
+    static final Duration JOIN_POLL = Duration.ofSeconds(10);
+    /** How long to wait for a first peer before running the tasks anyway. */
+    static final Duration JOIN_WAIT = Duration.ofMinutes(10);
+
     private final Ports ports;
     private final Replicator replicator;
+    private final UnplacedTesseras unplaced;
 
-    StartupTasks(Ports ports, Replicator replicator) {
+    StartupTasks(Ports ports, Replicator replicator, UnplacedTesseras unplaced) {
         this.ports = ports;
         this.replicator = replicator;
+        this.unplaced = unplaced;
+    }
+
+    /**
+     * Runs the tasks on {@code loop}'s thread once the node knows a peer, looking from {@code delay} on every 10 s,
+     * and after 10 minutes without one anyway (the puts then say they wait for peers).
+     */
+    void runWhenJoined(RepairLoop loop, Duration delay) {
+        Instant giveUp = ports.clock().instant().plus(delay).plus(JOIN_WAIT);
+        loop.runLater(delay, () -> attempt(loop, giveUp));
+    }
+
+    private void attempt(RepairLoop loop, Instant giveUp) {
+        if (!knowsAPeer()) {
+            if (ports.clock().instant().isBefore(giveUp)) {
+                loop.runLater(JOIN_POLL, () -> attempt(loop, giveUp));
+                return;
+            }
+            LOG.warn("No peer known {} after start; running the start-up tasks anyway", JOIN_WAIT);
+        }
+        run();
+    }
+
+    private boolean knowsAPeer() {
+        try {
+            return !ports.dht().routingTable().isEmpty();
+        } catch (IllegalStateException noDht) {
+            return false;
+        }
     }
 
     void run() {
@@ -45,14 +78,7 @@ final class StartupTasks {
     /** Finishes puts the node stopped in: tesseras kept whole but never encoded or placed are placed now. */
     void resumeInterruptedPuts() {
         ReplicationJournal journal = ports.journal();
-        Map<ContentHash, String> finished = new HashMap<>();
-        for (ContentHash blob : ports.blobs().list()) {
-            if (ports.fragments().manifest(blob).isEmpty()) {
-                String outcome = finish(blob);
-                finished.put(blob, outcome);
-                LOG.info("Tessera {}, kept here but never placed: {}", blob, outcome);
-            }
-        }
+        Map<ContentHash, String> finished = unplaced.finishAll();
         for (PutRecord put : journal.unfinishedPuts()) {
             String outcome;
             if (put.tessera().isEmpty()) {
@@ -64,21 +90,10 @@ final class StartupTasks {
                 LOG.warn("A put of {} was interrupted: {}", put.source(), outcome);
             } else {
                 outcome = finished.containsKey(put.tessera().get()) ? finished.get(put.tessera().get())
-                        : finish(put.tessera().get());
+                        : unplaced.finish(put.tessera().get());
                 LOG.info("The put of {} ({}) that the node stopped in: {}", put.source(), put.tessera().get(), outcome);
             }
             journal.putEnded(put.id(), outcome);
-        }
-    }
-
-    /** Encodes and places a tessera kept here; says how it went. */
-    private String finish(ContentHash hash) {
-        try {
-            PlacementReport report = replicator.place(hash, false, ProgressListener.NONE);
-            return "completed after a restart: " + Replicator.outcome(report);
-        } catch (IOException | RuntimeException e) {
-            return "interrupted; finishing it after a restart failed (" + Failures.rootMessage(e)
-                    + "); the repair round places it";
         }
     }
 

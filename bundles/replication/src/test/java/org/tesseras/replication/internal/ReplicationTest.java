@@ -383,6 +383,29 @@ class ReplicationTest {
     }
 
     @Test
+    void aTesseraKeptWholeButNeverEncodedIsPlacedByTheNextRepairRound() throws Exception {
+        // what a put leaves when the node dies between storing the file and encoding it
+        cluster = TestCluster.inMemory(dir, 9, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("interrupted.bin", 1L << 20, 12);
+        ContentHash hash;
+        try (var in = Files.newInputStream(file)) {
+            hash = owner.blobs.write(in);
+        }
+        assertTrue(owner.fragments.manifest(hash).isEmpty());
+
+        owner.replication.repairAll();
+
+        assertTrue(owner.fragments.manifest(hash).isPresent(), "encoded under the owner's manifest");
+        assertEquals(7, owner.holders.holders(hash).size(), "placed on r peers");
+        assertInstanceOf(RepairAction.Healthy.class, owner.replication.checkHealth(hash).action());
+        Path copy = dir.resolve("copy.bin");
+        owner.blobs.quarantine(hash, "test: read back from the peers");
+        owner.replication.retrieve(hash, copy, ProgressListener.NONE);
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
+    }
+
+    @Test
     void aRestartedNodeKeepsFragmentsPlansHoldersAndLedger() throws Exception {
         cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings(), true);
         TestNode owner = cluster.owner();
