@@ -74,6 +74,10 @@ final class NodeContainer {
                 // 2-core machine can miss while the node's features are still being installed); the wait for
                 // @Inject services is pax.exam.service.timeout, set in the pom
                 systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("120000")));
+        String distribution = System.getProperty(PeerProcess.DISTRIBUTION);
+        if (distribution != null) {
+            options.add(systemProperty(PeerProcess.DISTRIBUTION).value(distribution));
+        }
         if (Boolean.getBoolean("tesseras.keepRuntime")) {
             options.add(keepRuntimeFolder());
         }

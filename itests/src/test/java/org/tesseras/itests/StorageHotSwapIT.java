@@ -1,5 +1,6 @@
 package org.tesseras.itests;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNotSame;
@@ -25,14 +26,18 @@ import org.osgi.framework.BundleContext;
 import org.osgi.util.tracker.ServiceTracker;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentCheck;
+import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.StoredFragment;
+import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.FragmentStore;
+import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.ProgressListener;
 import org.tesseras.api.port.ReplicationService;
 
 /**
  * The storage-fs bundle is updated in place while the node runs: its service comes back with every
- * fragment, and replication, which holds the store, uses the new one without being restarted.
+ * fragment, and replication, which holds the store, uses the new one without being restarted: a tessera is
+ * rebuilt from its fragments there and a new one is kept there.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -43,6 +48,9 @@ public class StorageHotSwapIT {
 
     @Inject
     ReplicationService replication;
+
+    @Inject
+    Hasher hasher;
 
     @Configuration
     public Option[] config() {
@@ -56,7 +64,7 @@ public class StorageHotSwapIT {
         try {
             FragmentStore before = stores.waitForService(TimeUnit.SECONDS.toMillis(60));
             assertNotNull(before);
-            ContentHash hash = keepATessera();
+            ContentHash hash = keep(5);
             assertEquals(24, before.list(hash).size());
             Object replicationServiceId = bundleContext.getServiceReference(ReplicationService.class)
                     .getProperty("service.id");
@@ -78,24 +86,41 @@ public class StorageHotSwapIT {
                     bundleContext.getServiceReference(ReplicationService.class).getProperty("service.id"));
             assertEquals("replication reads through the new store", 24,
                     replication.status(hash).orElseThrow().localFragments());
+
+            // and works with it: the tessera comes back from the new store's fragments, a new one is kept there
+            BlobStore blobs = bundleContext.getService(bundleContext.getServiceReference(BlobStore.class));
+            blobs.quarantine(hash, "test: the get must rebuild from fragments");
+            Path target = Files.createTempDirectory("hot-swap").resolve(hash.hex());
+            RetrievalReport report = replication.retrieve(hash, target, ProgressListener.NONE);
+            assertEquals(RetrievalReport.Source.LOCAL_FRAGMENTS, report.source());
+            assertArrayEquals(bytes(5), Files.readAllBytes(target));
+            ContentHash next = keep(6);
+            assertEquals(24, after.list(next).size());
+            assertEquals(24, replication.status(next).orElseThrow().localFragments());
         } finally {
             stores.close();
         }
     }
 
-    private ContentHash keepATessera() throws IOException {
-        Path file = Files.createTempFile("hot-swap", ".bin");
+    private static byte[] bytes(int seed) {
         byte[] bytes = new byte[5 << 20];
-        new Random(5).nextBytes(bytes);
-        Files.write(file, bytes);
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Puts 5 MiB from {@code seed} on this lone node, which keeps the tessera and its full local set. */
+    private ContentHash keep(int seed) throws IOException {
+        Path file = Files.createTempFile("hot-swap", ".bin");
+        Files.write(file, bytes(seed));
+        ContentHash hash = hasher.hash(bytes(seed));
         try {
             replication.replicate(file, ProgressListener.NONE);
         } catch (IOException noPeers) {
-            // a lone node keeps the tessera and its full local set; placing it waits for peers
+            // placing waits for peers
         } finally {
             Files.delete(file);
         }
-        return replication.status().get(0).tesseraHash();
+        return hash;
     }
 
     private FragmentStore awaitNewStore(ServiceTracker<FragmentStore, FragmentStore> stores, int trackingCount,
