@@ -54,4 +54,10 @@ public @interface DhtConfiguration {
             description = "Longest wait between two rounds of seed bootstrap attempts (the wait doubles from 1 s).",
             min = "1")
     long bootstrapRetryMaxSeconds() default 300;
+
+    @AttributeDefinition(name = "Known contacts file",
+            description = "Where the addresses of the peers last in the routing table are kept, to rejoin through"
+                    + " them after a restart (besides the seeds); empty means ${karaf.data}/tesseras/dht-contacts,"
+                    + " none keeps no file.")
+    String knownContactsFile() default "";
 }

@@ -1,13 +1,16 @@
 package org.tesseras.dht.internal;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /** The DHT's configuration, checked: every value in range, each refusal naming its property. */
 record DhtSettings(List<Seed> seeds, int k, int alpha, long rpcTimeoutMillis, int maxFailedRpcs,
         long refreshIntervalSeconds, long republishIntervalSeconds, long pointerTtlSeconds, int maxStoredPointers,
-        long bootstrapRetryInitialMillis, long bootstrapRetryMaxSeconds) {
+        long bootstrapRetryInitialMillis, long bootstrapRetryMaxSeconds, Optional<Path> knownContactsFile) {
 
     /** Largest k: a FoundNodes reply of k NodeInfos must stay far below the 64 KiB message cap. */
     static final int MAX_K = 100;
@@ -28,6 +31,7 @@ record DhtSettings(List<Seed> seeds, int k, int alpha, long rpcTimeoutMillis, in
         require(maxStoredPointers >= 1, "maxStoredPointers", ">= 1", maxStoredPointers);
         require(bootstrapRetryInitialMillis >= 1, "bootstrapRetryInitialMillis", ">= 1", bootstrapRetryInitialMillis);
         require(bootstrapRetryMaxSeconds >= 1, "bootstrapRetryMaxSeconds", ">= 1", bootstrapRetryMaxSeconds);
+        Objects.requireNonNull(knownContactsFile, "knownContactsFile");
     }
 
     /**
@@ -45,7 +49,21 @@ record DhtSettings(List<Seed> seeds, int k, int alpha, long rpcTimeoutMillis, in
         }
         return new DhtSettings(seeds, config.k(), config.alpha(), config.rpcTimeoutMillis(), config.maxFailedRpcs(),
                 config.refreshIntervalSeconds(), config.republishIntervalSeconds(), config.pointerTtlSeconds(),
-                config.maxStoredPointers(), BOOTSTRAP_RETRY_INITIAL_MILLIS, config.bootstrapRetryMaxSeconds());
+                config.maxStoredPointers(), BOOTSTRAP_RETRY_INITIAL_MILLIS, config.bootstrapRetryMaxSeconds(),
+                knownContactsFile(config.knownContactsFile()));
+    }
+
+    /** The configured file; empty text means the default under {@code karaf.data}, "none" means no file. */
+    private static Optional<Path> knownContactsFile(String configured) {
+        String text = configured == null ? "" : configured.strip();
+        if (text.equalsIgnoreCase("none")) {
+            return Optional.empty();
+        }
+        if (text.isEmpty()) {
+            return Optional.of(Path.of(System.getProperty("karaf.data", "data"), "tesseras", "dht-contacts")
+                    .toAbsolutePath());
+        }
+        return Optional.of(Path.of(text).toAbsolutePath());
     }
 
     long refreshIntervalMillis() {

@@ -2,9 +2,12 @@ package org.tesseras.dht.internal;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -40,6 +43,8 @@ public final class KademliaNode {
     private final Random random;
     private final RoutingTable table;
     private final PointerStore pointers;
+    private final KnownContacts knownContacts;
+    private final List<DhtSettings.Seed> remembered;
     private final Map<ContentHash, TesseraPointer> published = new ConcurrentHashMap<>();
     private volatile Consumer<NodeInfo> evictionPinger;
 
@@ -57,6 +62,8 @@ public final class KademliaNode {
         this.random = random;
         this.table = new RoutingTable(self, settings.k(), clock.millis());
         this.pointers = new PointerStore(self, settings.maxStoredPointers());
+        this.knownContacts = new KnownContacts(settings.knownContactsFile());
+        this.remembered = knownContacts.load();
     }
 
     private static DhtSettings checked(DhtConfiguration config) {
@@ -78,6 +85,21 @@ public final class KademliaNode {
 
     DhtSettings settings() {
         return settings;
+    }
+
+    /**
+     * Where to join through: the peers last in the routing table (saved before the last stop), then the
+     * configured seeds.
+     */
+    List<DhtSettings.Seed> joinThrough() {
+        Set<DhtSettings.Seed> all = new LinkedHashSet<>(remembered);
+        all.addAll(settings.seeds());
+        return List.copyOf(all);
+    }
+
+    /** Saves the addresses in the routing table for the next start (not when it is empty). */
+    void saveContacts() {
+        knownContacts.save(table.snapshot());
     }
 
     RoutingTable table() {

@@ -28,9 +28,10 @@ import org.tesseras.api.port.Transport;
 import org.tesseras.api.port.TransportException;
 
 /**
- * Keeps the routing table and the published pointers alive: joins the network through the configured seeds
- * (retried with backoff until one answers), refreshes buckets no lookup touched, republishes this node's
- * pointers, sweeps expired ones, and pings a full bucket's oldest entry before evicting it.
+ * Keeps the routing table and the published pointers alive: joins the network through the peers it knew before
+ * its last stop and the configured seeds (retried with backoff until one answers), saves the table's addresses
+ * for the next start, refreshes buckets no lookup touched, republishes this node's pointers, sweeps expired
+ * ones, and pings a full bucket's oldest entry before evicting it.
  */
 final class RoutingMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingMaintenance.class);
@@ -68,13 +69,14 @@ final class RoutingMaintenance {
         timers.scheduleWithFixedDelay(this::republishInBackground, settings.republishIntervalSeconds(),
                 settings.republishIntervalSeconds(), TimeUnit.SECONDS);
         node.evictionPinger(this::checkOldest);
-        if (!settings.seeds().isEmpty()) {
+        if (!node.joinThrough().isEmpty()) {
             startSeedRounds();
         }
     }
 
-    /** Stops asking the node to ping, and fails whoever waits to join. */
+    /** Saves the routing table's addresses, stops asking the node to ping, and fails whoever waits to join. */
     void stop(TransportException stopped) {
+        node.saveContacts();
         node.evictionPinger(null);
         seedJoin.completeExceptionally(stopped);
     }
@@ -147,9 +149,10 @@ final class RoutingMaintenance {
                     LOG.debug("Bucket refresh failed: {}", Failures.unwrap(error).toString());
                 }
             });
-            if (node.table().size() == 0 && !node.settings().seeds().isEmpty()) {
+            if (node.table().size() == 0 && !node.joinThrough().isEmpty()) {
                 startSeedRounds();
             }
+            node.saveContacts();
         } catch (RuntimeException e) {
             LOG.warn("DHT maintenance of node {} failed: {}", node.self(), e.toString());
         }
@@ -209,7 +212,7 @@ final class RoutingMaintenance {
 
     private void startSeedRounds() {
         if (seedRoundsRunning.compareAndSet(false, true)) {
-            seedRound(node.settings().seeds(), node.settings().bootstrapRetryInitialMillis());
+            seedRound(node.joinThrough(), node.settings().bootstrapRetryInitialMillis());
         }
     }
 

@@ -10,6 +10,8 @@ import static org.tesseras.dht.internal.DhtCluster.VERIFIER;
 import static org.tesseras.dht.internal.DhtCluster.await;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
 import org.tesseras.api.model.ContentHash;
@@ -319,6 +322,42 @@ class KademliaDhtTest {
             assertEquals(1, await(joiner.dht().seedJoin()), "a later round reached the seed");
             assertEquals(Set.of(seed.id()), tableIds(joiner));
             assertEquals(Set.of(joiner.id()), tableIds(seed));
+        }
+    }
+
+    @Test
+    void aRestartedNodeRejoinsThroughThePeersItKnewWhenItsSeedIsGone(@TempDir Path dir) throws Exception {
+        try (DhtCluster cluster = new DhtCluster(15)) {
+            Path contacts = dir.resolve("dht-contacts");
+            List<Node> peers = cluster.addJoined(5, config -> { });
+            Node seed = peers.get(0);
+            Node restarting = cluster.add(config -> config.knownContactsFile = contacts.toString());
+            await(restarting.dht().bootstrap(seed.transport().localNode().address()));
+            assertEquals(5, restarting.state().table().size());
+
+            restarting.dht().deactivate();
+            List<String> saved = Files.readAllLines(contacts).stream().filter(l -> !l.startsWith("#")).toList();
+            assertEquals(5, saved.size(), "every peer's address was saved: " + saved);
+            cluster.network.leave(restarting.transport());
+            seed.dht().deactivate();
+            cluster.network.leave(seed.transport());
+
+            Node again = cluster.add(restarting.identity(), restarting.transport().localNode().address(),
+                    config -> config.knownContactsFile = contacts.toString());
+            assertEquals(4, (int) await(again.dht().seedJoin()), "joined through the four peers still there");
+            assertEquals(ids(peers.subList(1, 5).stream().map(n -> n.transport().localNode()).toList()),
+                    tableIds(again));
+        }
+    }
+
+    @Test
+    void aNodeThatNeverJoinedKeepsTheContactsFileItHad(@TempDir Path dir) throws Exception {
+        try (DhtCluster cluster = new DhtCluster(16)) {
+            Path contacts = dir.resolve("dht-contacts");
+            Files.writeString(contacts, "127.0.0.1:1\n");
+            Node lonely = cluster.add(config -> config.knownContactsFile = contacts.toString());
+            lonely.dht().deactivate();
+            assertEquals("127.0.0.1:1\n", Files.readString(contacts), "an empty table does not replace it");
         }
     }
 

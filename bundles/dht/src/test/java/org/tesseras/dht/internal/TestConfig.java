@@ -14,6 +14,8 @@ final class TestConfig implements DhtConfiguration {
     long pointerTtlSeconds = 86400;
     int maxStoredPointers = 20000;
     long bootstrapRetryMaxSeconds = 300;
+    /** No file unless a test wants one. */
+    String knownContactsFile = "none";
 
     DhtSettings settings() {
         return DhtSettings.from(this);
@@ -72,5 +74,10 @@ final class TestConfig implements DhtConfiguration {
     @Override
     public long bootstrapRetryMaxSeconds() {
         return bootstrapRetryMaxSeconds;
+    }
+
+    @Override
+    public String knownContactsFile() {
+        return knownContactsFile;
     }
 }

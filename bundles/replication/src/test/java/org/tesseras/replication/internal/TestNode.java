@@ -125,6 +125,7 @@ final class TestNode implements AutoCloseable {
         dhtConfig.put("seeds", seeds.stream().map(s -> s.getAddress().getHostAddress() + ":" + s.getPort())
                 .toArray(String[]::new));
         dhtConfig.put("rpcTimeoutMillis", 3000L);
+        dhtConfig.put("knownContactsFile", dir.resolve("dht-contacts").toString());
         dhtNode = new KademliaNode(identity, verifier, Configs.of(DhtConfiguration.class, dhtConfig));
 
         holder = new HolderService();
