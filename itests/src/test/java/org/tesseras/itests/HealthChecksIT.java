@@ -51,7 +51,10 @@ public class HealthChecksIT {
     static final String PEERS = "Peers in routing table";
     static final String AT_RISK = "Tesseras at risk";
     static final String LOST = "Tesseras lost";
-    static final List<String> CHECKS = List.of(DATABASE, FREE_SPACE, TRANSPORT, PEERS, AT_RISK, LOST);
+    static final String REPAIR = "Repair rounds on time";
+    static final String QUARANTINE = "Quarantined files";
+    static final List<String> CHECKS = List.of(DATABASE, FREE_SPACE, TRANSPORT, PEERS, AT_RISK, LOST, REPAIR,
+            QUARANTINE);
 
     @Inject
     BundleContext bundleContext;
@@ -88,7 +91,8 @@ public class HealthChecksIT {
         }
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         for (String name : List.of("tesseras-database", "tesseras-free-space", "tesseras-transport",
-                "tesseras-routing-table", "tesseras-at-risk", "tesseras-lost")) {
+                "tesseras-routing-table", "tesseras-at-risk", "tesseras-lost", "tesseras-repair-overdue",
+                "tesseras-quarantine")) {
             ObjectName mbean = new ObjectName("org.apache.felix.healthcheck:type=HealthCheck,name=" + name);
             waitUntil(() -> jmx.isRegistered(mbean), "MBean " + mbean);
             assertNotNull(jmx.getAttribute(mbean, "status"));
@@ -109,6 +113,20 @@ public class HealthChecksIT {
         }
         assertTrue(table, table.contains("WARN") && table.contains("tesseras:bootstrap"));
         assertTrue(table, table.contains("checks need attention"));
+    }
+
+    @Test
+    public void aFreshNodeHasItsFirstRepairRoundDueAndAQuarantinedShardWarnsUntilRemoved() throws Exception {
+        CheckFinding repair = byName(doctor.examine()).get(REPAIR);
+        assertEquals(repair.finding(), CheckStatus.OK, repair.status());
+        assertTrue(repair.finding(), repair.finding().contains("the next is due at"));
+
+        assertEquals(CheckStatus.OK, byName(doctor.examine()).get(QUARANTINE).status());
+        ContentHash hash = LoneNode.put(replication, fragments, 41);
+        assertTrue(fragments.quarantine(hash, 3, "test: a shard that failed its checksum"));
+        CheckFinding quarantined = waitForStatus(QUARANTINE, CheckStatus.WARN);
+        assertTrue(quarantined.finding(), quarantined.finding().contains("failed its checksum"));
+        assertTrue(quarantined.whatToDo(), quarantined.whatToDo().contains(".why"));
     }
 
     @Test

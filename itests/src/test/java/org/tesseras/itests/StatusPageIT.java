@@ -80,9 +80,10 @@ public class StatusPageIT {
         HttpProbe.Response page = HttpProbe.get(pageUrl(), USER, PASSWORD);
         assertEquals(200, page.status());
         assertTrue(page.contentType(), page.contentType().startsWith("text/html"));
-        for (String section : List.of("node", "health", "tesseras", "peers", "ledger")) {
+        for (String section : List.of("node", "health", "tesseras", "repair", "peers", "ledger")) {
             assertTrue(section, page.body().contains("<section id=\"" + section + "\">"));
         }
+        assertTrue(page.body(), page.body().contains("Next round"));
     }
 
     @Test

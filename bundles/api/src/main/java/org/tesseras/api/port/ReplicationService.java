@@ -10,6 +10,7 @@ import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.HealthReport;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.ReindexReport;
+import org.tesseras.api.model.RepairLoopStatus;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.TesseraStatus;
@@ -44,4 +45,7 @@ public interface ReplicationService {
 
     /** One tessera's status, if this node knows it. */
     Optional<TesseraStatus> status(ContentHash tesseraHash);
+
+    /** Where the repair loop stands: the last round, the next one, whether one runs now. */
+    RepairLoopStatus repairLoopStatus();
 }

@@ -16,9 +16,13 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.message.Message;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.NodeId;
@@ -45,6 +49,10 @@ public final class KademliaDht implements DhtPort {
 
     private final KademliaNode node;
     private final Transport transport;
+    /** Where lookups are timed; none while no metrics service runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile NodeMetrics metrics;
     private final DhtThreads threads;
     private final ThreadPoolExecutor executor;
     private final ScheduledThreadPoolExecutor scheduler;
@@ -117,7 +125,18 @@ public final class KademliaDht implements DhtPort {
     @Override
     public CompletableFuture<List<NodeInfo>> findClosest(NodeId key) {
         Objects.requireNonNull(key, "key");
-        return lookups.lookupNodes(key).thenApply(NodeLookup.Result::closest);
+        return timed(lookups.lookupNodes(key).thenApply(NodeLookup.Result::closest));
+    }
+
+    /** Records a lookup's time and outcome once it completes. */
+    private <T> CompletableFuture<T> timed(CompletableFuture<T> lookup) {
+        NodeMetrics current = metrics;
+        if (current == null) {
+            return lookup;
+        }
+        NodeMetrics.Timing timing = current.start(NodeMetrics.Operation.DHT_LOOKUP);
+        return lookup.whenComplete((result, error) -> timing.end(error == null ? NodeMetrics.Outcome.SUCCESS
+                : NodeMetrics.Outcome.FAILURE));
     }
 
     @Override
@@ -154,7 +173,7 @@ public final class KademliaDht implements DhtPort {
     @Override
     public CompletableFuture<Optional<TesseraPointer>> findPointer(ContentHash tesseraHash) {
         Objects.requireNonNull(tesseraHash, "tessera hash");
-        return lookups.findPointer(tesseraHash);
+        return timed(lookups.findPointer(tesseraHash));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,10 @@ import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.HealthRecord;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.QuarantinedFile;
 import org.tesseras.api.model.RepairAction;
+import org.tesseras.api.model.RepairLoopStatus;
+import org.tesseras.api.model.RepairRound;
 import org.tesseras.api.model.RoutingEntry;
 import org.tesseras.api.model.StorageUsage;
 import org.tesseras.api.model.TesseraStatus;
@@ -154,6 +158,58 @@ class ChecksTest {
         Result result = broken.execute();
         assertEquals(Result.Status.HEALTH_CHECK_ERROR, result.getStatus());
         assertTrue(result.toString().contains("boom"), result.toString());
+    }
+
+    @Test
+    void repairRoundsAreOverdueAnHourAfterTheirTimeAndDisabledOnesWarn() {
+        Instant now = Instant.parse("2026-12-06T12:00:00Z");
+        Duration day = Duration.ofDays(1);
+        RepairRound last = new RepairRound(now.minus(Duration.ofHours(25)), now.minus(Duration.ofHours(24)), 12, 2, 0,
+                0, "");
+        RepairLoopStatus onTime = new RepairLoopStatus(true, day, Duration.ofHours(2), Optional.of(last),
+                now.plus(Duration.ofMinutes(30)), Optional.empty());
+        Finding ok = RepairOverdueCheck.judge(onTime, now);
+        assertEquals(Result.Status.OK, ok.status(), ok.finding());
+        assertTrue(ok.finding().contains("12 tesseras, 2 repaired"), ok.finding());
+
+        RepairLoopStatus late = new RepairLoopStatus(true, day, Duration.ofHours(2), Optional.of(last),
+                now.minus(Duration.ofMinutes(90)), Optional.empty());
+        Finding overdue = RepairOverdueCheck.judge(late, now);
+        assertEquals(Result.Status.CRITICAL, overdue.status());
+        assertTrue(overdue.finding().contains("1 h 30 min late"), overdue.finding());
+        assertEquals(Result.Status.OK, RepairOverdueCheck.judge(late, now.minus(Duration.ofMinutes(40))).status(),
+                "within the hour's grace");
+
+        RepairLoopStatus runningLong = new RepairLoopStatus(true, day, Duration.ofHours(2), Optional.of(last),
+                now.minus(Duration.ofHours(30)), Optional.of(now.minus(Duration.ofHours(26))));
+        assertEquals(Result.Status.WARN, RepairOverdueCheck.judge(runningLong, now).status());
+
+        RepairLoopStatus off = new RepairLoopStatus(false, day, Duration.ofHours(2), Optional.empty(), now,
+                Optional.empty());
+        Finding disabled = RepairOverdueCheck.judge(off, now);
+        assertEquals(Result.Status.WARN, disabled.status());
+        assertTrue(disabled.whatToDo().contains("repairLoopEnabled"), disabled.whatToDo());
+
+        RepairRound failing = new RepairRound(last.startedAt(), last.endedAt(), 12, 0, 0, 3, "");
+        assertEquals(Result.Status.WARN, RepairOverdueCheck.judge(new RepairLoopStatus(true, day, Duration.ZERO,
+                Optional.of(failing), now.plus(day), Optional.empty()), now).status());
+        assertEquals(Result.Status.TEMPORARILY_UNAVAILABLE, new RepairOverdueCheck().execute().getStatus(),
+                "no replication");
+    }
+
+    @Test
+    void quarantinedFilesWarnUntilTheOperatorRemovesThem() {
+        assertEquals(Result.Status.OK, QuarantineCheck.judge(List.of()).status());
+        List<QuarantinedFile> files = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            files.add(new QuarantinedFile("ab12/00" + i + ".shard", 1024, Instant.now(), "no manifest explains it"));
+        }
+        Finding warn = QuarantineCheck.judge(files);
+        assertEquals(Result.Status.WARN, warn.status());
+        assertTrue(warn.finding().startsWith("7 file(s), 7.0 KiB"), warn.finding());
+        assertTrue(warn.finding().contains("and 2 more"), warn.finding());
+        assertTrue(warn.finding().contains("no manifest explains it"), warn.finding());
+        assertTrue(warn.whatToDo().contains(".why"), warn.whatToDo());
     }
 
     private static ContentHash hash(int seed) {

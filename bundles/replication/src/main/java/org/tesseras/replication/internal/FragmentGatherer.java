@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentId;
@@ -234,10 +235,14 @@ final class FragmentGatherer {
 
         private void start(int index, Contact source) {
             Path file = workDir.resolve(String.format("%03d.shard", index));
+            NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.FRAGMENT_FETCH);
             ports.transport().fetchFragment(source, manifest.tesseraHash(), index,
                     (id, sentPlan, in) -> fetchVerified(ports.hasher(), manifest, index, id, in, file))
                     .orTimeout(FETCH_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .whenComplete((path, failure) -> finished(index, source, path, failure));
+                    .whenComplete((path, failure) -> {
+                        timing.end(failure == null ? NodeMetrics.Outcome.SUCCESS : NodeMetrics.Outcome.FAILURE);
+                        finished(index, source, path, failure);
+                    });
         }
 
         private synchronized void finished(int index, Contact source, Path path, Throwable failure) {

@@ -95,6 +95,7 @@ final class FragmentReceiver {
                 store.store(id, content, Optional.of(sender.id()));
             }
             ports.ledger().recordStoredForPeer(sender.id(), envelope.length());
+            ports.metrics().fragmentStored(envelope.length());
             LOG.debug("Stored fragment {} for {} ({} bytes)", id, sender, envelope.length());
             return ReplicateAck.accepted(heldIndices(store, id));
         } catch (FragmentIntegrityException e) {
@@ -179,6 +180,7 @@ final class FragmentReceiver {
 
     private ReplicateAck refuse(NodeInfo sender, FragmentId id, RefusalReason reason, String detail) {
         LOG.info("Refused fragment {} from {}: {} ({})", id, sender, reason, detail);
+        ports.metrics().fragmentRefused(reason);
         return ReplicateAck.refused(reason, detail, heldIndices(ports.fragments(), id));
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.message.Message;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.Attestation;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
@@ -117,7 +118,9 @@ final class HealthChecker {
     /** Asks {@code holder} for a fresh attestation and checks it answers this very challenge. */
     private CompletableFuture<Attestation> attest(HolderStatus holder, ContentHash hash, byte[] nonce) {
         Contact peer = holder.holder().contact();
-        return ports.transport().request(peer, new Message.AttestRequest(hash, nonce)).thenApply(reply -> {
+        NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.ATTESTATION_ASKED);
+        CompletableFuture<Attestation> answer = ports.transport().request(peer, new Message.AttestRequest(hash, nonce))
+                .thenApply(reply -> {
             if (!(reply.message() instanceof Message.AttestResponse response)) {
                 throw new CompletionException(new TransportException("peer " + peer.id()
                         + " answered an attestation request for " + hash + " with " + reply.message().kind()));
@@ -130,6 +133,9 @@ final class HealthChecker {
             }
             return response.attestation();
         });
+        answer.whenComplete((attestation, failure) -> timing.end(failure == null ? NodeMetrics.Outcome.SUCCESS
+                : NodeMetrics.Outcome.FAILURE));
+        return answer;
     }
 
     private CompletableFuture<HolderCheck> judge(TesseraManifest manifest, HolderStatus holder, Attestation attestation,

@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.Attestation;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
@@ -60,6 +61,10 @@ public final class HolderService implements RequestHandler, PushHandler, FetchHa
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ReciprocityLedger ledger;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile NodeMetrics metrics;
+
     /** The time; tests set another clock before {@link #start}. */
     volatile Clock clock = Clock.systemUTC();
     private volatile ReplicationSettings settings = ReplicationSettings.DEFAULTS;
@@ -94,7 +99,9 @@ public final class HolderService implements RequestHandler, PushHandler, FetchHa
             return new Message.ErrorReply(ErrorCode.UNKNOWN_TYPE, request.kind() + " is not a request a holder"
                     + " answers");
         }
+        NodeMetrics.Timing timing = metrics().start(NodeMetrics.Operation.ATTESTATION_ANSWERED);
         Optional<Attestation> attestation = attestor.attest(attest.tesseraHash(), attest.nonce());
+        timing.end(attestation.isPresent() ? NodeMetrics.Outcome.SUCCESS : NodeMetrics.Outcome.FAILURE);
         if (attestation.isEmpty()) {
             return new Message.ErrorReply(ErrorCode.NOT_FOUND, "node " + identity.nodeId()
                     + " holds no fragments of " + attest.tesseraHash());
@@ -163,5 +170,11 @@ public final class HolderService implements RequestHandler, PushHandler, FetchHa
     @Override
     public Clock clock() {
         return clock;
+    }
+
+    @Override
+    public NodeMetrics metrics() {
+        NodeMetrics current = metrics;
+        return current == null ? NodeMetrics.NONE : current;
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.StoredFragment;
@@ -30,12 +31,14 @@ final class LocalEncoding implements Closeable {
     private final FragmentPlan plan;
     private final List<ContentHash> checksums;
     private final Map<Integer, FragmentStore.FragmentWriter> writers;
+    private final NodeMetrics metrics;
 
     private LocalEncoding(FragmentPlan plan, List<ContentHash> checksums,
-            Map<Integer, FragmentStore.FragmentWriter> writers) {
+            Map<Integer, FragmentStore.FragmentWriter> writers, NodeMetrics metrics) {
         this.plan = plan;
         this.checksums = checksums;
         this.writers = writers;
+        this.metrics = metrics;
     }
 
     /**
@@ -61,7 +64,7 @@ final class LocalEncoding implements Closeable {
             }
             List<ContentHash> checksums = ports.coder().encode(plan, source, sinks);
             done = true;
-            return new LocalEncoding(plan, checksums, writers);
+            return new LocalEncoding(plan, checksums, writers, ports.metrics());
         } finally {
             if (!done) {
                 closeAll(writers.values());
@@ -96,7 +99,9 @@ final class LocalEncoding implements Closeable {
             if (!checksums.get(index).equals(manifest.checksum(index))) {
                 continue;
             }
-            stored.add(writer.getValue().commit(checksums.get(index)));
+            StoredFragment committed = writer.getValue().commit(checksums.get(index));
+            metrics.fragmentStored(committed.sizeBytes());
+            stored.add(committed);
             progress.onProgress("encoding", stored.size(), writers.size());
         }
         return stored;

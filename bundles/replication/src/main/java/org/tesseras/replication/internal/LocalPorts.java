@@ -1,6 +1,7 @@
 package org.tesseras.replication.internal;
 
 import java.time.Clock;
+import org.tesseras.api.metrics.NodeMetrics;
 
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
@@ -30,4 +31,7 @@ interface LocalPorts {
 
     /** The time, for what is scheduled or recorded. */
     Clock clock();
+
+    /** Where counts and timings go; {@link NodeMetrics#NONE} while no metrics service runs. */
+    NodeMetrics metrics();
 }

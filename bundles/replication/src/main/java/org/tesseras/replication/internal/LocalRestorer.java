@@ -93,6 +93,7 @@ final class LocalRestorer {
                     }
                     return ports.fragments().store(manifest.fragmentId(index), in, origin);
                 }).get(FETCH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                ports.metrics().fragmentStored(manifest.plan().shardSize());
                 LOG.info("Fetched fragment {}/{} back from {}", hash, index, holder.contact());
                 return true;
             } catch (InterruptedException e) {

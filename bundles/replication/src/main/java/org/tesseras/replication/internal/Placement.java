@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
@@ -119,8 +120,11 @@ final class Placement {
                 }
                 permits.acquire();
                 Contact contact = peer;
+                NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.FRAGMENT_PUSH);
                 ports.transport().sendFragment(contact, envelopes.get(task.index)).whenComplete((ack, failure) -> {
                     permits.release();
+                    timing.end(failure == null && ack.accepted() ? NodeMetrics.Outcome.SUCCESS
+                            : NodeMetrics.Outcome.FAILURE);
                     if (failure == null && ack.accepted()) {
                         synchronized (placed) {
                             placed.computeIfAbsent(peer.id(), p -> new ArrayList<>()).add(task.index);

@@ -34,6 +34,7 @@ final class RepairLoop {
     private volatile RepairSchedule schedule;
     private volatile boolean enabled;
     private volatile Instant lastRunHere;
+    private volatile Instant runningSince;
     private ScheduledFuture<?> ticking;
 
     /**
@@ -71,6 +72,20 @@ final class RepairLoop {
         enabled = runOnItsOwn;
         LOG.info("Repair schedule changed: every {} + up to {}; the next round is due at {}", updated.interval(),
                 updated.jitter(), nextRoundAt());
+    }
+
+    /** Since when the round now running started; empty when none runs. */
+    Optional<Instant> runningSince() {
+        return Optional.ofNullable(runningSince);
+    }
+
+    /** Whether rounds run on their own. */
+    boolean enabled() {
+        return enabled;
+    }
+
+    RepairSchedule schedule() {
+        return schedule;
     }
 
     /** When the next round is due. */
@@ -154,10 +169,13 @@ final class RepairLoop {
 
     private void runRound() {
         lastRunHere = clock.instant();
+        runningSince = lastRunHere;
         try {
             round.run();
         } catch (RuntimeException e) {
             LOG.error("A repair round failed: {}", e.toString(), e);
+        } finally {
+            runningSince = null;
         }
     }
 }

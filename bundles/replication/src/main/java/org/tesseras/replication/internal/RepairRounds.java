@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.HealthRecord;
 import org.tesseras.api.model.RepairAction;
@@ -40,6 +41,7 @@ final class RepairRounds {
 
     List<RepairReport> run() {
         Instant started = ports.clock().instant();
+        NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.REPAIR_ROUND);
         int finished = unplaced.finishAll().size();
         List<RepairReport> reports = new ArrayList<>();
         List<ContentHash> order = order();
@@ -74,6 +76,7 @@ final class RepairRounds {
         } catch (RuntimeException e) {
             LOG.warn("The repair round could not be recorded: {}", e.toString());
         }
+        timing.end(failed == 0 ? NodeMetrics.Outcome.SUCCESS : NodeMetrics.Outcome.FAILURE);
         LOG.info("Repair round done in {}: {} tesseras, {} repaired, {} lost, {} failed; {} never placed tried again",
                 round.duration(), round.tesseras(), repaired, lost, failed, finished);
         return reports;

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
@@ -63,6 +64,17 @@ final class Repairer {
     }
 
     RepairReport repair(ContentHash hash, ProgressListener progress) throws IOException {
+        NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.REPAIR);
+        try {
+            RepairReport report = repairNow(hash, progress);
+            timing.succeeded();
+            return report;
+        } finally {
+            timing.failed();
+        }
+    }
+
+    private RepairReport repairNow(ContentHash hash, ProgressListener progress) throws IOException {
         HealthReport before = checker.check(hash);
         FragmentStore store = ports.fragments();
         TesseraManifest manifest = store.manifest(hash).orElseThrow();

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,11 +23,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.HealthReport;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.ReindexReport;
+import org.tesseras.api.model.RepairLoopStatus;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.RepairRound;
 import org.tesseras.api.model.RetrievalReport;
@@ -91,6 +94,10 @@ public final class ReplicationComponent implements ReplicationService, Ports {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile Transport transport;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile NodeMetrics metrics;
 
     /** The time; tests set another clock before {@link #start}. */
     volatile Clock clock = Clock.systemUTC();
@@ -171,7 +178,20 @@ public final class ReplicationComponent implements ReplicationService, Ports {
         return rounds.order();
     }
 
-    private Optional<java.time.Instant> lastRepairRoundStart() {
+    @Override
+    public RepairLoopStatus repairLoopStatus() {
+        RepairSchedule schedule = loop.schedule();
+        Optional<RepairRound> last;
+        try {
+            last = journal().lastRepairRound();
+        } catch (IllegalStateException noJournal) {
+            last = Optional.empty();
+        }
+        return new RepairLoopStatus(loop.enabled(), schedule.interval(), schedule.jitter(), last, loop.nextRoundAt(),
+                loop.runningSince());
+    }
+
+    private Optional<Instant> lastRepairRoundStart() {
         ReplicationJournal current = journal;
         return current == null ? Optional.empty() : current.lastRepairRound().map(RepairRound::startedAt);
     }
@@ -314,5 +334,11 @@ public final class ReplicationComponent implements ReplicationService, Ports {
     @Override
     public Clock clock() {
         return clock;
+    }
+
+    @Override
+    public NodeMetrics metrics() {
+        NodeMetrics current = metrics;
+        return current == null ? NodeMetrics.NONE : current;
     }
 }

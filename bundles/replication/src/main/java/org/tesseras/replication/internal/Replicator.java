@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
+import org.tesseras.api.metrics.NodeMetrics;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,7 @@ final class Replicator {
         }
         ReplicationJournal journal = ports.journal();
         long put = journal.putStarted(file.toAbsolutePath().toString(), size);
+        NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.PUT);
         try {
             long start = System.nanoTime();
             ContentHash hash;
@@ -72,10 +74,13 @@ final class Replicator {
             LOG.info("Put {}: {} bytes stored and hashed in {} ms", hash, size, (System.nanoTime() - start) / 1_000_000);
             PlacementReport report = locks.exclusively(hash, () -> place(hash, true, progress));
             journal.putEnded(put, outcome(report));
+            timing.succeeded();
             return report;
         } catch (IOException | RuntimeException e) {
             journal.putEnded(put, "failed: " + Failures.rootMessage(e));
             throw e;
+        } finally {
+            timing.failed();
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.tesseras.api.metrics.NodeMetrics;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ final class Retriever {
         Path directory = absolute.getParent();
         Files.createDirectories(directory);
         Path part = Files.createTempFile(directory, "." + absolute.getFileName(), ".part");
+        NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.GET);
         try {
             RetrievalReport report = retrieveInto(hash, part, progress);
             try {
@@ -67,8 +69,10 @@ final class Retriever {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(part, absolute);
             }
+            timing.succeeded();
             return report;
         } finally {
+            timing.failed();
             Files.deleteIfExists(part);
         }
     }

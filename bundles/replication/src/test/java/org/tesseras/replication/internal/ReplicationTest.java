@@ -12,16 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.FragmentationTier;
@@ -239,6 +242,59 @@ class ReplicationTest {
     }
 
     @Test
+    void putsGetsRepairsAttestationsAndStoredOrRefusedFragmentsAreCountedOnTheirNodes() throws Exception {
+        // owner + 7 peers with r = 7: every peer is offered fragments, the refusing one too
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Map<TestNode, RecordingMetrics> metrics = new HashMap<>();
+        for (TestNode node : cluster.nodes) {
+            RecordingMetrics recording = new RecordingMetrics();
+            node.replication.metrics = recording;
+            node.holder.metrics = recording;
+            metrics.put(node, recording);
+        }
+        RecordingMetrics ours = metrics.get(owner);
+        // one peer refuses: the owner already owes it more than it allows
+        TestNode refusing = cluster.nodes.get(7);
+        refusing.ledger.recordStoredForPeer(owner.identity.nodeId(), 1L << 40);
+
+        PlacementReport put = owner.replication.replicate(cluster.randomFile("counted.bin", 1L << 20, 21),
+                ProgressListener.NONE);
+        ContentHash hash = put.plan().tesseraHash();
+        assertEquals(1, ours.count(NodeMetrics.Operation.PUT, NodeMetrics.Outcome.SUCCESS));
+        assertEquals(24, ours.fragmentsStored.get(), "the owner's own full set");
+        assertEquals(put.fragmentsPlaced(), ours.count(NodeMetrics.Operation.FRAGMENT_PUSH,
+                NodeMetrics.Outcome.SUCCESS));
+        long storedByPeers = metrics.entrySet().stream().filter(e -> e.getKey() != owner)
+                .mapToLong(e -> e.getValue().fragmentsStored.get()).sum();
+        assertEquals(put.fragmentsPlaced(), storedByPeers);
+        assertTrue(metrics.get(refusing).refused.getOrDefault(RefusalReason.DEFICIT, new AtomicLong()).get() > 0,
+                "the refusing peer counted its refusals: " + metrics.get(refusing).refused);
+
+        owner.replication.checkHealth(hash);
+        int holders = owner.holders.holders(hash).size();
+        assertEquals(6, holders);
+        assertEquals(holders, ours.count(NodeMetrics.Operation.ATTESTATION_ASKED, NodeMetrics.Outcome.SUCCESS));
+        long answered = metrics.values().stream().mapToLong(m -> m.count(NodeMetrics.Operation.ATTESTATION_ANSWERED,
+                NodeMetrics.Outcome.SUCCESS)).sum();
+        assertEquals(holders, answered);
+
+        owner.replication.repair(hash);
+        assertEquals(1, ours.count(NodeMetrics.Operation.REPAIR, NodeMetrics.Outcome.SUCCESS));
+        owner.replication.repairAll();
+        assertEquals(1, ours.count(NodeMetrics.Operation.REPAIR_ROUND, NodeMetrics.Outcome.SUCCESS));
+
+        TestNode reader = cluster.nodes.get(3);
+        reader.replication.retrieve(hash, dir.resolve("counted-copy.bin"), ProgressListener.NONE);
+        RecordingMetrics theirs = metrics.get(reader);
+        assertEquals(1, theirs.count(NodeMetrics.Operation.GET, NodeMetrics.Outcome.SUCCESS));
+        assertTrue(theirs.count(NodeMetrics.Operation.FRAGMENT_FETCH, NodeMetrics.Outcome.SUCCESS) > 0);
+        assertThrows(IOException.class, () -> reader.replication.retrieve(owner.hasher.hash(new byte[] {1}),
+                dir.resolve("nothing.bin"), ProgressListener.NONE));
+        assertEquals(1, theirs.count(NodeMetrics.Operation.GET, NodeMetrics.Outcome.FAILURE));
+    }
+
+    @Test
     void withoutNewPeersRepairPutsMissingFragmentsOnTheRemainingHolders() throws Exception {
         // owner + 7 peers, r = 7: every peer is a holder, none is left to take what two lost holders had
         cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
@@ -411,7 +467,7 @@ class ReplicationTest {
         TestNode owner = cluster.owner();
         Path file = cluster.randomFile("archive.bin", 1L << 20, 7);
         ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
-        Map<NodeId, Long> balances = new java.util.HashMap<>();
+        Map<NodeId, Long> balances = new HashMap<>();
         owner.ledger.entries().forEach(e -> balances.put(e.peer(), e.balance()));
         List<HolderStatus> holders = owner.holders.holders(hash);
         NodeId id = owner.identity.nodeId();

@@ -40,7 +40,7 @@ public final class StatusPageServlet extends HttpServlet {
 
     /** The sections, in page order. */
     static final List<StatusSection> SECTIONS = List.of(new NodeSection(), new HealthChecksSection(),
-            new TesserasSection(), new PeersSection(), new LedgerSection());
+            new TesserasSection(), new RepairSection(), new PeersSection(), new LedgerSection());
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)

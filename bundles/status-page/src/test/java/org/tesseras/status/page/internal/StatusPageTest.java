@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -23,7 +24,9 @@ import org.tesseras.api.model.HealthReport;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.model.RepairAction;
+import org.tesseras.api.model.RepairLoopStatus;
 import org.tesseras.api.model.RepairReport;
+import org.tesseras.api.model.RepairRound;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.TesseraStatus;
 import org.tesseras.api.port.ProgressListener;
@@ -53,6 +56,9 @@ class StatusPageTest {
         assertTrue(page.contains("needs replication: 24 missing"), page);
         assertTrue(page.contains("5.0 MiB") && page.contains("MEDIUM 16+8") && page.contains("24/24"), page);
         assertTrue(page.contains("30 s ago"), page);
+        assertTrue(page.contains("3 tesseras: 1 repaired, 0 lost, 0 failed"), page);
+        assertTrue(page.contains("every 24 h + up to 2 h"), page);
+        assertTrue(page.contains("was due at 2026-12-06T09:00:00Z, 60 min late"), page);
         assertTrue(page.contains("1 of 1 checks need attention."), page);
         assertTrue(page.contains("<td class=\"status critical\">CRITICAL</td>"), page);
         assertFalse(page.toLowerCase().contains("<script"), "no JavaScript");
@@ -61,7 +67,7 @@ class StatusPageTest {
     @Test
     void missingServicesAreSaidInWordsAndEverySectionIsThere() {
         String page = StatusPage.render(view(null, null), StatusPageServlet.SECTIONS);
-        for (String id : new String[] {"node", "health", "tesseras", "peers", "ledger"}) {
+        for (String id : new String[] {"node", "health", "tesseras", "repair", "peers", "ledger"}) {
             assertTrue(page.contains("<section id=\"" + id + "\">"), id);
         }
         assertTrue(page.contains("Replication is not running"), page);
@@ -114,6 +120,13 @@ class StatusPageTest {
                     throw new IllegalStateException("replication down");
                 }
                 return statuses;
+            }
+
+            @Override
+            public RepairLoopStatus repairLoopStatus() {
+                RepairRound last = new RepairRound(NOW.minusSeconds(7200), NOW.minusSeconds(7100), 3, 1, 0, 0, "");
+                return new RepairLoopStatus(true, Duration.ofDays(1), Duration.ofHours(2), Optional.of(last),
+                        NOW.minusSeconds(3600), Optional.empty());
             }
 
             @Override

@@ -46,6 +46,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.message.Message;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
@@ -90,6 +91,7 @@ public final class NettyTransport implements Transport {
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor callbacks;
     private final TransportRuntime runtime;
+    private final ByteCounter byteCounter;
     private final Bootstrap clientBootstrap;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<PoolKey, PeerPool> pools = new ConcurrentHashMap<>();
@@ -110,6 +112,7 @@ public final class NettyTransport implements Transport {
         this.workers = executor("worker", WORKER_THREADS, new LinkedBlockingQueue<>(WORKER_QUEUE));
         this.callbacks = executor("callback", CALLBACK_THREADS, new LinkedBlockingQueue<>());
         this.runtime = new TransportRuntime(settings, identity, verifier, workers);
+        this.byteCounter = new ByteCounter(runtime::metrics);
         WriteBufferWaterMark waterMark = new WriteBufferWaterMark(settings.chunkBytes() / 2, settings.chunkBytes());
         this.clientBootstrap = new Bootstrap().group(ioGroup).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -201,6 +204,19 @@ public final class NettyTransport implements Transport {
 
     public void unsetFetchHandler(FetchHandler handler) {
         runtime.unsetFetchHandler(handler);
+    }
+
+    /** Counts the bytes sent and received into {@code metrics}. */
+    @Reference(name = "metrics", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetMetrics")
+    public void setMetrics(NodeMetrics metrics) {
+        runtime.setMetrics(metrics);
+    }
+
+    public void unsetMetrics(NodeMetrics metrics) {
+        if (runtime.metrics() == metrics) {
+            runtime.setMetrics(null);
+        }
     }
 
     /** Tells {@code listener} of every peer heard from. */
@@ -394,6 +410,7 @@ public final class NettyTransport implements Transport {
                 ssl.setHandshakeTimeoutMillis(settings.handshakeTimeoutMillis());
                 int idleSeconds = client != null ? settings.idleTimeoutSeconds() : 2 * settings.idleTimeoutSeconds();
                 channel.pipeline()
+                        .addLast("bytes", byteCounter)
                         .addLast("tls", ssl)
                         .addLast("idle", new IdleStateHandler(0, 0, idleSeconds))
                         .addLast("frame-decoder", new FrameDecoder(() -> connection.receivingStream()

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.port.FetchHandler;
@@ -44,6 +45,7 @@ final class TransportRuntime {
     private final List<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<NodeId, Integer> servedStreams = new ConcurrentHashMap<>();
     private final AtomicLong peakQueuedBytes = new AtomicLong();
+    private volatile NodeMetrics metrics = NodeMetrics.NONE;
     private volatile int listenPort;
 
     TransportRuntime(TransportSettings settings, NodeIdentity identity, IdentityVerifier verifier,
@@ -90,6 +92,15 @@ final class TransportRuntime {
     /** The handler of requests of {@code kind}, if one is bound. */
     Optional<RequestHandler> requestHandler(String kind) {
         return Optional.ofNullable(requestHandlers.get(kind));
+    }
+
+    void setMetrics(NodeMetrics metrics) {
+        this.metrics = metrics == null ? NodeMetrics.NONE : metrics;
+    }
+
+    /** Where byte counts go; {@link NodeMetrics#NONE} while no metrics service runs. */
+    NodeMetrics metrics() {
+        return metrics;
     }
 
     void setPushHandler(PushHandler handler) {

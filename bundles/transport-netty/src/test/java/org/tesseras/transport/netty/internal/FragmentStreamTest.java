@@ -116,6 +116,42 @@ class FragmentStreamTest {
         return seen;
     }
 
+    /** Byte counts only; the Micrometer adapter behind the port is tested in the distribution. */
+    static final class ByteCounts extends NodeMetricsAdapter {
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong received = new AtomicLong();
+
+        @Override
+        public void bytesSent(long bytes) {
+            sent.addAndGet(bytes);
+        }
+
+        @Override
+        public void bytesReceived(long bytes) {
+            received.addAndGet(bytes);
+        }
+    }
+
+    @Test
+    void theBytesOnTheWireAreCountedOnBothSides() throws Exception {
+        Node a = start(Map.of());
+        Node b = start(Map.of());
+        ByteCounts atA = new ByteCounts();
+        ByteCounts atB = new ByteCounts();
+        a.transport().setMetrics(atA);
+        b.transport().setMetrics(atB);
+        ReplicateAck ack = await(a.transport().sendFragment(b.loopbackContact(), patternEnvelope(3 * MIB, 5)));
+        assertTrue(ack.accepted(), ack.toString());
+
+        assertTrue(atA.sent.get() > 3 * MIB, "the fragment and its TLS framing went out: " + atA.sent);
+        NettyTransportTest.eventually("b counted every byte a sent, and a every byte b sent",
+                () -> atB.received.get() == atA.sent.get() && atA.received.get() == atB.sent.get());
+        a.transport().unsetMetrics(atA);
+        long before = atA.sent.get();
+        await(a.transport().request(b.loopbackContact(), new Message.Ping()));
+        assertEquals(before, atA.sent.get(), "nothing is counted once the metrics service is gone");
+    }
+
     @Test
     void aHundredMebibyteFragmentArrivesIntactThroughBoundedBuffers() throws Exception {
         Node a = start(Map.of());
