@@ -95,11 +95,14 @@ public final class NettyTransport implements Transport {
     private final Bootstrap clientBootstrap;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<PoolKey, PeerPool> pools = new ConcurrentHashMap<>();
-    private final Channel serverChannel;
+    private final ServerListener listener;
     private final NodeInfo localNode;
     private volatile boolean stopped;
 
-    /** Starts listening with the checked {@code config}; a bad value or a busy port refuses activation. */
+    /**
+     * Starts with the checked {@code config} (a bad value refuses activation) and listens; a busy fixed port is
+     * bound again every while (see {@link ServerListener}).
+     */
     @Activate
     public NettyTransport(@Reference(name = "identity") NodeIdentity identity,
             @Reference(name = "verifier") IdentityVerifier verifier, TransportConfiguration config) {
@@ -118,26 +121,25 @@ public final class NettyTransport implements Transport {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.handshakeTimeoutMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
-        ChannelFuture bound = new ServerBootstrap().group(acceptGroup, ioGroup).channel(NioServerSocketChannel.class)
+        this.listener = new ServerListener(new ServerBootstrap().group(acceptGroup, ioGroup)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-                .childHandler(initializer(null))
-                .bind(settings.listenAddress(), settings.listenPort())
-                .awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            String where = settings.listenAddress().getHostAddress() + ":" + settings.listenPort();
+                .childHandler(initializer(null)), settings.listenAddress(), settings.listenPort(), acceptGroup);
+        int port;
+        try {
+            port = listener.start();
+        } catch (RuntimeException e) {
             stopThreads();
-            throw new IllegalStateException("cannot listen on " + where + " (" + TransportConfiguration.PID
-                    + " listenHost/listenPort): " + bound.cause(), bound.cause());
+            throw e;
         }
-        this.serverChannel = bound.channel();
-        int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         runtime.listenPort(port);
         this.localNode = new NodeInfo(identity.nodeId(), identity.publicKey(), identity.nonce(),
                 new InetSocketAddress(settings.announcedAddress(), port), TransportRuntime.CAPABILITIES);
-        LOG.info("Transport of node {} listening on {}:{} (TLS 1.3), announced as {}", identity.nodeId(),
-                settings.listenAddress().getHostAddress(), port, localNode);
+        LOG.info("Transport of node {} {} {}:{} (TLS 1.3), announced as {}", identity.nodeId(),
+                listener.listening() ? "listening on" : "to listen on", settings.listenAddress().getHostAddress(), port,
+                localNode);
     }
 
     /** Closes every connection, fails what is in flight and stops every thread this transport started. */
@@ -147,7 +149,7 @@ public final class NettyTransport implements Transport {
             return;
         }
         stopped = true;
-        serverChannel.close().awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
+        listener.close(SHUTDOWN_WAIT_MILLIS);
         TransportException stopping = new TransportException("the transport of " + identity.nodeId() + " stopped");
         for (PeerPool pool : pools.values()) {
             pool.drainStreamWaiters().forEach(waiter -> waiter.completeExceptionally(stopping));
@@ -249,6 +251,11 @@ public final class NettyTransport implements Transport {
             }
         }
         return kinds;
+    }
+
+    /** Whether peers can connect to this node now. */
+    public boolean listening() {
+        return listener.listening();
     }
 
     @Override
