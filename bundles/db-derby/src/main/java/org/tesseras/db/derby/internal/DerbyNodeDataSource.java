@@ -1,6 +1,8 @@
 package org.tesseras.db.derby.internal;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -106,6 +108,12 @@ public final class DerbyNodeDataSource implements DataSource {
         if (!databaseName.startsWith(MEMORY_PREFIX) && System.getProperty("derby.stream.error.file") == null) {
             Path parent = Path.of(databaseName).toAbsolutePath().getParent();
             if (parent != null) {
+                try {
+                    // on a first start the directory is not there yet, and Derby would print a stack trace
+                    Files.createDirectories(parent);
+                } catch (IOException e) {
+                    LOG.warn("Cannot create {} for derby.log: {}", parent, e.toString());
+                }
                 System.setProperty("derby.stream.error.file", parent.resolve("derby.log").toString());
             }
         }
