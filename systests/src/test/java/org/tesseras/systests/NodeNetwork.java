@@ -43,7 +43,7 @@ public final class NodeNetwork implements AutoCloseable {
     public static final Duration PEERS_TIMEOUT = Duration.ofMinutes(2);
     /** After this long without a full routing table a node is asked to bootstrap again through the peer it lacks. */
     private static final Duration REJOIN_AFTER = Duration.ofSeconds(20);
-    private static final int PORTS_PER_NODE = 4;
+    private static final int PORTS_PER_NODE = 6;
 
     /** How many nodes, with which JVM options and further configuration (PID → property → value). */
     public record Options(int nodes, String jvmOptions, Map<String, Map<String, String>> configuration) {
@@ -102,7 +102,8 @@ public final class NodeNetwork implements AutoCloseable {
         for (int i = 0; i < options.nodes(); i++) {
             int p = PORTS_PER_NODE * i;
             NodeProcess.Settings settings = new NodeProcess.Settings("n" + (i + 1),
-                    new NodeProcess.Ports(ports[p], ports[p + 1], ports[p + 2], ports[p + 3]),
+                    new NodeProcess.Ports(ports[p], ports[p + 1], ports[p + 2], ports[p + 3], ports[p + 4],
+                            ports[p + 5]),
                     i == 0 ? seedOfSeed : List.of(seed), options.jvmOptions(), options.configuration());
             unpacks.add(() -> NodeProcess.unpack(distribution, directory.resolve(settings.name()), settings, ssh));
         }

@@ -62,7 +62,7 @@ public final class NodeProcess {
     }
 
     /** The ports a node listens on, all on 127.0.0.1. */
-    public record Ports(int ssh, int rmiRegistry, int rmiServer, int transport) {
+    public record Ports(int ssh, int rmiRegistry, int rmiServer, int transport, int http, int metrics) {
     }
 
     /**
@@ -127,6 +127,9 @@ public final class NodeProcess {
         values.put("org.tesseras.transport", Map.of("listenHost", "127.0.0.1", "advertisedHost", "127.0.0.1",
                 "listenPort", Integer.toString(ports.transport())));
         values.put("org.tesseras.dht", Map.of("seeds", String.join(",", settings.seeds())));
+        // the status page and the metrics endpoint on ports of their own, so several nodes on one host all serve them
+        values.put("org.ops4j.pax.web", Map.of("org.osgi.service.http.port", Integer.toString(ports.http())));
+        values.put("org.tesseras.metrics", Map.of("prometheusPort", Integer.toString(ports.metrics())));
         // every node shares 127.0.0.1/24: let all of them hold fragments of one tessera
         values.put("org.tesseras.replication", Map.of("maxPeersPerSubnet", "100"));
         for (Map.Entry<String, Map<String, String>> pid : settings.configuration().entrySet()) {
@@ -563,6 +566,18 @@ public final class NodeProcess {
         }
         try (Stream<Path> directories = Files.list(fragments)) {
             return directories.filter(Files::isDirectory).map(path -> path.getFileName().toString())
+                    .filter(name -> name.matches("[0-9a-f]{64}")).sorted().toList();
+        }
+    }
+
+    /** The tesseras this node keeps whole ({@code blobs/{hash}}). */
+    public List<String> keptTesseras() throws IOException {
+        Path blobs = dataDirectory().resolve("blobs");
+        if (!Files.isDirectory(blobs)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(blobs)) {
+            return files.filter(Files::isRegularFile).map(path -> path.getFileName().toString())
                     .filter(name -> name.matches("[0-9a-f]{64}")).sorted().toList();
         }
     }

@@ -14,16 +14,19 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
@@ -38,6 +41,7 @@ import org.tesseras.api.port.FragmentIntegrityException;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.ProgressListener;
+import org.tesseras.api.port.RemoteErrorException;
 
 /**
  * Gathers {@code dataShards} fragments of a tessera for decoding: those held here first, the rest fetched
@@ -172,7 +176,15 @@ final class FragmentGatherer {
         return new Gathered(keepPreferred(channels, needed), local, fetching.fetched, List.copyOf(fetching.fromPeers));
     }
 
-    /** Fetches {@code missing} fragments, at most {@code maxConcurrentTransfers} at once, trying other sources on failure. */
+    /** How often one source may answer BUSY for one fragment before another source is tried. */
+    static final int MAX_BUSY_ANSWERS = 10;
+    /** The wait after a BUSY answer, times how many the source gave for that fragment. */
+    static final long BUSY_RETRY_MILLIS = 200;
+
+    /**
+     * Fetches {@code missing} fragments, at most {@code maxConcurrentTransfers} at once, trying other sources on
+     * failure; a source that answers BUSY (its stream limit with us is reached) is asked again shortly.
+     */
     private final class Fetching {
         private final TesseraManifest manifest;
         private final Map<Integer, Deque<Contact>> sources;
@@ -183,8 +195,11 @@ final class FragmentGatherer {
         private final Map<Integer, Path> files = new LinkedHashMap<>();
         private final Set<NodeId> fromPeers = new LinkedHashSet<>();
         private final List<String> failures = new ArrayList<>();
+        private final Map<String, Integer> busyAnswers = new HashMap<>();
         private int fetched;
         private int inFlight;
+        /** Fetches a busy source asked to wait for, due to be tried again. */
+        private int waiting;
 
         Fetching(TesseraManifest manifest, Map<Integer, Deque<Contact>> sources, int missing, Path workDir,
                 ProgressListener progress) {
@@ -211,7 +226,7 @@ final class FragmentGatherer {
                         }
                         continue;
                     }
-                    if (inFlight == 0) {
+                    if (inFlight == 0 && waiting == 0) {
                         throw new IOException("tessera " + plan.tesseraHash() + " cannot be rebuilt: only "
                                 + (plan.dataShards() - missing + fetched) + " of " + plan.dataShards()
                                 + " fragments could be gathered; failures: " + failures);
@@ -222,7 +237,7 @@ final class FragmentGatherer {
                 Thread.currentThread().interrupt();
                 throw new IOException("gathering fragments of " + plan.tesseraHash() + " was interrupted", e);
             } finally {
-                while (inFlight > 0) {
+                while (inFlight > 0 || waiting > 0) {
                     try {
                         wait(1000);
                     } catch (InterruptedException e) {
@@ -245,6 +260,17 @@ final class FragmentGatherer {
                     });
         }
 
+        private synchronized void retryBusy(int index, Contact source) {
+            waiting--;
+            sources.get(index).addFirst(source);
+            pending.addLast(index);
+            notifyAll();
+        }
+
+        private static boolean isBusy(Throwable failure) {
+            return Failures.unwrap(failure) instanceof RemoteErrorException remote && remote.code() == ErrorCode.BUSY;
+        }
+
         private synchronized void finished(int index, Contact source, Path path, Throwable failure) {
             inFlight--;
             if (failure == null) {
@@ -252,6 +278,12 @@ final class FragmentGatherer {
                 fromPeers.add(source.id());
                 fetched++;
                 progress.onProgress("fetching fragments", fetched, missing);
+            } else if (isBusy(failure) && busyAnswers.merge(source + "/" + index, 1, Integer::sum) <= MAX_BUSY_ANSWERS) {
+                // the source has as many streams open with us as it allows: ask it again shortly, it is not at fault
+                int attempt = busyAnswers.get(source + "/" + index);
+                waiting++;
+                CompletableFuture.delayedExecutor(BUSY_RETRY_MILLIS * attempt, TimeUnit.MILLISECONDS)
+                        .execute(() -> retryBusy(index, source));
             } else {
                 String why = Failures.rootMessage(failure);
                 failures.add(source + " for " + index + ": " + why);

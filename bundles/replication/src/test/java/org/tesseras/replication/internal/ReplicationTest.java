@@ -360,6 +360,25 @@ class ReplicationTest {
     }
 
     @Test
+    void aSourceThatAnswersBusyIsAskedAgainRatherThanGivenUp() throws Exception {
+        // owner + 7 peers with r = 7: every fragment lives on exactly one peer, no other source to turn to
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        Path file = cluster.randomFile("busy.bin", 1L << 20, 31);
+        ContentHash hash = cluster.owner().replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
+        TestNode reader = cluster.nodes.get(4);
+        BusyAnsweringTransport busy = new BusyAnsweringTransport(reader.transport, 3);
+        reader.replication.transport = busy;
+        cluster.owner().close();
+
+        Path copy = dir.resolve("busy-copy.bin");
+        RetrievalReport report = reader.replication.retrieve(hash, copy, ProgressListener.NONE);
+
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
+        assertTrue(busy.asked.values().stream().anyMatch(n -> n.get() > 3), "fetched after three BUSY answers");
+        assertEquals(RetrievalReport.Source.NETWORK, report.source());
+    }
+
+    @Test
     void aGetThatCannotFindEnoughGoodFragmentsLeavesNoFile() throws Exception {
         cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
         TestNode owner = cluster.owner();
