@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.tesseras.api.model.Attestation;
+import org.tesseras.api.model.CataloguePage;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
@@ -49,10 +50,13 @@ public sealed interface Message {
         }
     }
 
-    /** The pointer asked for. */
-    record FoundValue(TesseraPointer pointer) implements Message {
+    /** The pointers kept for the tessera asked for, one per publisher (at least one). */
+    record FoundValue(List<TesseraPointer> pointers) implements Message {
         public FoundValue {
-            Objects.requireNonNull(pointer, "pointer");
+            pointers = List.copyOf(pointers);
+            if (pointers.isEmpty()) {
+                throw new IllegalArgumentException("a found value holds at least one pointer");
+            }
         }
     }
 
@@ -63,8 +67,35 @@ public sealed interface Message {
         }
     }
 
-    /** The pointer is kept. */
+    /** The pointer (or catalogue page) is kept. */
     record Stored() implements Message {
+    }
+
+    /**
+     * Do you keep page {@code page} of {@code owner}'s catalogue? Answered with {@link FoundCatalogue} or, like
+     * {@link FindNode} of the owner's id, {@link FoundNodes}.
+     */
+    record FindCatalogue(NodeId owner, int page) implements Message {
+        public FindCatalogue {
+            Objects.requireNonNull(owner, "owner");
+            if (page < 0) {
+                throw new IllegalArgumentException("catalogue page must be >= 0, got " + page);
+            }
+        }
+    }
+
+    /** The catalogue page asked for. */
+    record FoundCatalogue(CataloguePage page) implements Message {
+        public FoundCatalogue {
+            Objects.requireNonNull(page, "page");
+        }
+    }
+
+    /** Keep this page of its owner's catalogue (and republish it). Answered with {@link Stored}. */
+    record StoreCatalogue(CataloguePage page) implements Message {
+        public StoreCatalogue {
+            Objects.requireNonNull(page, "page");
+        }
     }
 
     /** Prove you hold fragments of {@code tesseraHash}, keyed with {@code nonce}. */

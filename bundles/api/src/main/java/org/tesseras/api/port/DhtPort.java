@@ -6,10 +6,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.osgi.annotation.versioning.ProviderType;
+import org.tesseras.api.model.CataloguePage;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.PointerRecords;
 import org.tesseras.api.model.RoutingEntry;
 import org.tesseras.api.model.TesseraPointer;
 
@@ -26,7 +28,10 @@ public interface DhtPort {
     /** Whether {@code peer} answers a ping within the RPC timeout. */
     CompletableFuture<Boolean> ping(Contact peer);
 
-    /** Stores {@code pointer} on the k nodes closest to its key; completes with how many took it. */
+    /**
+     * Stores {@code pointer}, this node's signed word on a tessera, on the k nodes closest to its key; completes
+     * with how many took it (a node refuses a pointer it cannot verify or whose publisher is not entitled).
+     */
     CompletableFuture<Integer> publish(TesseraPointer pointer);
 
     /**
@@ -35,8 +40,17 @@ public interface DhtPort {
      */
     CompletableFuture<Integer> publish(TesseraPointer pointer, List<NodeInfo> closest);
 
-    /** Looks up the pointer of {@code tesseraHash}. */
-    CompletableFuture<Optional<TesseraPointer>> findPointer(ContentHash tesseraHash);
+    /**
+     * Looks up the pointers of {@code tesseraHash}: every publisher's verified word on it that the nodes closest to
+     * it keep; empty when none is found.
+     */
+    CompletableFuture<Optional<PointerRecords>> findPointers(ContentHash tesseraHash);
+
+    /** Stores a page of this node's catalogue on the k nodes closest to its NodeId; completes with how many took it. */
+    CompletableFuture<Integer> publishCatalogue(CataloguePage page);
+
+    /** Looks up page {@code page} of {@code owner}'s catalogue, verified; empty when no node keeps it. */
+    CompletableFuture<Optional<CataloguePage>> findCatalogue(NodeId owner, int page);
 
     /** Joins the network through {@code seed}; completes with the routing table size afterwards. */
     CompletableFuture<Integer> bootstrap(InetSocketAddress seed);

@@ -4,8 +4,10 @@ import java.security.PublicKey;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
+import org.tesseras.api.model.CataloguePage;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.model.TesseraPointer;
 
 /** Checks other nodes' identities and signatures. */
 @ProviderType
@@ -37,6 +39,42 @@ public interface IdentityVerifier {
                     + " with the required proof-of-work");
         }
         if (!verifySignature(key, manifest.signedPayload(), manifest.signature())) {
+            return Optional.of("its signature does not verify with the owner's key");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why {@code pointer} cannot be kept, or empty when it can: its manifest must be trusted, the publisher's
+     * NodeId must derive from its key and nonce, the signature must verify with that key, and the publisher must
+     * be the owner or list itself as a holder.
+     */
+    default Optional<String> pointerFault(TesseraPointer pointer) {
+        Optional<String> manifest = manifestFault(pointer.manifest());
+        if (manifest.isPresent()) {
+            return Optional.of("its manifest cannot be trusted: " + manifest.get());
+        }
+        if (!verifyPow(pointer.publisher(), pointer.publisherKey(), pointer.publisherNonce())) {
+            return Optional.of("its publisher " + pointer.publisher() + " does not derive from the publisher key and"
+                    + " nonce with the required proof-of-work");
+        }
+        if (!verifySignature(pointer.publisherKey(), pointer.signedPayload(), pointer.signature())) {
+            return Optional.of("its signature does not verify with the publisher's key");
+        }
+        if (!pointer.publisherEntitled()) {
+            return Optional.of("its publisher " + pointer.publisher() + " is neither the owner nor a holder of "
+                    + pointer.tesseraHash());
+        }
+        return Optional.empty();
+    }
+
+    /** Why {@code page} cannot be kept, or empty when it can: the owner's id derives from its key, and it signed. */
+    default Optional<String> catalogueFault(CataloguePage page) {
+        if (!verifyPow(page.owner(), page.ownerKey(), page.ownerNonce())) {
+            return Optional.of("its owner " + page.owner() + " does not derive from the owner key and nonce with the"
+                    + " required proof-of-work");
+        }
+        if (!verifySignature(page.ownerKey(), page.signedPayload(), page.signature())) {
             return Optional.of("its signature does not verify with the owner's key");
         }
         return Optional.empty();

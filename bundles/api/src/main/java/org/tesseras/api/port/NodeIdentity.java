@@ -5,10 +5,13 @@ import java.security.PrivateKey;
 import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
+import org.tesseras.api.model.CataloguePage;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
+import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.model.TesseraPointer;
 
 /** This node's own identity: an Ed25519 key pair and the proof-of-work nonce its NodeId derives from. */
 @ProviderType
@@ -43,6 +46,22 @@ public interface NodeIdentity {
         byte[] payload = TesseraManifest.signedPayload(plan, codecId, fragmentChecksums, nodeId(), publicKey(),
                 nonce(), createdAtMillis);
         return new TesseraManifest(plan, codecId, fragmentChecksums, nodeId(), publicKey(), nonce(), createdAtMillis,
+                sign(payload));
+    }
+
+    /** This node's signed word on who holds fragments of a tessera, {@code holders} as it knows them. */
+    default TesseraPointer signPointer(TesseraManifest manifest, List<Holder> holders, long publishedAtMillis) {
+        byte[] payload = TesseraPointer.signedPayload(manifest, nodeId(), publicKey(), nonce(), holders,
+                publishedAtMillis);
+        return new TesseraPointer(manifest, nodeId(), publicKey(), nonce(), holders, publishedAtMillis, sign(payload));
+    }
+
+    /** Page {@code page} of {@code pageCount} of this node's catalogue of the tesseras it owns, signed. */
+    default CataloguePage signCataloguePage(int page, int pageCount, List<ContentHash> tesseras,
+            long publishedAtMillis) {
+        byte[] payload = CataloguePage.signedPayload(nodeId(), publicKey(), nonce(), page, pageCount, tesseras,
+                publishedAtMillis);
+        return new CataloguePage(nodeId(), publicKey(), nonce(), page, pageCount, tesseras, publishedAtMillis,
                 sign(payload));
     }
 }

@@ -7,8 +7,10 @@ import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.CustodyStatus;
 import org.tesseras.api.model.HealthReport;
 import org.tesseras.api.model.PlacementReport;
+import org.tesseras.api.model.RecoveryReport;
 import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.model.RepairLoopStatus;
 import org.tesseras.api.model.RepairReport;
@@ -48,4 +50,16 @@ public interface ReplicationService {
 
     /** Where the repair loop stands: the last round, the next one, whether one runs now. */
     RepairLoopStatus repairLoopStatus();
+
+    /**
+     * Who looks after a tessera this node keeps fragments of: when its owner was last heard, and which holder
+     * leads custody while the owner is silent (asked of the DHT now). Empty when this node has no manifest of it.
+     */
+    Optional<CustodyStatus> custody(ContentHash tesseraHash);
+
+    /**
+     * Rebuilds what this node owned from the network, once its identity key is restored on a fresh node: reads its
+     * catalogue from the DHT, records every tessera's manifest and holders, and repairs each as its owner.
+     */
+    RecoveryReport recover(ProgressListener progress) throws IOException;
 }

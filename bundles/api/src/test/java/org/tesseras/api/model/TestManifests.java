@@ -23,6 +23,13 @@ public final class TestManifests {
                 1_700_000_000_000L, new byte[TesseraManifest.SIGNATURE_LENGTH]);
     }
 
+    /** A pointer with a made-up key and signature, for tests where nothing is verified. */
+    public static TesseraPointer unsignedPointer(TesseraManifest manifest, NodeId publisher, List<Holder> holders,
+            long publishedAtMillis) {
+        return new TesseraPointer(manifest, publisher, filled(NodeInfo.PUBLIC_KEY_LENGTH, 0x0d), 0L, holders,
+                publishedAtMillis, new byte[TesseraPointer.SIGNATURE_LENGTH]);
+    }
+
     /**
      * A manifest of {@code plan} with made-up checksums (the tessera hash itself for a whole copy), for tests
      * where no bytes are checked against it.

@@ -80,14 +80,49 @@ class ValuesTest {
     }
 
     @Test
-    void pointerHoldersMustNameShardsOfThePlan() {
+    void pointerHoldersMustNameShardsOfThePlanAndOnlyTheOwnerOrAHolderIsEntitled() {
         FragmentPlan plan = FragmentPlan.of(HASH, 100, FragmentationTier.MEDIUM, 16, 8, 7);
         Holder good = new Holder(NODE, LOCAL, List.of(0, 23));
         TesseraManifest manifest = TestManifests.unsigned(plan);
-        assertEquals(HASH, new TesseraPointer(manifest, NODE, List.of(good), 1).tesseraHash());
-        assertEquals(plan, new TesseraPointer(manifest, NODE, List.of(good), 1).plan());
+        TesseraPointer byHolder = TestManifests.unsignedPointer(manifest, NODE, List.of(good), 1);
+        assertEquals(HASH, byHolder.tesseraHash());
+        assertEquals(plan, byHolder.plan());
+        assertTrue(byHolder.publisherEntitled(), "a holder listing its own fragments");
+        assertFalse(byHolder.byOwner());
+        assertTrue(TestManifests.unsignedPointer(manifest, TestManifests.OWNER, List.of(), 1).publisherEntitled(),
+                "the owner, even with no holder yet");
+        NodeId stranger = new NodeId(new byte[NodeId.LENGTH]);
+        assertFalse(TestManifests.unsignedPointer(manifest, stranger, List.of(good), 1).publisherEntitled(),
+                "a stranger listing others");
         Holder bad = new Holder(NODE, LOCAL, List.of(24));
-        assertThrows(IllegalArgumentException.class, () -> new TesseraPointer(manifest, NODE, List.of(bad), 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> TestManifests.unsignedPointer(manifest, NODE, List.of(bad), 1));
+    }
+
+    @Test
+    void pointerRecordsMergeHoldersAndPutTheOwnersVariantFirst() {
+        FragmentPlan plan = FragmentPlan.of(HASH, 100, FragmentationTier.MEDIUM, 16, 8, 7);
+        TesseraManifest real = TestManifests.unsigned(plan);
+        NodeId a = new NodeId(filled(0x0a));
+        NodeId b = new NodeId(filled(0x0b));
+        TesseraPointer owner = TestManifests.unsignedPointer(real, TestManifests.OWNER,
+                List.of(new Holder(a, LOCAL, List.of(0, 1)), new Holder(b, LOCAL, List.of(2))), 10);
+        TesseraPointer aSays = TestManifests.unsignedPointer(real, a, List.of(new Holder(a, LOCAL, List.of(0, 1, 5))), 5);
+        TesseraManifest bogus = TestManifests.withChecksum(real, 3, HASH);
+        NodeId c = new NodeId(filled(0x0c));
+        TesseraPointer planted = TestManifests.unsignedPointer(bogus, c, List.of(new Holder(c, LOCAL, List.of(3)),
+                new Holder(a, LOCAL, List.of(3)), new Holder(b, LOCAL, List.of(3))), 99);
+
+        PointerRecords records = new PointerRecords(HASH, List.of(planted, aSays, owner));
+        List<PointerRecords.Variant> variants = records.variants();
+        assertEquals(2, variants.size());
+        assertTrue(variants.get(0).manifest().sameFragmentsAs(real), "the owner's variant first");
+        List<Holder> holders = variants.get(0).holders();
+        assertEquals(List.of(0, 1, 5), holders.stream().filter(h -> h.node().equals(a)).findFirst().orElseThrow()
+                .indices(), "what a holder says of itself wins over the owner's older word");
+        assertEquals(2, holders.size());
+        assertEquals(Instant.ofEpochMilli(10), variants.get(0).lastHeardFromOwner().orElseThrow());
+        assertTrue(variants.get(1).ownerRecord().isEmpty());
     }
 
     @Test
@@ -119,5 +154,11 @@ class ValuesTest {
         assertEquals(new Message.AttestRequest(HASH, new byte[32]), new Message.AttestRequest(HASH, new byte[32]));
         assertEquals("", new Message.ErrorReply(ErrorCode.INTERNAL, null).reason());
         assertThrows(NullPointerException.class, () -> new Message.FindNode(null));
+    }
+
+    private static byte[] filled(int value) {
+        byte[] bytes = new byte[NodeId.LENGTH];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
     }
 }

@@ -37,18 +37,36 @@ public @interface DhtConfiguration {
     long refreshIntervalSeconds() default 3600;
 
     @AttributeDefinition(name = "Republish interval (s)",
-            description = "How often this node stores its published pointers again; below the pointer TTL.",
+            description = "How often this node stores the catalogue pages it keeps for others on the nodes closest"
+                    + " to their owners again; below the catalogue TTL. (Pointers are republished by their"
+                    + " publishers: see org.tesseras.replication announceIntervalSeconds.)",
             min = "1")
     long republishIntervalSeconds() default 3600;
 
     @AttributeDefinition(name = "Pointer TTL (s)",
-            description = "How long a stored pointer lives unless republished.", min = "1")
+            description = "How long a stored pointer lives unless its publisher stores it again (owners and"
+                    + " holders do every announcement interval, 1 h by default).", min = "1")
     long pointerTtlSeconds() default 86400;
 
     @AttributeDefinition(name = "Max stored pointers",
             description = "Pointers kept for others at most; when full, the keys farthest from this node go first.",
             min = "1")
     int maxStoredPointers() default 20000;
+
+    @AttributeDefinition(name = "Pointers kept per tessera",
+            description = "Most pointers (one per publisher) this node keeps for one tessera; when full, the owner's"
+                    + " and vouched holders' pointers push out unvouched ones.", min = "1")
+    int maxPointersPerTessera() default 64;
+
+    @AttributeDefinition(name = "Catalogue pages kept",
+            description = "Most pages of owners' catalogues this node keeps; when full, the owner with the most"
+                    + " pages here gives one up.", min = "1")
+    int maxCataloguePages() default 20000;
+
+    @AttributeDefinition(name = "Catalogue page TTL (s)",
+            description = "How long a catalogue page lives unless stored again; its keepers republish it every"
+                    + " republish interval, so it outlives its owner.", min = "1")
+    long catalogueTtlSeconds() default 2592000;
 
     @AttributeDefinition(name = "Bootstrap retry cap (s)",
             description = "Longest wait between two rounds of seed bootstrap attempts (the wait doubles from 1 s).",

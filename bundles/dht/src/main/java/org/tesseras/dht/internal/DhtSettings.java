@@ -10,7 +10,8 @@ import java.util.Optional;
 /** The DHT's configuration, checked: every value in range, each refusal naming its property. */
 record DhtSettings(List<Seed> seeds, int k, int alpha, long rpcTimeoutMillis, int maxFailedRpcs,
         long refreshIntervalSeconds, long republishIntervalSeconds, long pointerTtlSeconds, int maxStoredPointers,
-        long bootstrapRetryInitialMillis, long bootstrapRetryMaxSeconds, Optional<Path> knownContactsFile) {
+        int maxPointersPerTessera, int maxCataloguePages, long catalogueTtlSeconds, long bootstrapRetryInitialMillis,
+        long bootstrapRetryMaxSeconds, Optional<Path> knownContactsFile) {
 
     /** Largest k: a FoundNodes reply of k NodeInfos must stay far below the 64 KiB message cap. */
     static final int MAX_K = 100;
@@ -25,10 +26,12 @@ record DhtSettings(List<Seed> seeds, int k, int alpha, long rpcTimeoutMillis, in
         require(maxFailedRpcs >= 1, "maxFailedRpcs", ">= 1", maxFailedRpcs);
         require(refreshIntervalSeconds >= 1, "refreshIntervalSeconds", ">= 1", refreshIntervalSeconds);
         require(pointerTtlSeconds >= 1, "pointerTtlSeconds", ">= 1", pointerTtlSeconds);
-        require(republishIntervalSeconds >= 1 && republishIntervalSeconds < pointerTtlSeconds,
-                "republishIntervalSeconds", "1..pointerTtlSeconds-1 (pointers would expire between republishes)",
-                republishIntervalSeconds);
+        require(republishIntervalSeconds >= 1, "republishIntervalSeconds", ">= 1", republishIntervalSeconds);
         require(maxStoredPointers >= 1, "maxStoredPointers", ">= 1", maxStoredPointers);
+        require(maxPointersPerTessera >= 1, "maxPointersPerTessera", ">= 1", maxPointersPerTessera);
+        require(maxCataloguePages >= 1, "maxCataloguePages", ">= 1", maxCataloguePages);
+        require(catalogueTtlSeconds > republishIntervalSeconds, "catalogueTtlSeconds",
+                "> republishIntervalSeconds (pages would expire between republishes)", catalogueTtlSeconds);
         require(bootstrapRetryInitialMillis >= 1, "bootstrapRetryInitialMillis", ">= 1", bootstrapRetryInitialMillis);
         require(bootstrapRetryMaxSeconds >= 1, "bootstrapRetryMaxSeconds", ">= 1", bootstrapRetryMaxSeconds);
         Objects.requireNonNull(knownContactsFile, "knownContactsFile");
@@ -49,7 +52,8 @@ record DhtSettings(List<Seed> seeds, int k, int alpha, long rpcTimeoutMillis, in
         }
         return new DhtSettings(seeds, config.k(), config.alpha(), config.rpcTimeoutMillis(), config.maxFailedRpcs(),
                 config.refreshIntervalSeconds(), config.republishIntervalSeconds(), config.pointerTtlSeconds(),
-                config.maxStoredPointers(), BOOTSTRAP_RETRY_INITIAL_MILLIS, config.bootstrapRetryMaxSeconds(),
+                config.maxStoredPointers(), config.maxPointersPerTessera(), config.maxCataloguePages(),
+                config.catalogueTtlSeconds(), BOOTSTRAP_RETRY_INITIAL_MILLIS, config.bootstrapRetryMaxSeconds(),
                 knownContactsFile(config.knownContactsFile()));
     }
 
@@ -72,6 +76,10 @@ record DhtSettings(List<Seed> seeds, int k, int alpha, long rpcTimeoutMillis, in
 
     long pointerTtlMillis() {
         return pointerTtlSeconds * 1000;
+    }
+
+    long catalogueTtlMillis() {
+        return catalogueTtlSeconds * 1000;
     }
 
     private static void require(boolean ok, String property, String range, Object value) {

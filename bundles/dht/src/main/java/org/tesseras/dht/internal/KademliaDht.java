@@ -23,10 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.message.Message;
 import org.tesseras.api.metrics.NodeMetrics;
+import org.tesseras.api.model.CataloguePage;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.PointerRecords;
 import org.tesseras.api.model.RoutingEntry;
 import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.port.DhtPort;
@@ -57,6 +59,7 @@ public final class KademliaDht implements DhtPort {
     private final ThreadPoolExecutor executor;
     private final ScheduledThreadPoolExecutor scheduler;
     private final OutboundLookups lookups;
+    private final ValueLookups values;
     private final RoutingMaintenance maintenance;
     private volatile boolean active;
 
@@ -87,7 +90,9 @@ public final class KademliaDht implements DhtPort {
         timers.setRemoveOnCancelPolicy(true);
         this.scheduler = timers;
         this.lookups = new OutboundLookups(node, transport, timers, continuations, () -> active);
-        this.maintenance = new RoutingMaintenance(node, transport, lookups, timers, continuations, () -> active);
+        this.values = new ValueLookups(node, lookups);
+        this.maintenance = new RoutingMaintenance(node, transport, lookups, values, timers, continuations,
+                () -> active);
         this.active = true;
         maintenance.start();
         DhtSettings settings = node.settings();
@@ -149,8 +154,10 @@ public final class KademliaDht implements DhtPort {
     @Override
     public CompletableFuture<Integer> publish(TesseraPointer pointer) {
         Objects.requireNonNull(pointer, "pointer");
-        remember(pointer);
-        return lookups.storeOnClosest(pointer);
+        if (!active) {
+            return lookups.notActive("publish the pointer of " + pointer.tesseraHash());
+        }
+        return values.storePointerOnClosest(pointer);
     }
 
     @Override
@@ -160,20 +167,34 @@ public final class KademliaDht implements DhtPort {
         if (!active) {
             return lookups.notActive("publish the pointer of " + pointer.tesseraHash());
         }
-        remember(pointer);
-        return lookups.storeOn(pointer, closest);
-    }
-
-    /** Keeps the newest pointer this node published per tessera, for republishing. */
-    private void remember(TesseraPointer pointer) {
-        node.published().merge(pointer.tesseraHash(), pointer,
-                (old, offered) -> offered.publishedAtMillis() >= old.publishedAtMillis() ? offered : old);
+        return values.storePointer(pointer, closest);
     }
 
     @Override
-    public CompletableFuture<Optional<TesseraPointer>> findPointer(ContentHash tesseraHash) {
+    public CompletableFuture<Optional<PointerRecords>> findPointers(ContentHash tesseraHash) {
         Objects.requireNonNull(tesseraHash, "tessera hash");
-        return timed(lookups.findPointer(tesseraHash));
+        if (!active) {
+            return lookups.notActive("look up the pointers of " + tesseraHash);
+        }
+        return timed(values.findPointers(tesseraHash));
+    }
+
+    @Override
+    public CompletableFuture<Integer> publishCatalogue(CataloguePage page) {
+        Objects.requireNonNull(page, "page");
+        if (!active) {
+            return lookups.notActive("publish a catalogue page");
+        }
+        return values.storeCatalogue(page);
+    }
+
+    @Override
+    public CompletableFuture<Optional<CataloguePage>> findCatalogue(NodeId owner, int page) {
+        Objects.requireNonNull(owner, "owner");
+        if (!active) {
+            return lookups.notActive("look up the catalogue of " + owner);
+        }
+        return timed(values.findCatalogue(owner, page));
     }
 
     @Override
@@ -194,9 +215,9 @@ public final class KademliaDht implements DhtPort {
         return maintenance.refreshStaleBuckets();
     }
 
-    /** Stores every pointer this node published again; completes with the stores. */
-    CompletableFuture<Integer> republish() {
-        return maintenance.republish();
+    /** Stores every catalogue page this node keeps again; completes with the stores. */
+    CompletableFuture<Integer> republishCatalogues() {
+        return maintenance.republishCatalogues();
     }
 
     /** Completes once a configured seed let this node join. */

@@ -4,11 +4,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
@@ -17,10 +15,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
-import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.port.IdentityVerifier;
 import org.tesseras.api.port.NodeIdentity;
 
@@ -43,9 +39,9 @@ public final class KademliaNode {
     private final Random random;
     private final RoutingTable table;
     private final PointerStore pointers;
+    private final CatalogueStore catalogues;
     private final KnownContacts knownContacts;
     private final List<DhtSettings.Seed> remembered;
-    private final Map<ContentHash, TesseraPointer> published = new ConcurrentHashMap<>();
     private volatile Consumer<NodeInfo> evictionPinger;
 
     /** The node of this identity, with the checked configuration; a bad value refuses activation. */
@@ -61,7 +57,8 @@ public final class KademliaNode {
         this.clock = clock;
         this.random = random;
         this.table = new RoutingTable(self, settings.k(), clock.millis());
-        this.pointers = new PointerStore(self, settings.maxStoredPointers());
+        this.pointers = new PointerStore(self, settings.maxStoredPointers(), settings.maxPointersPerTessera());
+        this.catalogues = new CatalogueStore(settings.maxCataloguePages());
         this.knownContacts = new KnownContacts(settings.knownContactsFile());
         this.remembered = knownContacts.load();
     }
@@ -110,9 +107,8 @@ public final class KademliaNode {
         return pointers;
     }
 
-    /** The pointers this node publishes itself, newest per tessera, republished by maintenance. */
-    Map<ContentHash, TesseraPointer> published() {
-        return published;
+    CatalogueStore catalogues() {
+        return catalogues;
     }
 
     Random random() {

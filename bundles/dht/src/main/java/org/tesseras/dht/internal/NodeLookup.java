@@ -3,22 +3,19 @@ package org.tesseras.dht.internal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import org.tesseras.api.message.Message;
-import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
-import org.tesseras.api.model.TesseraPointer;
 
 /**
  * One iterative Kademlia lookup (FIND_NODE, or FIND_VALUE for a pointer). It keeps a shortlist ordered
  * by distance to the target, has at most alpha requests in flight, and finishes when the k nearest
  * candidates that have not failed have all answered. Asynchronous: no thread waits for it; each reply
- * moves it on. A FIND_VALUE lookup runs to the same end and keeps the newest pointer any node returned.
+ * moves it on. A value lookup (pointers, a catalogue page) runs to the same end and keeps every value answer.
  */
 final class NodeLookup {
 
@@ -28,8 +25,16 @@ final class NodeLookup {
         CompletableFuture<Message> query(NodeInfo node, Message request);
     }
 
-    /** The k nearest nodes that answered, nearest first; the newest pointer; which of them lacked it. */
-    record Result(List<NodeInfo> closest, Optional<TesseraPointer> pointer, List<NodeInfo> lackingPointer) {
+    /** A node's answer with the value asked for. */
+    record ValueReply(NodeInfo from, Message value) {
+    }
+
+    /** The k nearest nodes that answered, nearest first, and the value answers any node gave. */
+    record Result(List<NodeInfo> closest, List<ValueReply> values) {
+        Result {
+            closest = List.copyOf(closest);
+            values = List.copyOf(values);
+        }
     }
 
     private enum State { WAITING, IN_FLIGHT, ANSWERED, FAILED }
@@ -37,7 +42,7 @@ final class NodeLookup {
     private static final class Candidate {
         final NodeInfo node;
         State state = State.WAITING;
-        TesseraPointer returned;
+        Message returned;
 
         Candidate(NodeInfo node) {
             this.node = node;
@@ -45,7 +50,7 @@ final class NodeLookup {
     }
 
     private final Message request;
-    private final ContentHash valueHash;
+    private final Predicate<Message> isValue;
     private final int k;
     private final int alpha;
     private final Rpc rpc;
@@ -53,12 +58,11 @@ final class NodeLookup {
     private final TreeMap<NodeId, Candidate> shortlist;
     private final CompletableFuture<Result> result = new CompletableFuture<>();
     private int inFlight;
-    private TesseraPointer newest;
 
-    private NodeLookup(NodeId target, Message request, ContentHash valueHash, int k, int alpha, Rpc rpc,
+    private NodeLookup(NodeId target, Message request, Predicate<Message> isValue, int k, int alpha, Rpc rpc,
             Predicate<NodeInfo> admissible) {
         this.request = request;
-        this.valueHash = valueHash;
+        this.isValue = isValue;
         this.k = k;
         this.alpha = alpha;
         this.rpc = rpc;
@@ -68,13 +72,16 @@ final class NodeLookup {
 
     /** A lookup of the k nodes nearest to {@code target}; {@code admissible} filters every node learned. */
     static NodeLookup forNodes(NodeId target, int k, int alpha, Rpc rpc, Predicate<NodeInfo> admissible) {
-        return new NodeLookup(target, new Message.FindNode(target), null, k, alpha, rpc, admissible);
+        return new NodeLookup(target, new Message.FindNode(target), message -> false, k, alpha, rpc, admissible);
     }
 
-    /** A lookup of the pointer of {@code tesseraHash}, among the k nodes nearest to its key. */
-    static NodeLookup forPointer(ContentHash tesseraHash, int k, int alpha, Rpc rpc, Predicate<NodeInfo> admissible) {
-        return new NodeLookup(tesseraHash.dhtKey(), new Message.FindValue(tesseraHash), tesseraHash, k, alpha, rpc,
-                admissible);
+    /**
+     * A lookup that asks each node {@code request} on the way to the k nodes nearest to {@code target}, collecting
+     * every answer {@code isValue} accepts; a node answering otherwise only with nodes.
+     */
+    static NodeLookup forValue(NodeId target, Message request, Predicate<Message> isValue, int k, int alpha, Rpc rpc,
+            Predicate<NodeInfo> admissible) {
+        return new NodeLookup(target, request, isValue, k, alpha, rpc, admissible);
     }
 
     /** Starts from {@code initial} (the routing table's nearest nodes); completes when the lookup ends. */
@@ -169,12 +176,8 @@ final class NodeLookup {
             }
             return true;
         }
-        if (valueHash != null && message instanceof Message.FoundValue value
-                && value.pointer().tesseraHash().equals(valueHash)) {
-            candidate.returned = value.pointer();
-            if (newest == null || value.pointer().publishedAtMillis() > newest.publishedAtMillis()) {
-                newest = value.pointer();
-            }
+        if (isValue.test(message)) {
+            candidate.returned = message;
             return true;
         }
         return false;
@@ -182,19 +185,15 @@ final class NodeLookup {
 
     private Result finish() {
         List<NodeInfo> closest = new ArrayList<>();
-        List<NodeInfo> lacking = new ArrayList<>();
+        List<ValueReply> values = new ArrayList<>();
         for (Candidate candidate : shortlist.values()) {
-            if (closest.size() >= k) {
-                break;
+            if (candidate.state == State.ANSWERED && candidate.returned != null) {
+                values.add(new ValueReply(candidate.node, candidate.returned));
             }
-            if (candidate.state == State.ANSWERED) {
+            if (candidate.state == State.ANSWERED && closest.size() < k) {
                 closest.add(candidate.node);
-                if (newest != null && (candidate.returned == null
-                        || candidate.returned.publishedAtMillis() < newest.publishedAtMillis())) {
-                    lacking.add(candidate.node);
-                }
             }
         }
-        return new Result(List.copyOf(closest), Optional.ofNullable(newest), List.copyOf(lacking));
+        return new Result(closest, values);
     }
 }

@@ -1,8 +1,6 @@
 package org.tesseras.dht.internal;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,10 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Contact;
-import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
-import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.RemoteErrorException;
 import org.tesseras.api.port.RequestTimeoutException;
@@ -30,8 +26,8 @@ import org.tesseras.api.port.TransportException;
 
 /**
  * The asking side of the DHT: requests to known nodes under the DHT's own timeout (each reply's sender checked
- * and recorded, each failure counted against the node), iterative lookups of nodes and pointers, and pointer
- * stores on the nodes closest to a key.
+ * and recorded, each failure counted against the node) and iterative lookups; {@link ValueLookups} builds the
+ * lookups and stores of pointers and catalogue pages on them.
  */
 final class OutboundLookups {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundLookups.class);
@@ -75,69 +71,8 @@ final class OutboundLookups {
         return run(NodeLookup.forNodes(target, s.k(), s.alpha(), this::query, node::admissible), initial);
     }
 
-    /** The newest pointer of {@code tesseraHash} among the k nodes closest to its key (and this node's own). */
-    CompletableFuture<Optional<TesseraPointer>> findPointer(ContentHash tesseraHash) {
-        if (!active.getAsBoolean()) {
-            return notActive("look up the pointer of " + tesseraHash);
-        }
-        DhtSettings s = node.settings();
-        NodeId key = tesseraHash.dhtKey();
-        node.table().markLookup(key, node.now());
-        NodeLookup lookup = NodeLookup.forPointer(tesseraHash, s.k(), s.alpha(), this::query, node::admissible);
-        return run(lookup, node.table().closest(key, s.k(), null)).thenApply(result -> {
-            Optional<TesseraPointer> local = node.pointers().get(tesseraHash, node.now());
-            Optional<TesseraPointer> best = result.pointer();
-            if (local.isPresent() && (best.isEmpty() || local.get().publishedAtMillis() > best.get().publishedAtMillis())) {
-                best = local;
-            }
-            best.ifPresent(pointer -> result.lackingPointer().forEach(n -> store(n, pointer)));
-            return best;
-        });
-    }
-
-    /** Stores {@code pointer} on {@code closest} (and here, if this node is among them); completes with the takers. */
-    CompletableFuture<Integer> storeOn(TesseraPointer pointer, List<NodeInfo> closest) {
-        NodeId key = pointer.tesseraHash().dhtKey();
-        List<CompletableFuture<Boolean>> stores = new ArrayList<>();
-        for (NodeInfo target : closest) {
-            if (!target.id().equals(node.self())) {
-                stores.add(store(target, pointer));
-            }
-        }
-        long now = node.now();
-        boolean keptHere = isAmongClosest(key, closest) && node.pointers().put(pointer, now,
-                now + node.settings().pointerTtlMillis()) == PointerStore.Outcome.STORED;
-        return CompletableFuture.allOf(stores.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            int taken = keptHere ? 1 : 0;
-            for (CompletableFuture<Boolean> store : stores) {
-                taken += store.join() ? 1 : 0;
-            }
-            return taken;
-        });
-    }
-
-    /** Stores {@code pointer} on the k nodes closest to its key, looked up first. */
-    CompletableFuture<Integer> storeOnClosest(TesseraPointer pointer) {
-        return lookupNodes(pointer.tesseraHash().dhtKey()).thenCompose(result -> storeOn(pointer, result.closest()));
-    }
-
-    private CompletableFuture<Boolean> store(NodeInfo target, TesseraPointer pointer) {
-        return rpc(Contact.of(target), new Message.Store(pointer)).handle((reply, error) -> {
-            if (error != null) {
-                LOG.debug("Store of the pointer of {} on {} failed: {}", pointer.tesseraHash(), target.id(),
-                        Failures.unwrap(error).getMessage());
-                return false;
-            }
-            return reply.message() instanceof Message.Stored;
-        });
-    }
-
-    private boolean isAmongClosest(NodeId key, List<NodeInfo> closest) {
-        return closest.size() < node.settings().k()
-                || XorMetric.compareDistances(node.self(), closest.get(closest.size() - 1).id(), key) < 0;
-    }
-
-    private CompletableFuture<NodeLookup.Result> run(NodeLookup lookup, List<NodeInfo> initial) {
+    /** Runs {@code lookup} from {@code initial}, ended with the others when the DHT stops. */
+    CompletableFuture<NodeLookup.Result> run(NodeLookup lookup, List<NodeInfo> initial) {
         lookups.add(lookup);
         lookup.result().whenComplete((result, error) -> lookups.remove(lookup));
         if (!active.getAsBoolean()) {

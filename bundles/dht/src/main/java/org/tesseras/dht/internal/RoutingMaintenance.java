@@ -18,10 +18,10 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.message.Message;
+import org.tesseras.api.model.CataloguePage;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
-import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.RemoteErrorException;
 import org.tesseras.api.port.Transport;
@@ -30,8 +30,9 @@ import org.tesseras.api.port.TransportException;
 /**
  * Keeps the routing table and the published pointers alive: joins the network through the peers it knew before
  * its last stop and the configured seeds (retried with backoff until one answers), saves the table's addresses
- * for the next start, refreshes buckets no lookup touched, republishes this node's pointers, sweeps expired
- * ones, and pings a full bucket's oldest entry before evicting it.
+ * for the next start, refreshes buckets no lookup touched, republishes the catalogue pages it keeps (pointers
+ * are republished by their publishers), sweeps expired values, and pings a full bucket's oldest entry before
+ * evicting it.
  */
 final class RoutingMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingMaintenance.class);
@@ -39,6 +40,7 @@ final class RoutingMaintenance {
     private final KademliaNode node;
     private final Transport transport;
     private final OutboundLookups lookups;
+    private final ValueLookups values;
     private final ScheduledExecutorService timers;
     private final Executor continuations;
     private final BooleanSupplier active;
@@ -46,11 +48,12 @@ final class RoutingMaintenance {
     private final Set<CompletableFuture<Void>> evictionChecks = ConcurrentHashMap.newKeySet();
     private volatile CompletableFuture<Integer> seedJoin = new CompletableFuture<>();
 
-    RoutingMaintenance(KademliaNode node, Transport transport, OutboundLookups lookups,
+    RoutingMaintenance(KademliaNode node, Transport transport, OutboundLookups lookups, ValueLookups values,
             ScheduledExecutorService timers, Executor continuations, BooleanSupplier active) {
         this.node = node;
         this.transport = transport;
         this.lookups = lookups;
+        this.values = values;
         this.timers = timers;
         this.continuations = continuations;
         this.active = active;
@@ -96,11 +99,14 @@ final class RoutingMaintenance {
         return CompletableFuture.allOf(refreshes.toArray(CompletableFuture[]::new)).thenApply(v -> refreshes.size());
     }
 
-    /** Stores every pointer this node published again on the k nodes nearest to it; completes with the stores. */
-    CompletableFuture<Integer> republish() {
+    /**
+     * Stores every catalogue page this node keeps again on the k nodes nearest to its owner (this node among
+     * them), so a catalogue outlives its owner and follows the nodes that come and go; completes with the stores.
+     */
+    CompletableFuture<Integer> republishCatalogues() {
         List<CompletableFuture<Integer>> stores = new ArrayList<>();
-        for (TesseraPointer pointer : node.published().values()) {
-            stores.add(lookups.storeOnClosest(pointer));
+        for (CataloguePage page : node.catalogues().all(node.now())) {
+            stores.add(values.storeCatalogue(page));
         }
         return CompletableFuture.allOf(stores.toArray(CompletableFuture[]::new))
                 .thenApply(v -> stores.stream().mapToInt(CompletableFuture::join).sum());
@@ -144,6 +150,7 @@ final class RoutingMaintenance {
     private void maintain() {
         try {
             node.pointers().sweep(node.now());
+            node.catalogues().sweep(node.now());
             refreshStaleBuckets().whenComplete((count, error) -> {
                 if (error != null) {
                     LOG.debug("Bucket refresh failed: {}", Failures.unwrap(error).toString());
@@ -160,15 +167,15 @@ final class RoutingMaintenance {
 
     private void republishInBackground() {
         try {
-            republish().whenComplete((stores, error) -> {
+            republishCatalogues().whenComplete((stores, error) -> {
                 if (error != null) {
-                    LOG.warn("Republishing pointers failed: {}", Failures.unwrap(error).toString());
+                    LOG.warn("Republishing catalogue pages failed: {}", Failures.unwrap(error).toString());
                 } else if (stores > 0) {
-                    LOG.debug("Republished {} pointers ({} stores)", node.published().size(), stores);
+                    LOG.debug("Republished catalogue pages ({} stores)", stores);
                 }
             });
         } catch (RuntimeException e) {
-            LOG.warn("Republishing pointers of node {} failed: {}", node.self(), e.toString());
+            LOG.warn("Republishing catalogue pages of node {} failed: {}", node.self(), e.toString());
         }
     }
 

@@ -43,7 +43,8 @@ class DhtSettingsTest {
         assertRefused("alpha", config -> config.alpha = 21);
         assertRefused("rpcTimeoutMillis", config -> config.rpcTimeoutMillis = 0);
         assertRefused("maxFailedRpcs", config -> config.maxFailedRpcs = 0);
-        assertRefused("republishIntervalSeconds", config -> config.republishIntervalSeconds = 86400);
+        assertRefused("republishIntervalSeconds", config -> config.republishIntervalSeconds = 0);
+        assertRefused("catalogueTtlSeconds", config -> config.catalogueTtlSeconds = 3600);
         assertRefused("maxStoredPointers", config -> config.maxStoredPointers = 0);
         assertRefused("seeds", config -> config.seeds = new String[] {"no-port"});
         assertRefused("seeds", config -> config.seeds = new String[] {"host:0"});

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,9 @@ import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.PointerRecords;
 import org.tesseras.api.model.RoutingEntry;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.model.TestManifests;
 import org.tesseras.api.port.RemoteErrorException;
@@ -107,23 +110,62 @@ class KademliaDhtTest {
     }
 
     @Test
-    void publishedPointerIsFoundFromAnotherNodeAndTheNewerPointerWins() {
+    void pointersAreFoundFromAnotherNodeOnePerPublisherEachPublishersNewestWinning() {
         try (DhtCluster cluster = new DhtCluster(4)) {
             List<Node> nodes = cluster.addJoined(8, config -> { });
             ContentHash hash = HASHER.hash(new byte[] {1, 2, 3});
             long now = cluster.clock.millis();
-            TesseraPointer first = pointer(hash, nodes.get(1), now - 5000);
+            Node owner = nodes.get(1);
+            Node holder = nodes.get(3);
+            TesseraManifest manifest = manifest(hash, owner);
+            TesseraPointer first = signed(manifest, owner, List.of(holding(holder)), now - 5000);
 
-            assertEquals(8, await(nodes.get(1).dht().publish(first)), "seven peers and the publisher itself");
-            assertEquals(Optional.of(first), await(nodes.get(6).dht().findPointer(hash)));
-            assertEquals(Optional.empty(), await(nodes.get(6).dht().findPointer(HASHER.hash(new byte[] {9}))));
+            assertEquals(8, await(owner.dht().publish(first)), "seven peers and the publisher itself");
+            assertEquals(List.of(first), await(nodes.get(6).dht().findPointers(hash)).orElseThrow().records());
+            assertEquals(Optional.empty(), await(nodes.get(6).dht().findPointers(HASHER.hash(new byte[] {9}))));
 
-            TesseraPointer newer = pointer(hash, nodes.get(3), now);
-            assertEquals(8, await(nodes.get(3).dht().publish(newer)));
-            assertEquals(Optional.of(newer), await(nodes.get(5).dht().findPointer(hash)));
+            TesseraPointer holders = signed(manifest, holder, List.of(holding(holder)), now);
+            assertEquals(8, await(holder.dht().publish(holders)));
+            PointerRecords found = await(nodes.get(5).dht().findPointers(hash)).orElseThrow();
+            assertEquals(Set.of(first, holders), Set.copyOf(found.records()), "the holder's word beside the owner's");
+            assertEquals(Optional.of(Instant.ofEpochMilli(now - 5000)), found.variants().get(0).lastHeardFromOwner());
 
-            assertEquals(0, await(nodes.get(1).dht().publish(first)), "every node keeps the newer pointer");
-            assertEquals(Optional.of(newer), await(nodes.get(2).dht().findPointer(hash)));
+            TesseraPointer newer = signed(manifest, owner, List.of(holding(holder)), now + 1);
+            assertEquals(8, await(owner.dht().publish(newer)));
+            assertEquals(0, await(owner.dht().publish(first)), "every node keeps the owner's newer pointer");
+            assertEquals(Set.of(newer, holders), Set.copyOf(await(nodes.get(2).dht().findPointers(hash))
+                    .orElseThrow().records()));
+        }
+    }
+
+    @Test
+    void aForgedPointerOrOneFromANonHolderIsRefusedAndTheRealOneStaysFindable() {
+        try (DhtCluster cluster = new DhtCluster(17)) {
+            List<Node> nodes = cluster.addJoined(6, config -> { });
+            Node owner = nodes.get(0);
+            Node holder = nodes.get(1);
+            Node stranger = nodes.get(2);
+            ContentHash hash = HASHER.hash(new byte[] {7, 7});
+            TesseraManifest manifest = manifest(hash, owner);
+            long now = cluster.clock.millis();
+            TesseraPointer real = signed(manifest, owner, List.of(holding(holder)), now);
+            assertEquals(6, await(owner.dht().publish(real)));
+
+            // the stranger claims to be the owner but can only sign with its own key
+            TesseraPointer unsigned = TestManifests.unsignedPointer(manifest, owner.id(), List.of(holding(stranger)),
+                    now + 10);
+            TesseraPointer forged = new TesseraPointer(manifest, owner.id(), owner.identity().publicKey(),
+                    owner.identity().nonce(), unsigned.holders(), now + 10,
+                    stranger.identity().sign(unsigned.signedPayload()));
+            DhtResponder responder = nodes.get(4).responder();
+            NodeInfo from = stranger.transport().localNode();
+            assertTrue(refusal(responder.answer(from, new Message.Store(forged))).contains("signature"));
+            // a validly signed pointer by someone neither owner nor holder of the tessera
+            TesseraPointer byNonHolder = signed(manifest, stranger, List.of(holding(holder)), now + 20);
+            assertTrue(refusal(responder.answer(from, new Message.Store(byNonHolder))).contains("neither the owner"));
+            assertEquals(0, await(stranger.dht().publish(byNonHolder)), "no node takes it");
+
+            assertEquals(List.of(real), await(nodes.get(5).dht().findPointers(hash)).orElseThrow().records());
         }
     }
 
@@ -148,10 +190,10 @@ class KademliaDhtTest {
                 assertEquals(0, counting.sent("FindNode") + counting.sent("FindValue"), "no lookup: " + counting.sent);
                 Set<NodeId> given = ids(closest);
                 for (Node node : nodes.subList(1, nodes.size())) {
-                    boolean keeps = node.state().pointers().get(hash, cluster.clock.millis()).isPresent();
+                    boolean keeps = !node.state().pointers().get(hash, cluster.clock.millis()).isEmpty();
                     assertEquals(given.contains(node.id()), keeps, node.id() + " keeps the pointer iff it was given it");
                 }
-                assertEquals(Optional.of(pointer), await(nodes.get(7).dht().findPointer(hash)));
+                assertEquals(List.of(pointer), await(nodes.get(7).dht().findPointers(hash)).orElseThrow().records());
             } finally {
                 asking.deactivate();
             }
@@ -288,13 +330,13 @@ class KademliaDhtTest {
             ContentHash once = HASHER.hash(new byte[] {1});
             ContentHash kept = HASHER.hash(new byte[] {2});
             assertEquals(5, await(publisher.dht().publish(pointer(once, publisher, cluster.clock.millis()))));
-            assertTrue(await(reader.dht().findPointer(once)).isPresent());
+            assertTrue(await(reader.dht().findPointers(once)).isPresent());
 
             cluster.clock.advance(Duration.ofHours(23));
             assertEquals(5, await(publisher.dht().publish(pointer(kept, publisher, cluster.clock.millis()))));
             cluster.clock.advance(Duration.ofHours(1).plusSeconds(1));
-            assertTrue(await(reader.dht().findPointer(once)).isEmpty(), "24 h after its only store it is gone");
-            assertTrue(await(reader.dht().findPointer(kept)).isPresent());
+            assertTrue(await(reader.dht().findPointers(once)).isEmpty(), "24 h after its only store it is gone");
+            assertTrue(await(reader.dht().findPointers(kept)).isPresent());
             int swept = 0;
             for (Node node : nodes) {
                 swept += node.dht().sweepExpiredPointers();
@@ -302,11 +344,12 @@ class KademliaDhtTest {
             assertEquals(5, swept, "each of the five copies of the expired pointer is swept once");
 
             cluster.clock.advance(Duration.ofHours(22));
-            assertEquals(10, await(publisher.dht().republish()), "two pointers on five nodes each");
+            assertEquals(5, await(publisher.dht().publish(pointer(kept, publisher, cluster.clock.millis()))),
+                    "published again by its publisher, as replication does every hour");
             cluster.clock.advance(Duration.ofHours(20));
-            assertTrue(await(reader.dht().findPointer(kept)).isPresent(), "republished 20 h ago, first stored 43 h ago");
+            assertTrue(await(reader.dht().findPointers(kept)).isPresent(), "republished 20 h ago, first stored 43 h ago");
             cluster.clock.advance(Duration.ofHours(5));
-            assertTrue(await(reader.dht().findPointer(kept)).isEmpty(), "25 h after the last republish");
+            assertTrue(await(reader.dht().findPointers(kept)).isEmpty(), "25 h after the last republish");
         }
     }
 
@@ -480,12 +523,30 @@ class KademliaDhtTest {
         }
     }
 
+    /** A pointer by {@code publisher} as the owner of {@code hash} (a whole copy it holds itself), signed. */
     static TesseraPointer pointer(ContentHash hash, Node publisher, long publishedAtMillis) {
-        FragmentPlan plan = FragmentPlan.of(hash, 1000, FragmentationTier.SMALL, 1, 0, 7);
-        Holder holder = new Holder(publisher.id(), address(publisher), List.of(0));
-        return new TesseraPointer(TestManifests.unsigned(plan), publisher.id(), List.of(holder), publishedAtMillis);
+        return signed(manifest(hash, publisher), publisher, List.of(holding(publisher)), publishedAtMillis);
     }
 
+    /** The manifest of a small tessera {@code hash}, signed by {@code owner}. */
+    static TesseraManifest manifest(ContentHash hash, Node owner) {
+        FragmentPlan plan = FragmentPlan.of(hash, 1000, FragmentationTier.SMALL, 1, 0, 7);
+        return owner.identity().signManifest(plan, TestManifests.CODEC, List.of(hash), 1_700_000_000_000L);
+    }
+
+    static TesseraPointer signed(TesseraManifest manifest, Node publisher, List<Holder> holders, long at) {
+        return publisher.identity().signPointer(manifest, holders, at);
+    }
+
+    static Holder holding(Node node) {
+        return new Holder(node.id(), address(node), List.of(0));
+    }
+
+    private static String refusal(Message reply) {
+        Message.ErrorReply error = assertInstanceOf(Message.ErrorReply.class, reply);
+        assertEquals(ErrorCode.REFUSED, error.code());
+        return error.reason();
+    }
 
     private static byte[] randomBytes(int length, long seed) {
         byte[] bytes = new byte[length];

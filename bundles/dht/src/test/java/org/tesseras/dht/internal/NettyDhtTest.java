@@ -23,6 +23,8 @@ import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.PointerRecords;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.model.TestManifests;
 import org.tesseras.transport.memory.MemoryIdentity;
@@ -35,6 +37,7 @@ class NettyDhtTest {
 
     final List<NettyTransport> transports = new ArrayList<>();
     final List<KademliaDht> dhts = new ArrayList<>();
+    final List<MemoryIdentity> identities = new ArrayList<>();
 
     @AfterEach
     void stop() {
@@ -47,6 +50,7 @@ class NettyDhtTest {
         InetSocketAddress seed = null;
         for (int i = 0; i < NODES; i++) {
             MemoryIdentity identity = MemoryIdentity.generate(DhtCluster.VERIFIER, 7_000 + i);
+            identities.add(identity);
             NettyTransport transport = new NettyTransport(identity, DhtCluster.VERIFIER, annotation(
                     TransportConfiguration.class, Map.of("listenHost", "127.0.0.1", "advertisedHost", "127.0.0.1",
                             "listenPort", 0, "rpcTimeoutMillis", 15_000L)));
@@ -90,12 +94,15 @@ class NettyDhtTest {
         ContentHash tessera = ContentHash.of("ea8f163db38682925e4491c5e58d4bb3506ef8c14eb78a86e908c5624a67200f");
         FragmentPlan plan = FragmentPlan.of(tessera, 10L << 20, FragmentationTier.MEDIUM, 16, 8, 7);
         NodeInfo holder = dhts.get(3).localNode();
-        TesseraPointer pointer = new TesseraPointer(TestManifests.unsigned(plan), dhts.get(0).localNode().id(),
-                List.of(new Holder(holder.id(), holder.address(), List.of(0, 1, 2))), System.currentTimeMillis());
+        MemoryIdentity owner = identities.get(0);
+        TesseraManifest manifest = owner.signManifest(plan, TestManifests.CODEC,
+                TestManifests.unsigned(plan).fragmentChecksums(), System.currentTimeMillis());
+        TesseraPointer pointer = owner.signPointer(manifest, List.of(new Holder(holder.id(), holder.address(),
+                List.of(0, 1, 2))), System.currentTimeMillis());
         assertTrue(dhts.get(0).publish(pointer).get(30, TimeUnit.SECONDS) > 0);
         for (KademliaDht dht : dhts.subList(1, NODES)) {
-            Optional<TesseraPointer> found = dht.findPointer(tessera).get(30, TimeUnit.SECONDS);
-            assertEquals(Optional.of(pointer), found);
+            Optional<PointerRecords> found = dht.findPointers(tessera).get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(pointer), found.orElseThrow().records());
         }
     }
 

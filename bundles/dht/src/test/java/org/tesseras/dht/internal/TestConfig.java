@@ -13,6 +13,9 @@ final class TestConfig implements DhtConfiguration {
     long republishIntervalSeconds = 3600;
     long pointerTtlSeconds = 86400;
     int maxStoredPointers = 20000;
+    int maxPointersPerTessera = 64;
+    int maxCataloguePages = 20000;
+    long catalogueTtlSeconds = 2592000;
     long bootstrapRetryMaxSeconds = 300;
     /** No file unless a test wants one. */
     String knownContactsFile = "none";
@@ -79,5 +82,20 @@ final class TestConfig implements DhtConfiguration {
     @Override
     public String knownContactsFile() {
         return knownContactsFile;
+    }
+
+    @Override
+    public int maxPointersPerTessera() {
+        return maxPointersPerTessera;
+    }
+
+    @Override
+    public int maxCataloguePages() {
+        return maxCataloguePages;
+    }
+
+    @Override
+    public long catalogueTtlSeconds() {
+        return catalogueTtlSeconds;
     }
 }

@@ -13,6 +13,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Attestation;
+import org.tesseras.api.model.CataloguePage;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentId;
@@ -55,11 +56,20 @@ final class WireMapper {
         } else if (message instanceof Message.FindValue m) {
             envelope.setFindValue(Wire.FindValue.newBuilder().setTesseraHash(bytes(m.tesseraHash().bytes())));
         } else if (message instanceof Message.FoundValue m) {
-            envelope.setFoundValue(Wire.FoundValue.newBuilder().setPointer(pointer(m.pointer())));
+            Wire.FoundValue.Builder found = Wire.FoundValue.newBuilder();
+            m.pointers().forEach(pointer -> found.addPointers(pointer(pointer)));
+            envelope.setFoundValue(found);
         } else if (message instanceof Message.Store m) {
             envelope.setStore(Wire.Store.newBuilder().setPointer(pointer(m.pointer())));
         } else if (message instanceof Message.Stored) {
             envelope.setStored(Wire.Stored.getDefaultInstance());
+        } else if (message instanceof Message.FindCatalogue m) {
+            envelope.setFindCatalogue(Wire.FindCatalogue.newBuilder().setOwner(bytes(m.owner().bytes()))
+                    .setPage(m.page()));
+        } else if (message instanceof Message.FoundCatalogue m) {
+            envelope.setFoundCatalogue(Wire.FoundCatalogue.newBuilder().setPage(cataloguePage(m.page())));
+        } else if (message instanceof Message.StoreCatalogue m) {
+            envelope.setStoreCatalogue(Wire.StoreCatalogue.newBuilder().setPage(cataloguePage(m.page())));
         } else if (message instanceof Message.AttestRequest m) {
             envelope.setAttestRequest(Wire.AttestRequest.newBuilder()
                     .setTesseraHash(bytes(m.tesseraHash().bytes())).setNonce(bytes(m.nonce())));
@@ -77,7 +87,7 @@ final class WireMapper {
     static boolean isMessage(Wire.Envelope envelope) {
         return switch (envelope.getBodyCase()) {
             case PING, PONG, FIND_NODE, FOUND_NODES, FIND_VALUE, FOUND_VALUE, STORE, STORED, ATTEST_REQUEST,
-                    ATTEST_RESPONSE, ERROR -> true;
+                    ATTEST_RESPONSE, ERROR, FIND_CATALOGUE, FOUND_CATALOGUE, STORE_CATALOGUE -> true;
             default -> false;
         };
     }
@@ -97,9 +107,21 @@ final class WireMapper {
                     yield new Message.FoundNodes(nodes);
                 }
                 case FIND_VALUE -> new Message.FindValue(contentHash(envelope.getFindValue().getTesseraHash()));
-                case FOUND_VALUE -> new Message.FoundValue(pointer(envelope.getFoundValue().getPointer()));
+                case FOUND_VALUE -> {
+                    List<TesseraPointer> pointers = new ArrayList<>(envelope.getFoundValue().getPointersCount());
+                    for (Wire.TesseraPointer pointer : envelope.getFoundValue().getPointersList()) {
+                        pointers.add(pointer(pointer));
+                    }
+                    yield new Message.FoundValue(pointers);
+                }
                 case STORE -> new Message.Store(pointer(envelope.getStore().getPointer()));
                 case STORED -> new Message.Stored();
+                case FIND_CATALOGUE -> new Message.FindCatalogue(nodeId(envelope.getFindCatalogue().getOwner()),
+                        envelope.getFindCatalogue().getPage());
+                case FOUND_CATALOGUE -> new Message.FoundCatalogue(
+                        cataloguePage(envelope.getFoundCatalogue().getPage()));
+                case STORE_CATALOGUE -> new Message.StoreCatalogue(
+                        cataloguePage(envelope.getStoreCatalogue().getPage()));
                 case ATTEST_REQUEST -> new Message.AttestRequest(
                         contentHash(envelope.getAttestRequest().getTesseraHash()),
                         envelope.getAttestRequest().getNonce().toByteArray());
@@ -241,7 +263,9 @@ final class WireMapper {
 
     private static Wire.TesseraPointer pointer(TesseraPointer pointer) {
         Wire.TesseraPointer.Builder wire = Wire.TesseraPointer.newBuilder().setManifest(bytes(pointer.manifest().encode()))
-                .setPublisher(bytes(pointer.publisher().bytes())).setPublishedAtMillis(pointer.publishedAtMillis());
+                .setPublisher(bytes(pointer.publisher().bytes())).setPublishedAtMillis(pointer.publishedAtMillis())
+                .setPublisherKey(bytes(pointer.publisherKey())).setPublisherNonce(pointer.publisherNonce())
+                .setSignature(bytes(pointer.signature()));
         for (Holder holder : pointer.holders()) {
             Wire.Holder.Builder h = Wire.Holder.newBuilder().setNodeId(bytes(holder.node().bytes()))
                     .setAddress(address(holder.address()));
@@ -257,8 +281,28 @@ final class WireMapper {
             holders.add(new Holder(nodeId(holder.getNodeId()), address(holder.getAddress()),
                     new ArrayList<>(holder.getIndicesList())));
         }
-        return new TesseraPointer(manifest(pointer.getManifest()), nodeId(pointer.getPublisher()), holders,
-                pointer.getPublishedAtMillis());
+        return new TesseraPointer(manifest(pointer.getManifest()), nodeId(pointer.getPublisher()),
+                pointer.getPublisherKey().toByteArray(), pointer.getPublisherNonce(), holders,
+                pointer.getPublishedAtMillis(), pointer.getSignature().toByteArray());
+    }
+
+    private static Wire.CataloguePage cataloguePage(CataloguePage page) {
+        Wire.CataloguePage.Builder wire = Wire.CataloguePage.newBuilder().setOwner(bytes(page.owner().bytes()))
+                .setOwnerKey(bytes(page.ownerKey())).setOwnerNonce(page.ownerNonce()).setPage(page.page())
+                .setPageCount(page.pageCount()).setPublishedAtMillis(page.publishedAtMillis())
+                .setSignature(bytes(page.signature()));
+        page.tesseras().forEach(hash -> wire.addTesseras(bytes(hash.bytes())));
+        return wire.build();
+    }
+
+    private static CataloguePage cataloguePage(Wire.CataloguePage page) throws WireFormatException {
+        List<ContentHash> tesseras = new ArrayList<>(page.getTesserasCount());
+        for (ByteString hash : page.getTesserasList()) {
+            tesseras.add(contentHash(hash));
+        }
+        return new CataloguePage(nodeId(page.getOwner()), page.getOwnerKey().toByteArray(), page.getOwnerNonce(),
+                page.getPage(), page.getPageCount(), tesseras, page.getPublishedAtMillis(),
+                page.getSignature().toByteArray());
     }
 
     private static Wire.Attestation attestation(Attestation attestation) {

@@ -11,6 +11,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Attestation;
+import org.tesseras.api.model.CataloguePage;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentId;
@@ -113,9 +114,10 @@ final class FrameChecks {
         NodeId node = NodeId.of("0a".repeat(20));
         FragmentPlan plan = FragmentPlan.of(hash, 1_000_000, FragmentationTier.MEDIUM, 16, 8, 7);
         FragmentId id = new FragmentId(hash, 3, 24, hash);
-        TesseraPointer pointer = new TesseraPointer(TestManifests.unsigned(plan), node, List.of(new Holder(node,
-                new InetSocketAddress("10.1.2.3", 4433), List.of(1, 2)), new Holder(node,
+        TesseraPointer pointer = TestManifests.unsignedPointer(TestManifests.unsigned(plan), node, List.of(
+                new Holder(node, new InetSocketAddress("10.1.2.3", 4433), List.of(1, 2)), new Holder(node,
                 InetSocketAddress.createUnresolved("peer.example", 4433), List.of(3))), 123L);
+        CataloguePage page = new CataloguePage(node, new byte[32], 7, 0, 1, List.of(hash), 9L, new byte[64]);
         byte[] nonce = new byte[Attestation.NONCE_LENGTH];
         Attestation attestation = new Attestation(hash, nonce, List.of(new Attestation.Entry(1, hash,
                 new byte[32])), 5L, node, new byte[64]);
@@ -123,7 +125,8 @@ final class FrameChecks {
         List<Wire.Envelope.Builder> bodies = new ArrayList<>();
         for (Message message : List.of(new Message.Ping(), new Message.Pong(), new Message.FindNode(node),
                 new Message.FoundNodes(List.of(info, info)), new Message.FindValue(hash),
-                new Message.FoundValue(pointer), new Message.Store(pointer), new Message.Stored(),
+                new Message.FoundValue(List.of(pointer)), new Message.Store(pointer), new Message.Stored(),
+                new Message.FindCatalogue(node, 0), new Message.FoundCatalogue(page), new Message.StoreCatalogue(page),
                 new Message.AttestRequest(hash, nonce), new Message.AttestResponse(attestation),
                 new Message.ErrorReply(ErrorCode.BUSY, "later"))) {
             bodies.add(WireMapper.toWire(message));

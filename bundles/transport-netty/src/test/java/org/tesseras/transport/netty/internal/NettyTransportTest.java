@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Attestation;
+import org.tesseras.api.model.CataloguePage;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
@@ -148,17 +149,21 @@ class NettyTransportTest {
         b.handler().onRequest = (sender, request) -> request;
         ContentHash hash = TestNodes.HASHER.hash(new byte[] {1, 2, 3});
         FragmentPlan plan = FragmentPlan.of(hash, 10_000_000, FragmentationTier.MEDIUM, 16, 8, 7);
-        TesseraPointer pointer = new TesseraPointer(TestManifests.unsigned(plan), a.identity().nodeId(), List.of(
+        TesseraPointer pointer = a.identity().signPointer(TestManifests.unsigned(plan), List.of(
                 new Holder(b.identity().nodeId(), new InetSocketAddress("127.0.0.1", 4433), List.of(0, 5, 23)),
                 new Holder(a.identity().nodeId(), InetSocketAddress.createUnresolved("node.example", 4433),
                         List.of(1))), 1_700_000_000_000L);
+        CataloguePage page = a.identity().signCataloguePage(1, 3, List.of(hash, TestNodes.HASHER.hash(new byte[] {4})),
+                1_700_000_000_001L);
         byte[] nonce = new byte[Attestation.NONCE_LENGTH];
         nonce[3] = 9;
         Attestation attestation = new Attestation(hash, nonce, List.of(new Attestation.Entry(4, hash, new byte[32])),
                 42L, b.identity().nodeId(), new byte[64]);
         List<Message> messages = List.of(new Message.Ping(), new Message.Store(pointer),
-                new Message.FoundValue(pointer), new Message.FindValue(hash), new Message.Stored(),
-                new Message.AttestRequest(hash, nonce), new Message.AttestResponse(attestation));
+                new Message.FoundValue(List.of(pointer, pointer)), new Message.FindValue(hash), new Message.Stored(),
+                new Message.AttestRequest(hash, nonce), new Message.AttestResponse(attestation),
+                new Message.FindCatalogue(a.identity().nodeId(), 2), new Message.FoundCatalogue(page),
+                new Message.StoreCatalogue(page));
         for (Message message : messages) {
             assertEquals(message, await(a.transport().request(b.loopbackContact(), message)).message());
         }

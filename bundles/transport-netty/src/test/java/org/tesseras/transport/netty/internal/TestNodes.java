@@ -120,7 +120,8 @@ final class TestNodes {
 
     /** Every message kind, answers included (tests send those as requests to see them cross the wire). */
     static final List<String> REQUEST_KINDS = List.of("Ping", "Pong", "FindNode", "FoundNodes", "FindValue",
-            "FoundValue", "Store", "Stored", "AttestRequest", "AttestResponse");
+            "FoundValue", "Store", "Stored", "AttestRequest", "AttestResponse", "FindCatalogue", "FoundCatalogue",
+            "StoreCatalogue");
 
     /** Makes {@code handler} the transport's handler of every request kind, pushes and fetches, and a listener. */
     static void bind(NettyTransport transport, TestHandler handler) {
