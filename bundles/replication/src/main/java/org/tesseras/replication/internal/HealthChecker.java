@@ -50,11 +50,13 @@ final class HealthChecker {
 
     private final Ports ports;
     private final LocalRestorer restorer;
+    private final Custody custody;
     private final SecureRandom random = new SecureRandom();
 
-    HealthChecker(Ports ports, LocalRestorer restorer) {
+    HealthChecker(Ports ports, LocalRestorer restorer, Custody custody) {
         this.ports = ports;
         this.restorer = restorer;
+        this.custody = custody;
     }
 
     HealthReport check(ContentHash hash) throws IOException {
@@ -94,7 +96,14 @@ final class HealthChecker {
             }
         }
 
-        RepairAction action = verdict(plan, localGood, corrupt, results, ports.owns(manifest));
+        boolean custodian = !ports.owns(manifest) && custody.leads(hash);
+        List<HolderCheck> counted = new ArrayList<>(results);
+        if (custodian) {
+            // a custodian is one of the holders: what it keeps counts as held
+            counted.add(new HolderCheck(ports.identity().nodeId(), HolderState.VERIFIED, List.copyOf(localGood),
+                    "the custodian"));
+        }
+        RepairAction action = verdict(plan, localGood, corrupt, counted, ports.owns(manifest) || custodian);
         String detail = describe(results, corrupt);
         Optional<HealthRecord> previous = ports.holders().lastHealth(hash);
         ports.holders().recordHealth(new HealthRecord(hash, action, now, detail));
@@ -178,7 +187,8 @@ final class HealthChecker {
             return CompletableFuture.completedFuture(new HolderCheck(node, HolderState.VERIFIED, verified, ""));
         }
         // what it no longer proves, it no longer holds for us
-        LedgerCorrections.holderLost(ports, manifest.plan(), node, absent, "not proven in a health check");
+        LedgerCorrections.holderLost(ports, manifest.plan(), node, absent, "not proven in a health check",
+                ports.owns(manifest));
         return CompletableFuture.completedFuture(new HolderCheck(node, HolderState.VERIFIED, verified,
                 "no longer proves " + absent + problems));
     }
@@ -210,11 +220,11 @@ final class HealthChecker {
     }
 
     static RepairAction verdict(FragmentPlan plan, Set<Integer> localGood, List<Integer> corrupt,
-            List<HolderCheck> holders, boolean owned) {
+            List<HolderCheck> holders, boolean responsible) {
         if (!corrupt.isEmpty()) {
             return new RepairAction.CorruptLocal(corrupt.get(0));
         }
-        if (!owned) {
+        if (!responsible) {
             return new RepairAction.Healthy();
         }
         Set<Integer> remote = new TreeSet<>();

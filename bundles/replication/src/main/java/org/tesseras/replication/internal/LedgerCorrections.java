@@ -19,12 +19,22 @@ final class LedgerCorrections {
     private LedgerCorrections() {
     }
 
-    /** {@code holder} no longer stores {@code indices} of {@code plan} for us: its credit drops by their size. */
-    static void holderLost(Ports ports, FragmentPlan plan, NodeId holder, Collection<Integer> indices, String why) {
+    /**
+     * {@code holder} no longer stores {@code indices} of {@code plan} for us: its holder records go and, when it
+     * was credited for them ({@code credited}: we own the tessera, not a custodian's borrowed holders), its
+     * credit drops by their size.
+     */
+    static void holderLost(Ports ports, FragmentPlan plan, NodeId holder, Collection<Integer> indices, String why,
+            boolean credited) {
         if (indices.isEmpty()) {
             return;
         }
         ports.holders().forgetFragments(plan.tesseraHash(), holder, indices);
+        if (!credited) {
+            LOG.info("Holder {} no longer counts for fragments {} of {} ({})", holder.shortHex(), indices,
+                    plan.tesseraHash(), why);
+            return;
+        }
         ReciprocityLedger ledger = ports.ledger();
         long owed = ledger.entry(holder).map(LedgerEntry::bytesTheyStoreForUs).orElse(0L);
         long debit = Math.min(owed, plan.shardSize() * indices.size());

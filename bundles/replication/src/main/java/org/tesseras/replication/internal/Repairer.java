@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.CustodyStatus;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.HealthRecord;
 import org.tesseras.api.model.HealthReport;
@@ -32,11 +33,11 @@ import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.PlacementReport;
+import org.tesseras.api.model.PointerRecords;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.model.TesseraManifest;
-import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.ProgressListener;
@@ -54,8 +55,13 @@ final class Repairer {
     private final LocalRestorer restorer;
     private final Replicator replicator;
     private final Placement placement;
+    private final Custody custody;
+    private final Announcements announcements;
 
-    Repairer(Ports ports, HealthChecker checker, LocalRestorer restorer, Replicator replicator, Placement placement) {
+    Repairer(Ports ports, HealthChecker checker, LocalRestorer restorer, Replicator replicator, Placement placement,
+            Custody custody, Announcements announcements) {
+        this.custody = custody;
+        this.announcements = announcements;
         this.ports = ports;
         this.checker = checker;
         this.restorer = restorer;
@@ -75,18 +81,27 @@ final class Repairer {
     }
 
     private RepairReport repairNow(ContentHash hash, ProgressListener progress) throws IOException {
-        HealthReport before = checker.check(hash);
         FragmentStore store = ports.fragments();
-        TesseraManifest manifest = store.manifest(hash).orElseThrow();
+        TesseraManifest manifest = store.manifest(hash)
+                .orElseThrow(() -> new IllegalArgumentException("tessera " + hash + " is not known to this node"));
+        Optional<CustodyStatus> custodyStatus = custody.refresh(manifest);
+        boolean owned = ports.owns(manifest);
+        boolean custodian = !owned && custody.leads(hash);
+        HealthReport before = checker.check(hash);
         FragmentPlan plan = manifest.plan();
         List<String> notes = new ArrayList<>();
+        if (custodian) {
+            custody.led(hash);
+            notes.add("repaired here as custodian: its owner " + manifest.owner().shortHex() + " was last heard "
+                    + custodyStatus.flatMap(CustodyStatus::ownerLastHeard).map(Object::toString)
+                            .orElse("before anything the DHT remembers"));
+        }
         int fetched = 0;
         int rebuilt = 0;
         int pushed = 0;
 
         List<HolderStatus> recorded = ports.holders().holders(hash);
-        boolean owned = ports.owns(manifest);
-        List<Holder> sources = sources(hash, recorded, before, owned);
+        List<Holder> sources = sources(manifest, recorded, before, owned);
 
         if (!before.corruptLocal().isEmpty()) {
             Map<Integer, NodeId> origins = new HashMap<>();
@@ -106,17 +121,18 @@ final class Repairer {
                     + restored.fetched() + " fetched, " + restored.rebuilt() + " rebuilt)");
         }
 
-        if (!owned) {
+        if (!owned && !custodian) {
             RepairAction after = new RepairAction.Healthy();
             ports.holders().recordHealth(new HealthRecord(hash, after, ports.clock().instant(), String.join("; ", notes)));
             return new RepairReport(hash, before.action(), after, rebuilt, fetched, 0, notes);
         }
 
-        if (ports.blobs().exists(hash) && restorer.restoreBlob(manifest, sources)) {
+        if (owned && ports.blobs().exists(hash) && restorer.restoreBlob(manifest, sources)) {
             notes.add("the copy kept here had rotted: quarantined and rebuilt from the fragments");
         }
+        // the owner keeps a full local set; a custodian keeps what it held and what it rebuilds to place
         List<Integer> missingHere = new ArrayList<>();
-        for (int index = 0; index < plan.totalShards(); index++) {
+        for (int index = 0; owned && index < plan.totalShards(); index++) {
             if (store.find(hash, index).isEmpty()) {
                 missingHere.add(index);
             }
@@ -138,14 +154,21 @@ final class Repairer {
             if (check.state() == HolderState.LOST) {
                 lostHere.add(check.node());
                 status.ifPresent(s -> LedgerCorrections.holderLost(ports, plan, check.node(), s.indices(),
-                        "counted lost"));
+                        "counted lost", owned));
                 notes.add("holder " + check.node().shortHex() + " counted lost: " + check.detail());
             } else {
                 remote.addAll(check.indices());
                 status.ifPresent(live::add);
             }
         }
-        RepairAction needed = HealthChecker.verdict(plan, localIndices(hash), List.of(), before.holders(), true);
+        List<HolderCheck> counted = new ArrayList<>(before.holders());
+        if (custodian) {
+            // a custodian is one of the holders: what it keeps counts as held
+            List<Integer> keptHere = localIndices(hash).stream().sorted().toList();
+            counted.add(new HolderCheck(ports.identity().nodeId(), HolderState.VERIFIED, keptHere, "the custodian"));
+            remote.addAll(keptHere);
+        }
+        RepairAction needed = HealthChecker.verdict(plan, localIndices(hash), List.of(), counted, true);
         if (needed instanceof RepairAction.Lost lost) {
             String note = "LOST: only " + lost.available() + " of " + lost.needed() + " fragments survive";
             LOG.error("Tessera {} cannot be repaired: {}", hash, note);
@@ -186,9 +209,11 @@ final class Repairer {
                         + (outcome.unplaced().isEmpty() ? "" : "; still unplaced " + outcome.unplaced()
                                 + refusalSummary(outcome.refusals())));
             }
-            notes.add(replicator.publish(manifest, closest));
+            notes.add(owned ? announcements.publishOwned(manifest, closest)
+                    : announcements.publishHeld(manifest, ports.holders().holders(hash).stream()
+                            .map(HolderStatus::holder).toList(), closest));
         }
-        RepairAction after = verdictAfter(plan, remote, live.size(), pushed);
+        RepairAction after = verdictAfter(plan, remote, live.size() + (custodian ? 1 : 0), pushed);
         ports.holders().recordHealth(new HealthRecord(hash, after, ports.clock().instant(), String.join("; ", notes)));
         HealthChecker.logChange(hash, Optional.of(before.action()), after, String.join("; ", notes));
         LOG.info("Repaired {}: {} -> {} ({})", hash, before.action(), after, String.join("; ", notes));
@@ -279,7 +304,9 @@ final class Repairer {
     }
 
     /** Where fragments can be fetched from: our live holders, or, for fragments we hold for others, the DHT pointer. */
-    private List<Holder> sources(ContentHash hash, List<HolderStatus> recorded, HealthReport health, boolean owned) {
+    private List<Holder> sources(TesseraManifest manifest, List<HolderStatus> recorded, HealthReport health,
+            boolean owned) {
+        ContentHash hash = manifest.tesseraHash();
         List<Holder> sources = new ArrayList<>();
         Set<NodeId> lost = new HashSet<>();
         for (HolderCheck check : health.holders()) {
@@ -294,9 +321,11 @@ final class Repairer {
         }
         if (!owned || sources.isEmpty()) {
             try {
-                Optional<TesseraPointer> pointer = ports.dht().findPointer(hash)
+                Optional<PointerRecords> records = ports.dht().findPointers(hash)
                         .get(Retriever.LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                pointer.ifPresent(p -> sources.addAll(p.holders()));
+                records.flatMap(r -> r.variantOf(manifest)).ifPresent(v -> v.holders().stream()
+                        .filter(h -> !lost.contains(h.node()) && !h.node().equals(ports.identity().nodeId()))
+                        .forEach(sources::add));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException e) {

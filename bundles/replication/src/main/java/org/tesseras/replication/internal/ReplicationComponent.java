@@ -25,14 +25,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.CustodyStatus;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.HealthReport;
 import org.tesseras.api.model.PlacementReport;
+import org.tesseras.api.model.RecoveryReport;
 import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.model.RepairLoopStatus;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.RepairRound;
 import org.tesseras.api.model.RetrievalReport;
+import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraStatus;
 import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.DhtPort;
@@ -115,6 +118,9 @@ public final class ReplicationComponent implements ReplicationService, Ports {
     private Retriever retriever;
     private StartupTasks startup;
     private RepairLoop loop;
+    private Custody custody;
+    private Recovery recovery;
+    private AnnouncementLoop announcer;
 
     @Activate
     void activate(ReplicationConfiguration config) {
@@ -127,13 +133,18 @@ public final class ReplicationComponent implements ReplicationService, Ports {
         Placement placement = new Placement(this);
         FragmentGatherer gatherer = new FragmentGatherer(this);
         LocalRestorer restorer = new LocalRestorer(this, gatherer);
-        this.replicator = new Replicator(this, placement, new OwnerEncoding(this), locks);
-        this.checker = new HealthChecker(this, restorer);
-        this.repairer = new Repairer(this, checker, restorer, replicator, placement);
+        Announcements announcements = new Announcements(this);
+        this.custody = new Custody(this);
+        this.replicator = new Replicator(this, placement, new OwnerEncoding(this), locks, announcements);
+        this.checker = new HealthChecker(this, restorer, custody);
+        this.repairer = new Repairer(this, checker, restorer, replicator, placement, custody, announcements);
         UnplacedTesseras unplaced = new UnplacedTesseras(this, replicator, locks);
         this.rounds = new RepairRounds(this, repairer, unplaced, locks);
         this.retriever = new Retriever(this, gatherer);
-        this.startup = new StartupTasks(this, replicator, unplaced);
+        this.startup = new StartupTasks(this, unplaced, announcements);
+        this.recovery = new Recovery(this, repairer, locks, announcements);
+        this.announcer = new AnnouncementLoop(announcements::announceAll);
+        announcer.schedule(initial.announceInterval());
         this.loop = new RepairLoop(rounds::run, clock, this::lastRepairRoundStart,
                 initial.repairSchedule(nodeSeed()), initial.repairLoopEnabled());
         loop.start();
@@ -151,12 +162,14 @@ public final class ReplicationComponent implements ReplicationService, Ports {
     void apply(ReplicationSettings updated) {
         this.settings = updated;
         loop.reschedule(updated.repairSchedule(nodeSeed()), updated.repairLoopEnabled());
+        announcer.schedule(updated.announceInterval());
         LOG.info("Replication settings changed: {}", updated);
     }
 
     @Deactivate
     void deactivate() {
         loop.stop();
+        announcer.stop();
         LOG.info("Replication stopped");
     }
 
@@ -260,6 +273,26 @@ public final class ReplicationComponent implements ReplicationService, Ports {
         boolean owned = fragments().manifest(tesseraHash).map(this::owns).orElse(blobs().exists(tesseraHash));
         return Optional.of(new TesseraStatus(plan.get(), fragments().list(tesseraHash).size(), owned,
                 holders().holders(tesseraHash).size(), holders().lastHealth(tesseraHash)));
+    }
+
+    @Override
+    public Optional<CustodyStatus> custody(ContentHash tesseraHash) {
+        Optional<TesseraManifest> manifest = fragments().manifest(tesseraHash);
+        if (manifest.isEmpty()) {
+            return Optional.empty();
+        }
+        custody.refresh(manifest.get());
+        return custody.status(tesseraHash);
+    }
+
+    @Override
+    public RecoveryReport recover(ProgressListener progress) throws IOException {
+        return recovery.recover(progress);
+    }
+
+    /** Custody as this node last decided it, without asking the DHT (tests). */
+    Custody custodyState() {
+        return custody;
     }
 
     @Override

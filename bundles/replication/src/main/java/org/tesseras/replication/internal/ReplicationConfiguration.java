@@ -52,6 +52,18 @@ public @interface ReplicationConfiguration {
             min = "0")
     long firstRepairRoundDelaySeconds() default 300;
 
+    @AttributeDefinition(name = "Announcement interval (seconds)",
+            description = "How often this node republishes its signed pointers: the owner's record of each tessera it"
+                    + " owns, its catalogue, and its own holder record of each tessera it holds fragments of"
+                    + " (default 1 h; the DHT keeps a pointer for its pointerTtlSeconds, 24 h).", min = "1")
+    long announceIntervalSeconds() default 3600;
+
+    @AttributeDefinition(name = "Owner silence before custody (seconds)",
+            description = "When a tessera's owner has not republished its pointer for this long, the live holders"
+                    + " take over its health checks and repair, led by the holder closest to its key (default 7"
+                    + " days). The owner takes over again when it returns.", min = "1")
+    long ownerSilenceBeforeCustodySeconds() default 7 * 24 * 3600;
+
     @AttributeDefinition(name = "Repair loop enabled",
             description = "Run repair rounds on the interval; repairs can always be started from the shell.")
     boolean repairLoopEnabled() default true;

@@ -5,11 +5,12 @@ import java.time.Duration;
 /** Validated replication settings; see {@link ReplicationConfiguration} for what each means. */
 record ReplicationSettings(Duration repairInterval, Duration repairJitter, int maxConcurrentTransfers,
         long minFreeSpaceBytes, long acceptDeficitUpToBytes, long maxStoragePerPeerBytes, int maxPeersPerSubnet,
-        int maxFailedAttestations, boolean repairLoopEnabled, Duration firstRepairRoundDelay) {
+        int maxFailedAttestations, boolean repairLoopEnabled, Duration firstRepairRoundDelay, Duration announceInterval,
+        Duration ownerSilenceBeforeCustody) {
 
     /** The defaults of DESIGN.md §6. */
     static final ReplicationSettings DEFAULTS = new ReplicationSettings(Duration.ofHours(24), Duration.ofHours(2), 4,
-            1L << 30, 256L << 20, 1L << 30, 2, 3, true, Duration.ofMinutes(5));
+            1L << 30, 256L << 20, 1L << 30, 2, 3, true, Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(7));
 
     ReplicationSettings {
         positive("repairIntervalSeconds", repairInterval.toSeconds());
@@ -21,6 +22,8 @@ record ReplicationSettings(Duration repairInterval, Duration repairJitter, int m
         positive("maxPeersPerSubnet", maxPeersPerSubnet);
         positive("maxFailedAttestations", maxFailedAttestations);
         notNegative("firstRepairRoundDelaySeconds", firstRepairRoundDelay.toSeconds());
+        positive("announceIntervalSeconds", announceInterval.toSeconds());
+        positive("ownerSilenceBeforeCustodySeconds", ownerSilenceBeforeCustody.toSeconds());
     }
 
     /** Reads and checks a configuration; a bad value throws naming its property. */
@@ -29,7 +32,16 @@ record ReplicationSettings(Duration repairInterval, Duration repairJitter, int m
                 Duration.ofSeconds(config.repairJitterSeconds()), config.maxConcurrentTransfers(),
                 config.minFreeSpaceBytes(), config.acceptDeficitUpToBytes(), config.maxStoragePerPeerBytes(),
                 config.maxPeersPerSubnet(), config.maxFailedAttestations(), config.repairLoopEnabled(),
-                Duration.ofSeconds(config.firstRepairRoundDelaySeconds()));
+                Duration.ofSeconds(config.firstRepairRoundDelaySeconds()),
+                Duration.ofSeconds(config.announceIntervalSeconds()),
+                Duration.ofSeconds(config.ownerSilenceBeforeCustodySeconds()));
+    }
+
+    /** Settings with another announcement interval and owner silence (tests shorten both). */
+    ReplicationSettings withSurvival(Duration announce, Duration ownerSilence) {
+        return new ReplicationSettings(repairInterval, repairJitter, maxConcurrentTransfers, minFreeSpaceBytes,
+                acceptDeficitUpToBytes, maxStoragePerPeerBytes, maxPeersPerSubnet, maxFailedAttestations,
+                repairLoopEnabled, firstRepairRoundDelay, announce, ownerSilence);
     }
 
     /** The repair schedule these settings make for the node whose jitter is drawn with {@code nodeSeed}. */

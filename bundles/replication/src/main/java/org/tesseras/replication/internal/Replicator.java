@@ -20,13 +20,11 @@ import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
-import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.TesseraManifest;
-import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.ProgressListener;
 import org.tesseras.api.port.ReplicationJournal;
@@ -46,9 +44,12 @@ final class Replicator {
     private final OwnerEncoding encoding;
 
     private final TesseraLocks locks;
+    private final Announcements announcements;
 
-    Replicator(Ports ports, Placement placement, OwnerEncoding encoding, TesseraLocks locks) {
+    Replicator(Ports ports, Placement placement, OwnerEncoding encoding, TesseraLocks locks,
+            Announcements announcements) {
         this.locks = locks;
+        this.announcements = announcements;
         this.ports = ports;
         this.placement = placement;
         this.encoding = encoding;
@@ -121,7 +122,8 @@ final class Replicator {
         if (!outcome.unplaced().isEmpty()) {
             notes.add("fragments " + outcome.unplaced() + " found no peer; the repair loop will retry");
         }
-        notes.add(publish(manifest, closest));
+        notes.add(announcements.publishOwned(manifest, closest));
+        notes.add(announcements.publishCatalogueOfOwned());
         int survivable = survivablePeerLosses(plan, outcome.placed());
         LOG.info("Placed {}: {} of {} fragments on {} peers, {} refusals, survives {} peer losses", hash,
                 outcome.fragmentsPlaced(), wanted, outcome.placed().size(), outcome.refusals().size(), survivable);
@@ -152,33 +154,6 @@ final class Replicator {
         }
         List<NodeInfo> fresh = closest.stream().filter(n -> !n.id().equals(self) && !holding.contains(n.id())).toList();
         return diversity.filter(fresh);
-    }
-
-    /** Publishes the pointer with the manifest and every recorded holder; returns a note of how it went. */
-    String publish(TesseraManifest manifest) {
-        return publish(manifest, null);
-    }
-
-    /**
-     * Publishes the pointer on {@code closest}, the nodes a lookup of its key just found (null: look them up);
-     * returns a note of how it went.
-     */
-    String publish(TesseraManifest manifest, List<NodeInfo> closest) {
-        ContentHash hash = manifest.tesseraHash();
-        List<Holder> holders = ports.holders().holders(hash).stream().map(HolderStatus::holder).toList();
-        TesseraPointer pointer = new TesseraPointer(manifest, ports.identity().nodeId(), holders,
-                ports.clock().millis());
-        try {
-            int stored = (closest == null ? ports.dht().publish(pointer) : ports.dht().publish(pointer, closest))
-                    .get(DHT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return "pointer published on " + stored + " nodes";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "publishing the pointer was interrupted";
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Publishing the pointer of {} failed: {}", hash, Failures.rootMessage(e));
-            return "publishing the pointer failed (" + Failures.rootMessage(e) + "); the DHT republishes it later";
-        }
     }
 
     /** One line for the journal: how a put ended. */

@@ -28,9 +28,9 @@ import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.HolderStatus;
+import org.tesseras.api.model.PointerRecords;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.TesseraManifest;
-import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.ProgressListener;
 
@@ -112,21 +112,62 @@ final class Retriever {
     }
 
     private RetrievalReport fromFragments(ContentHash hash, Path part, ProgressListener progress) throws IOException {
-        List<Holder> holders = new ArrayList<>();
+        List<Holder> recorded = new ArrayList<>();
         for (HolderStatus status : ports.holders().holders(hash)) {
-            holders.add(status.holder());
+            recorded.add(status.holder());
         }
-        TesseraManifest manifest = ports.fragments().manifest(hash).orElse(null);
-        boolean enoughLocal = manifest != null && ports.fragments().list(hash).size() >= manifest.plan().dataShards();
-        if (!enoughLocal) {
-            Optional<TesseraPointer> pointer = findPointer(hash);
-            if (pointer.isPresent()) {
-                manifest = manifest == null ? trusted(hash, pointer.get()) : manifest;
-                holders.addAll(pointer.get().holders());
-            } else if (manifest == null) {
-                throw new IOException("tessera " + hash + " is unknown here and no pointer to it was found on the network");
+        TesseraManifest local = ports.fragments().manifest(hash).orElse(null);
+        boolean enoughLocal = local != null && ports.fragments().list(hash).size() >= local.plan().dataShards();
+        List<Candidate> candidates = new ArrayList<>();
+        if (enoughLocal) {
+            candidates.add(new Candidate(local, recorded));
+        } else {
+            Optional<PointerRecords> records = findPointers(hash);
+            if (local != null) {
+                List<Holder> holders = new ArrayList<>(recorded);
+                records.flatMap(r -> r.variantOf(local)).ifPresent(v -> holders.addAll(v.holders()));
+                candidates.add(new Candidate(local, holders));
+            } else if (records.isEmpty()) {
+                throw new IOException("tessera " + hash + " is unknown here and no pointer to it was found on the"
+                        + " network");
+            } else {
+                for (PointerRecords.Variant variant : records.get().variants()) {
+                    Optional<String> fault = distrust(hash, variant.manifest());
+                    if (fault.isPresent()) {
+                        LOG.warn("A manifest of {} found in the DHT is ignored: {}", hash, fault.get());
+                    } else {
+                        candidates.add(new Candidate(variant.manifest(), variant.holders()));
+                    }
+                }
+                if (candidates.isEmpty()) {
+                    throw new IOException("the pointers found for " + hash + " carry no manifest that can be"
+                            + " trusted");
+                }
             }
         }
+        List<String> failures = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            try {
+                return decodeFrom(candidate.manifest(), candidate.holders(), part, progress);
+            } catch (IOException e) {
+                if (candidates.size() == 1) {
+                    throw e;
+                }
+                LOG.warn("Getting {} under the manifest signed by {} failed: {}; trying the next one", hash,
+                        candidate.manifest().owner().shortHex(), e.getMessage());
+                failures.add(candidate.manifest().owner().shortHex() + ": " + e.getMessage());
+            }
+        }
+        throw new IOException("no manifest found for " + hash + " rebuilds it: " + String.join("; ", failures));
+    }
+
+    /** A manifest to rebuild the tessera under, and where its fragments may be. */
+    private record Candidate(TesseraManifest manifest, List<Holder> holders) {
+    }
+
+    private RetrievalReport decodeFrom(TesseraManifest manifest, List<Holder> holders, Path part,
+            ProgressListener progress) throws IOException {
+        ContentHash hash = manifest.tesseraHash();
         FragmentPlan plan = manifest.plan();
         Path workDir = Files.createTempDirectory(part.getParent(), ".tesseras-fragments-");
         long start = System.nanoTime();
@@ -187,18 +228,12 @@ final class Retriever {
         return hashFile(out, plan.tesseraSize(), progress);
     }
 
-    /** The pointer's manifest, once its owner's signature verifies and it names {@code hash}. */
-    private TesseraManifest trusted(ContentHash hash, TesseraPointer pointer) throws IOException {
-        TesseraManifest manifest = pointer.manifest();
+    /** Why {@code manifest} cannot be used to rebuild {@code hash}, or empty when its owner's signature holds. */
+    private Optional<String> distrust(ContentHash hash, TesseraManifest manifest) {
         if (!manifest.tesseraHash().equals(hash)) {
-            throw new IOException("the pointer found for " + hash + " describes " + manifest.tesseraHash());
+            return Optional.of("it describes " + manifest.tesseraHash());
         }
-        Optional<String> fault = ports.verifier().manifestFault(manifest);
-        if (fault.isPresent()) {
-            throw new IOException("the pointer found for " + hash + " carries a manifest that cannot be trusted: "
-                    + fault.get());
-        }
-        return manifest;
+        return ports.verifier().manifestFault(manifest);
     }
 
     /** The local copy rotted: it goes to quarantine and the bytes just rebuilt and checked take its place. */
@@ -217,9 +252,9 @@ final class Retriever {
         }
     }
 
-    private Optional<TesseraPointer> findPointer(ContentHash hash) throws IOException {
+    private Optional<PointerRecords> findPointers(ContentHash hash) throws IOException {
         try {
-            return ports.dht().findPointer(hash).get(LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return ports.dht().findPointers(hash).get(LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("looking up " + hash + " was interrupted", e);

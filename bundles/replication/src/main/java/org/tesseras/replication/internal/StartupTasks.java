@@ -12,16 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.Holder;
+import org.tesseras.api.model.PointerRecords;
 import org.tesseras.api.model.PutRecord;
 import org.tesseras.api.model.TesseraManifest;
-import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.ReplicationJournal;
 
 /**
  * What a node does once it has joined after a start: finishes the puts it died in (or says they need
  * running again), restores the holder records of its own tesseras from the network when its database lost
- * them, and announces its pointers again (the DHT keeps them in memory only).
+ * them, and announces what it keeps (the DHT keeps pointers for a day only).
  */
 final class StartupTasks {
     private static final Logger LOG = LoggerFactory.getLogger(StartupTasks.class);
@@ -32,13 +32,13 @@ final class StartupTasks {
     static final Duration JOIN_WAIT = Duration.ofMinutes(10);
 
     private final Ports ports;
-    private final Replicator replicator;
     private final UnplacedTesseras unplaced;
+    private final Announcements announcements;
 
-    StartupTasks(Ports ports, Replicator replicator, UnplacedTesseras unplaced) {
+    StartupTasks(Ports ports, UnplacedTesseras unplaced, Announcements announcements) {
         this.ports = ports;
-        this.replicator = replicator;
         this.unplaced = unplaced;
+        this.announcements = announcements;
     }
 
     /**
@@ -72,7 +72,7 @@ final class StartupTasks {
     void run() {
         resumeInterruptedPuts();
         recoverHolderRecords();
-        republishPointers();
+        announcements.announceAll();
     }
 
     /** Finishes puts the node stopped in: tesseras kept whole but never encoded or placed are placed now. */
@@ -109,12 +109,12 @@ final class StartupTasks {
             if (manifest.isEmpty() || !ports.owns(manifest.get()) || !ports.holders().holders(hash).isEmpty()) {
                 continue;
             }
-            Optional<TesseraPointer> pointer = pointer(hash);
-            if (pointer.isEmpty() || !pointer.get().manifest().sameFragmentsAs(manifest.get())) {
+            Optional<PointerRecords.Variant> variant = pointers(hash).flatMap(r -> r.variantOf(manifest.get()));
+            if (variant.isEmpty()) {
                 continue;
             }
             int holders = 0;
-            for (Holder holder : pointer.get().holders()) {
+            for (Holder holder : variant.get().holders()) {
                 if (!holder.node().equals(ports.identity().nodeId()) && !holder.indices().isEmpty()) {
                     ports.holders().recordFragments(hash, holder.contact(), holder.indices());
                     holders++;
@@ -122,29 +122,16 @@ final class StartupTasks {
             }
             if (holders > 0) {
                 recovered++;
-                LOG.warn("The holders of {} were missing from the database; {} holder(s) were taken from its pointer"
+                LOG.warn("The holders of {} were missing from the database; {} holder(s) were taken from its pointers"
                         + " and will be verified by the next health check", hash, holders);
             }
         }
         return recovered;
     }
 
-    /** Publishes the pointer of every tessera this node owns and has placed. */
-    void republishPointers() {
-        int published = 0;
-        for (ContentHash hash : ports.holders().tesseras()) {
-            Optional<TesseraManifest> manifest = ports.fragments().manifest(hash);
-            if (manifest.isPresent() && ports.owns(manifest.get())) {
-                replicator.publish(manifest.get());
-                published++;
-            }
-        }
-        LOG.info("Republished the pointers of {} tesseras", published);
-    }
-
-    private Optional<TesseraPointer> pointer(ContentHash hash) {
+    private Optional<PointerRecords> pointers(ContentHash hash) {
         try {
-            return ports.dht().findPointer(hash).get(Retriever.LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return ports.dht().findPointers(hash).get(Retriever.LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();

@@ -6,10 +6,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.tesseras.api.model.CataloguePage;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
+import org.tesseras.api.model.PointerRecords;
 import org.tesseras.api.model.RoutingEntry;
 import org.tesseras.api.model.TesseraPointer;
 import org.tesseras.api.port.DhtPort;
@@ -63,8 +65,18 @@ final class CountingDht implements DhtPort {
     }
 
     @Override
-    public CompletableFuture<Optional<TesseraPointer>> findPointer(ContentHash tesseraHash) {
-        return delegate.findPointer(tesseraHash);
+    public CompletableFuture<Optional<PointerRecords>> findPointers(ContentHash tesseraHash) {
+        return delegate.findPointers(tesseraHash);
+    }
+
+    @Override
+    public CompletableFuture<Integer> publishCatalogue(CataloguePage page) {
+        return delegate.publishCatalogue(page);
+    }
+
+    @Override
+    public CompletableFuture<Optional<CataloguePage>> findCatalogue(NodeId owner, int page) {
+        return delegate.findCatalogue(owner, page);
     }
 
     @Override

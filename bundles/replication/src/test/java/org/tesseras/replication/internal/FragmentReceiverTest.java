@@ -284,6 +284,6 @@ class FragmentReceiverTest {
         ReplicationSettings s = TestNode.settings();
         return new ReplicationSettings(s.repairInterval(), s.repairJitter(), s.maxConcurrentTransfers(), minFree,
                 acceptDeficit, maxStoragePerPeer, s.maxPeersPerSubnet(), s.maxFailedAttestations(), false,
-                s.firstRepairRoundDelay());
+                s.firstRepairRoundDelay(), s.announceInterval(), s.ownerSilenceBeforeCustody());
     }
 }

@@ -128,7 +128,8 @@ class ReplicationTest {
         ReplicationSettings d = TestNode.settings();
         ReplicationSettings settings = new ReplicationSettings(d.repairInterval(), d.repairJitter(), limit,
                 d.minFreeSpaceBytes(), d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), d.maxPeersPerSubnet(),
-                d.maxFailedAttestations(), false, d.firstRepairRoundDelay());
+                d.maxFailedAttestations(), false, d.firstRepairRoundDelay(), d.announceInterval(),
+                d.ownerSilenceBeforeCustody());
         cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), settings, false, true);
         Path file = cluster.randomFile("album.bin", 1L << 20, 9);
         TestNode owner = cluster.owner();
@@ -229,7 +230,7 @@ class ReplicationTest {
         assertEquals(List.of(hash.dhtKey()), dht.lookups, "one lookup per put");
         assertEquals(1, dht.publishedOnGivenNodes.size());
         assertEquals(List.of(), dht.publishedAfterOwnLookup, "the pointer went to the nodes the put found");
-        assertTrue(cluster.nodes.get(5).dht.findPointer(hash).get().isPresent(), "the pointer can be found");
+        assertTrue(cluster.nodes.get(5).dht.findPointers(hash).get().isPresent(), "the pointer can be found");
 
         dht.reset();
         for (HolderStatus holder : owner.holders.holders(hash).subList(0, 2)) {

@@ -32,6 +32,8 @@ final class TestCluster implements AutoCloseable {
     private final AutoCloseable network;
     /** Whether nodes keep their database on disk, to survive a restart (slower to create). */
     boolean persistent;
+    /** DHT configuration every node started from now on gets on top of the test defaults. */
+    Map<String, Object> dhtOverrides = Map.of();
 
     private TestCluster(Path dir, TestNode.Transports transports, AutoCloseable network, TestNode.Tiers tiers,
             ReplicationSettings settings) {
@@ -89,6 +91,12 @@ final class TestCluster implements AutoCloseable {
     /** {@code size} nodes talking TLS over real sockets on 127.0.0.1, their databases on disk when {@code persistent}. */
     static TestCluster onSockets(Path dir, int size, TestNode.Tiers tiers, ReplicationSettings settings,
             boolean persistent) throws Exception {
+        return onSockets(dir, size, tiers, settings, persistent, Map.of());
+    }
+
+    /** As above, every node's DHT configured with {@code dhtOverrides} on top of the test defaults. */
+    static TestCluster onSockets(Path dir, int size, TestNode.Tiers tiers, ReplicationSettings settings,
+            boolean persistent, Map<String, Object> dhtOverrides) throws Exception {
         TestNode.Transports transports = new TestNode.Transports() {
             @Override
             public Transport open(FileNodeIdentity identity, PowIdentityVerifier verifier,
@@ -112,6 +120,7 @@ final class TestCluster implements AutoCloseable {
         TestCluster cluster = new TestCluster(dir, transports, () -> {
         }, tiers, settings);
         cluster.persistent = persistent;
+        cluster.dhtOverrides = dhtOverrides;
         cluster.grow(size);
         return cluster;
     }
@@ -121,7 +130,8 @@ final class TestCluster implements AutoCloseable {
         while (nodes.size() < size) {
             int n = nodes.size();
             List<InetSocketAddress> seeds = n == 0 ? List.of() : List.of(nodes.get(0).address());
-            nodes.add(new TestNode("n" + n, dir.resolve("n" + n), transports, tiers, settings, seeds, persistent));
+            nodes.add(new TestNode("n" + n, dir.resolve("n" + n), transports, tiers, settings, seeds, persistent, 0,
+                    dhtOverrides));
         }
         awaitConverged();
     }
@@ -135,7 +145,8 @@ final class TestCluster implements AutoCloseable {
         int port = old.address().getPort();
         old.close();
         List<InetSocketAddress> seeds = i == 0 ? List.of(nodes.get(1).address()) : List.of(nodes.get(0).address());
-        TestNode restarted = new TestNode(old.name, old.dir, transports, tiers, settings, seeds, persistent, port);
+        TestNode restarted = new TestNode(old.name, old.dir, transports, tiers, settings, seeds, persistent, port,
+                dhtOverrides);
         nodes.set(i, restarted);
         return restarted;
     }

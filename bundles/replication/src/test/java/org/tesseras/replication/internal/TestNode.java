@@ -90,12 +90,19 @@ final class TestNode implements AutoCloseable {
 
     TestNode(String name, Path dir, Transports transports, Tiers tierLimits, ReplicationSettings settings,
             List<InetSocketAddress> seeds, boolean persistentDatabase) throws IOException, SQLException {
-        this(name, dir, transports, tierLimits, settings, seeds, persistentDatabase, 0);
+        this(name, dir, transports, tierLimits, settings, seeds, persistentDatabase, 0, Map.of());
     }
 
     /** A node listening on {@code port} (0: any), e.g. to come back at the address its peers recorded. */
     TestNode(String name, Path dir, Transports transports, Tiers tierLimits, ReplicationSettings settings,
             List<InetSocketAddress> seeds, boolean persistentDatabase, int port) throws IOException, SQLException {
+        this(name, dir, transports, tierLimits, settings, seeds, persistentDatabase, port, Map.of());
+    }
+
+    /** A node whose DHT configuration has {@code dhtOverrides} on top of the test defaults (e.g. a short TTL). */
+    TestNode(String name, Path dir, Transports transports, Tiers tierLimits, ReplicationSettings settings,
+            List<InetSocketAddress> seeds, boolean persistentDatabase, int port, Map<String, Object> dhtOverrides)
+            throws IOException, SQLException {
         this.name = name;
         this.dir = dir;
         this.transports = transports;
@@ -126,6 +133,7 @@ final class TestNode implements AutoCloseable {
                 .toArray(String[]::new));
         dhtConfig.put("rpcTimeoutMillis", 3000L);
         dhtConfig.put("knownContactsFile", dir.resolve("dht-contacts").toString());
+        dhtConfig.putAll(dhtOverrides);
         dhtNode = new KademliaNode(identity, verifier, Configs.of(DhtConfiguration.class, dhtConfig));
 
         holder = new HolderService();
@@ -157,6 +165,11 @@ final class TestNode implements AutoCloseable {
         replication.start(settings);
     }
 
+    /** Whether this node still runs (not closed). */
+    synchronized boolean running() {
+        return !closed;
+    }
+
     /** Takes new replication settings on both sides, as a changed configuration would. */
     void apply(ReplicationSettings updated) {
         holder.apply(updated);
@@ -182,7 +195,7 @@ final class TestNode implements AutoCloseable {
         ReplicationSettings d = ReplicationSettings.DEFAULTS;
         return new ReplicationSettings(d.repairInterval(), d.repairJitter(), d.maxConcurrentTransfers(), 0,
                 d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), 100, d.maxFailedAttestations(), false,
-                d.firstRepairRoundDelay());
+                d.firstRepairRoundDelay(), d.announceInterval(), d.ownerSilenceBeforeCustody());
     }
 
     /** Flips one bit of the byte at {@code position} in this node's stored shard {@code index} of {@code hash}. */
