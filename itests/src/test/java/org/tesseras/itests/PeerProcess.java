@@ -26,17 +26,22 @@ final class PeerProcess implements AutoCloseable {
     /** System property (in the node) holding the distribution's tar.gz. */
     static final String DISTRIBUTION = "tesseras.itest.distribution";
     private static final long STOP_WAIT_SECONDS = 30;
+    /** The administrator the test adds with bin/tesseras-user to run shell commands through bin/client. */
+    private static final String ADMIN = "itest";
+    private static final String ADMIN_PASSWORD = "itest-password";
 
     private final String name;
     private final Path home;
     private final int transportPort;
+    private final int sshPort;
     private final Process process;
     private final Thread killer;
 
-    private PeerProcess(String name, Path home, int transportPort, Process process) {
+    private PeerProcess(String name, Path home, int transportPort, int sshPort, Process process) {
         this.name = name;
         this.home = home;
         this.transportPort = transportPort;
+        this.sshPort = sshPort;
         this.process = process;
         this.killer = new Thread(this::kill, "kill " + name);
         Runtime.getRuntime().addShutdownHook(killer);
@@ -49,8 +54,9 @@ final class PeerProcess implements AutoCloseable {
         Files.createDirectories(home);
         run(home, "tar", "xzf", distribution.toString(), "-C", home.toString(), "--strip-components=1");
         int transportPort = Integer.parseInt(NodeContainer.freePort());
+        int sshPort = Integer.parseInt(NodeContainer.freePort());
         Map<String, Map<String, String>> config = new LinkedHashMap<>();
-        config.put("org.apache.karaf.shell", Map.of("sshPort", NodeContainer.freePort(), "sshHost", "127.0.0.1"));
+        config.put("org.apache.karaf.shell", Map.of("sshPort", Integer.toString(sshPort), "sshHost", "127.0.0.1"));
         config.put("org.apache.karaf.management", Map.of("rmiRegistryPort", NodeContainer.freePort(),
                 "rmiRegistryHost", "127.0.0.1", "rmiServerPort", NodeContainer.freePort(), "rmiServerHost",
                 "127.0.0.1"));
@@ -66,6 +72,8 @@ final class PeerProcess implements AutoCloseable {
                 setProperty(file, property.getKey(), property.getValue());
             }
         }
+        run(home, Map.of("TESSERAS_PASSWORD", ADMIN_PASSWORD), Path.of("/dev/null"),
+                home.resolve("bin/tesseras-user").toString(), ADMIN);
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
@@ -77,7 +85,29 @@ final class PeerProcess implements AutoCloseable {
         // bin/karaf execs the JVM: the process held here is the node itself
         environment.put("KARAF_EXEC", "exec");
         environment.put("EXTRA_JAVA_OPTS", "-Xms64m -Xmx256m -XX:+UseSerialGC");
-        return new PeerProcess(name, home, transportPort, builder.start());
+        return new PeerProcess(name, home, transportPort, sshPort, builder.start());
+    }
+
+    /** The peer's home directory (files a command writes can be put under it). */
+    Path home() {
+        return home;
+    }
+
+    /**
+     * Runs a shell command in the peer as an operator would, through bin/client over SSH on 127.0.0.1; returns
+     * what it printed, and fails with that output when the command fails.
+     */
+    String command(String command) throws IOException {
+        // batch mode with the command on stdin: "bin/client cmd" without a terminal prints only "Closed"
+        Path script = Files.createTempFile(home, "command", ".txt");
+        try {
+            Files.writeString(script, command + "\n");
+            return run(home, Map.of("JAVA_HOME", System.getProperty("java.home")), script,
+                    home.resolve("bin/client").toString(), "-u", ADMIN, "-p", ADMIN_PASSWORD, "-h", "127.0.0.1",
+                    "-a", Integer.toString(sshPort), "-r", "30", "-d", "2", "-b");
+        } finally {
+            Files.deleteIfExists(script);
+        }
     }
 
     /** Where the peer's transport listens. */
@@ -174,14 +204,22 @@ final class PeerProcess implements AutoCloseable {
         Files.write(file, lines);
     }
 
-    private static void run(Path directory, String... command) throws IOException {
-        Process tool = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    private static String run(Path directory, String... command) throws IOException {
+        return run(directory, Map.of(), Path.of("/dev/null"), command);
+    }
+
+    private static String run(Path directory, Map<String, String> environment, Path input, String... command)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(input.toFile()));
+        builder.environment().putAll(environment);
+        Process tool = builder.start();
         try {
             String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!tool.waitFor(120, TimeUnit.SECONDS) || tool.exitValue() != 0) {
                 throw new IOException(String.join(" ", command) + " failed: " + output);
             }
+            return output;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             tool.destroyForcibly();

@@ -17,11 +17,13 @@ import org.tesseras.api.health.CheckFinding;
 import org.tesseras.api.health.CheckStatus;
 import org.tesseras.api.health.NodeDoctor;
 import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.CustodyStatus;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.HealthRecord;
 import org.tesseras.api.model.HealthReport;
 import org.tesseras.api.model.PlacementReport;
+import org.tesseras.api.model.RecoveryReport;
 import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.api.model.RepairLoopStatus;
@@ -161,6 +163,16 @@ class StatusPageTest {
 
             @Override
             public ReindexReport reindex() {
+                throw new UnsupportedOperationException("the page only reads");
+            }
+
+            @Override
+            public Optional<CustodyStatus> custody(ContentHash tesseraHash) {
+                throw new UnsupportedOperationException("the page only reads");
+            }
+
+            @Override
+            public RecoveryReport recover(ProgressListener progress) {
                 throw new UnsupportedOperationException("the page only reads");
             }
         };
