@@ -60,6 +60,8 @@ final class Custody {
         logChange(before, status);
         if (ports.owns(manifest) || status.leadHere()) {
             adoptHolders(manifest, records.get());
+        } else {
+            dropBorrowedHolders(manifest.tesseraHash());
         }
         return Optional.of(status);
     }
@@ -138,6 +140,21 @@ final class Custody {
         if (!adopted.isEmpty()) {
             LOG.info("{} holder(s) of {} named in its pointers were added to the holder records; the health check"
                     + " verifies them: {}", adopted.size(), hash, adopted.stream().map(NodeId::shortHex).toList());
+        }
+    }
+
+    /**
+     * A holder that no longer leads custody stops challenging the holders it borrowed from the pointers (they are
+     * the owner's or the new custodian's to check); only those records go, never a fragment.
+     */
+    private void dropBorrowedHolders(ContentHash hash) {
+        List<HolderStatus> borrowed = ports.holders().holders(hash);
+        for (HolderStatus holder : borrowed) {
+            ports.holders().forgetFragments(hash, holder.holder().node(), holder.indices());
+        }
+        if (!borrowed.isEmpty()) {
+            LOG.info("Custody of {} is not led here: the {} holder record(s) it kept for it are dropped", hash,
+                    borrowed.size());
         }
     }
 

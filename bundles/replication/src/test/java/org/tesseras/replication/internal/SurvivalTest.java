@@ -176,6 +176,8 @@ class SurvivalTest {
             if (node != fresh) {
                 node.replication.custody(hash).ifPresent(seen -> assertFalse(seen.ownerSilent(), node.name + ": "
                         + seen));
+                assertEquals(List.of(), node.holders.holders(hash), node.name + " no longer checks the holders it"
+                        + " borrowed as custodian");
             }
         }
     }
