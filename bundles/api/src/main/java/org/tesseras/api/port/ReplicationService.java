@@ -9,6 +9,7 @@ import org.osgi.annotation.versioning.ProviderType;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.CustodyStatus;
 import org.tesseras.api.model.HealthReport;
+import org.tesseras.api.model.NodeStatus;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.RecoveryReport;
 import org.tesseras.api.model.ReindexReport;
@@ -16,6 +17,7 @@ import org.tesseras.api.model.RepairLoopStatus;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.TesseraStatus;
+import org.tesseras.api.model.VerifyReport;
 
 /** What the node does with tesseras: place them on the network, check and repair them, get them back. */
 @ProviderType
@@ -62,4 +64,13 @@ public interface ReplicationService {
      * catalogue from the DHT, records every tessera's manifest and holders, and repairs each as its owner.
      */
     RecoveryReport recover(ProgressListener progress) throws IOException;
+
+    /** Quarantined files, and puts under way or cut short by a restart. */
+    NodeStatus nodeStatus();
+
+    /**
+     * Re-hashes the fragments held here against their manifest and the whole tesseras kept here against their
+     * name, of one tessera or (empty) of every one; records the time each fragment was checked, repairs nothing.
+     */
+    VerifyReport verify(Optional<ContentHash> tesseraHash);
 }

@@ -156,6 +156,23 @@ class ValuesTest {
         assertThrows(NullPointerException.class, () -> new Message.FindNode(null));
     }
 
+    @Test
+    void verifyReportsCountWhatTheyNameAndNameFragmentsByTesseraAndIndex() {
+        VerifyReport.Fragment third = new VerifyReport.Fragment(HASH, 3);
+        assertEquals(HASH.hex() + "/3", third.toString());
+        VerifyReport report = new VerifyReport(2, 20, List.of(third), List.of(new VerifyReport.Fragment(HASH, 4)), 1,
+                List.of(HASH), List.of());
+        assertEquals(22, report.fragments());
+        assertEquals(0, report.goodWholeTesseras());
+        assertFalse(report.clean());
+        assertTrue(new VerifyReport(1, 24, List.of(), List.of(), 1, List.of(), List.of()).clean());
+        assertThrows(IllegalArgumentException.class, () -> new VerifyReport.Fragment(HASH, -1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new VerifyReport(1, 0, List.of(), List.of(), 0, List.of(HASH), List.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new VerifyReport(-1, 0, List.of(), List.of(), 0, List.of(), List.of()));
+    }
+
     private static byte[] filled(int value) {
         byte[] bytes = new byte[NodeId.LENGTH];
         Arrays.fill(bytes, (byte) value);

@@ -7,10 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,8 +24,8 @@ import org.slf4j.LoggerFactory;
 import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.CustodyStatus;
-import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.HealthReport;
+import org.tesseras.api.model.NodeStatus;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.RecoveryReport;
 import org.tesseras.api.model.ReindexReport;
@@ -37,6 +35,7 @@ import org.tesseras.api.model.RepairRound;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraStatus;
+import org.tesseras.api.model.VerifyReport;
 import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.DhtPort;
 import org.tesseras.api.port.ErasureCoder;
@@ -121,6 +120,8 @@ public final class ReplicationComponent implements ReplicationService, Ports {
     private Custody custody;
     private Recovery recovery;
     private AnnouncementLoop announcer;
+    private StatusSurvey survey;
+    private LocalVerification verification;
 
     @Activate
     void activate(ReplicationConfiguration config) {
@@ -145,6 +146,8 @@ public final class ReplicationComponent implements ReplicationService, Ports {
         this.recovery = new Recovery(this, repairer, locks, announcements);
         this.announcer = new AnnouncementLoop(announcements::announceAll);
         announcer.schedule(initial.announceInterval());
+        this.survey = new StatusSurvey(this);
+        this.verification = new LocalVerification(this);
         this.loop = new RepairLoop(rounds::run, clock, this::lastRepairRoundStart,
                 initial.repairSchedule(nodeSeed()), initial.repairLoopEnabled());
         loop.start();
@@ -254,25 +257,22 @@ public final class ReplicationComponent implements ReplicationService, Ports {
 
     @Override
     public List<TesseraStatus> status() {
-        Set<ContentHash> known = new LinkedHashSet<>(fragments().listTesseras());
-        known.addAll(holders().tesseras());
-        known.addAll(blobs().list());
-        List<TesseraStatus> statuses = new ArrayList<>();
-        for (ContentHash hash : known) {
-            status(hash).ifPresent(statuses::add);
-        }
-        return statuses;
+        return survey.tesseras();
     }
 
     @Override
     public Optional<TesseraStatus> status(ContentHash tesseraHash) {
-        Optional<FragmentPlan> plan = fragments().plan(tesseraHash);
-        if (plan.isEmpty()) {
-            return Optional.empty();
-        }
-        boolean owned = fragments().manifest(tesseraHash).map(this::owns).orElse(blobs().exists(tesseraHash));
-        return Optional.of(new TesseraStatus(plan.get(), fragments().list(tesseraHash).size(), owned,
-                holders().holders(tesseraHash).size(), holders().lastHealth(tesseraHash)));
+        return survey.tessera(tesseraHash);
+    }
+
+    @Override
+    public NodeStatus nodeStatus() {
+        return survey.node();
+    }
+
+    @Override
+    public VerifyReport verify(Optional<ContentHash> tesseraHash) {
+        return verification.verify(tesseraHash);
     }
 
     @Override

@@ -25,6 +25,10 @@ import org.tesseras.api.port.ReplicationJournal;
  */
 final class StartupTasks {
     private static final Logger LOG = LoggerFactory.getLogger(StartupTasks.class);
+    /** How the outcome of a put the node stopped in begins, as this class records it after the restart. */
+    private static final String STOPPED_WHILE_STORING = "the node stopped while storing ";
+    /** How the outcome of a put begins that the restart could not finish (here or in {@link UnplacedTesseras}). */
+    static final String INTERRUPTED = "interrupted";
 
     /** How often to look for a peer before the tasks run. */
     static final Duration JOIN_POLL = Duration.ofSeconds(10);
@@ -82,11 +86,11 @@ final class StartupTasks {
         for (PutRecord put : journal.unfinishedPuts()) {
             String outcome;
             if (put.tessera().isEmpty()) {
-                outcome = "the node stopped while storing " + put.source() + "; run tesseras:put " + put.source()
+                outcome = STOPPED_WHILE_STORING + put.source() + "; run tesseras:put " + put.source()
                         + " again to be sure it is kept";
                 LOG.warn("A put was interrupted: {}", outcome);
             } else if (!ports.blobs().exists(put.tessera().get())) {
-                outcome = "interrupted, and tessera " + put.tessera().get() + " is no longer kept here";
+                outcome = INTERRUPTED + ", and tessera " + put.tessera().get() + " is no longer kept here";
                 LOG.warn("A put of {} was interrupted: {}", put.source(), outcome);
             } else {
                 outcome = finished.containsKey(put.tessera().get()) ? finished.get(put.tessera().get())
@@ -95,6 +99,17 @@ final class StartupTasks {
             }
             journal.putEnded(put.id(), outcome);
         }
+    }
+
+    /**
+     * Whether {@code put} was cut short by a restart: the node stopped during it, and after the restart this class
+     * or {@link UnplacedTesseras} recorded how it ended.
+     */
+    static boolean cutShortByARestart(PutRecord put) {
+        String outcome = put.outcome();
+        return put.ended() && (outcome.startsWith(STOPPED_WHILE_STORING) || outcome.startsWith(INTERRUPTED)
+                || outcome.startsWith(UnplacedTesseras.COMPLETED_AFTER_A_RESTART)
+                || outcome.equals(UnplacedTesseras.PUT_RUNNING));
     }
 
     /**

@@ -17,6 +17,10 @@ import org.tesseras.api.port.ProgressListener;
  */
 final class UnplacedTesseras {
     private static final Logger LOG = LoggerFactory.getLogger(UnplacedTesseras.class);
+    /** How the outcome begins of a put finished here. */
+    static final String COMPLETED_AFTER_A_RESTART = "completed after a restart: ";
+    /** The outcome of a put not finished here because another put of the same tessera runs. */
+    static final String PUT_RUNNING = "a put of it is running now";
 
     private final Ports ports;
     private final Replicator replicator;
@@ -45,11 +49,11 @@ final class UnplacedTesseras {
     String finish(ContentHash hash) {
         try {
             return locks.ifFree(hash, () -> replicator.place(hash, false, ProgressListener.NONE))
-                    .map(report -> "completed after a restart: " + Replicator.outcome(report))
-                    .orElse("a put of it is running now");
+                    .map(report -> COMPLETED_AFTER_A_RESTART + Replicator.outcome(report))
+                    .orElse(PUT_RUNNING);
         } catch (IOException | RuntimeException e) {
-            return "interrupted; finishing it failed (" + Failures.rootMessage(e) + "); the next repair round"
-                    + " tries again";
+            return StartupTasks.INTERRUPTED + "; finishing it failed (" + Failures.rootMessage(e)
+                    + "); the next repair round tries again";
         }
     }
 }

@@ -22,6 +22,7 @@ import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.HealthRecord;
 import org.tesseras.api.model.HealthReport;
+import org.tesseras.api.model.NodeStatus;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.RecoveryReport;
 import org.tesseras.api.model.ReindexReport;
@@ -31,6 +32,7 @@ import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.RepairRound;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.TesseraStatus;
+import org.tesseras.api.model.VerifyReport;
 import org.tesseras.api.port.ProgressListener;
 import org.tesseras.api.port.ReplicationService;
 
@@ -173,6 +175,16 @@ class StatusPageTest {
 
             @Override
             public RecoveryReport recover(ProgressListener progress) {
+                throw new UnsupportedOperationException("the page only reads");
+            }
+
+            @Override
+            public NodeStatus nodeStatus() {
+                throw new UnsupportedOperationException("the page does not show it");
+            }
+
+            @Override
+            public VerifyReport verify(Optional<ContentHash> tesseraHash) {
                 throw new UnsupportedOperationException("the page only reads");
             }
         };
