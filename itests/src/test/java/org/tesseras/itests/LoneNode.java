@@ -1,5 +1,6 @@
 package org.tesseras.itests;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -7,11 +8,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.Set;
 
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.NodeId;
+import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.ProgressListener;
 import org.tesseras.api.port.ReplicationService;
@@ -22,24 +23,25 @@ final class LoneNode {
     }
 
     /**
-     * Puts 5 MiB of random bytes (16 + 8 fragments) on a node without peers: placing fails, the node keeps the
-     * tessera (blob and fragments). Returns its hash.
+     * Puts 5 MiB of random bytes (16 + 8 fragments) on a node without peers: no fragment is placed, the node keeps
+     * the tessera (blob and fragments). Returns its hash.
      */
     static ContentHash put(ReplicationService replication, FragmentStore fragments, int seed) throws IOException {
         Path file = Files.createTempFile("tessera", ".bin");
         byte[] bytes = new byte[5 << 20];
         new Random(seed).nextBytes(bytes);
         Files.write(file, bytes);
-        Set<ContentHash> known = Set.copyOf(fragments.listTesseras());
+        PlacementReport report;
         try {
-            replication.replicate(file, ProgressListener.NONE);
-        } catch (IOException expected) {
-            assertTrue(expected.getMessage(), expected.getMessage().contains("no peer"));
+            report = replication.replicate(file, ProgressListener.NONE);
         } finally {
             Files.delete(file);
         }
-        return fragments.listTesseras().stream().filter(hash -> !known.contains(hash)).findFirst()
-                .orElseThrow(() -> new AssertionError("the put left no tessera"));
+        assertEquals(report.toString(), 0, report.fragmentsPlaced());
+        assertTrue(report.notes().toString(), report.notes().stream().anyMatch(note -> note.contains("no peer")));
+        ContentHash hash = report.plan().tesseraHash();
+        assertEquals("the node keeps every fragment", 24, fragments.list(hash).size());
+        return hash;
     }
 
     /** A holder of {@code hash} that is gone: nothing listens at its loopback address. */

@@ -67,8 +67,8 @@ public class MetricsIT {
     }
 
     /**
-     * A put on this lone node (it keeps the tessera, placing fails): replication times it as a failed put and
-     * counts the 24 fragments of its own full set as stored.
+     * A put on this lone node (it keeps the tessera, but no fragment finds a peer): replication times it as a failed
+     * put and counts the 24 fragments of its own full set as stored.
      */
     @Test
     public void replicationCountsAPutAndTheFragmentsItStores() throws Exception {

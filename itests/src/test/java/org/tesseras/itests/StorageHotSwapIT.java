@@ -26,6 +26,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.util.tracker.ServiceTracker;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentCheck;
+import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.port.BlobStore;
@@ -114,9 +115,9 @@ public class StorageHotSwapIT {
         Files.write(file, bytes(seed));
         ContentHash hash = hasher.hash(bytes(seed));
         try {
-            replication.replicate(file, ProgressListener.NONE);
-        } catch (IOException noPeers) {
-            // placing waits for peers
+            PlacementReport placed = replication.replicate(file, ProgressListener.NONE);
+            assertEquals("placing waits for peers", 0, placed.fragmentsPlaced());
+            assertEquals(hash, placed.plan().tesseraHash());
         } finally {
             Files.delete(file);
         }

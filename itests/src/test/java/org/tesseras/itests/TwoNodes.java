@@ -108,14 +108,22 @@ final class TwoNodes implements AutoCloseable {
         Path file = Files.createTempFile("tessera-" + seed, ".bin");
         try {
             Files.write(file, bytes);
-            PlacementReport report = retrying(() -> service(ReplicationService.class).replicate(file,
-                    ProgressListener.NONE), "put of " + size + " bytes");
+            PlacementReport report = retrying(() -> placedSomewhere(service(ReplicationService.class).replicate(file,
+                    ProgressListener.NONE)), "put of " + size + " bytes");
             assertEquals("the peer holds fragments: " + report, 1, report.peersUsed());
             assertTrue(report.fragmentsPlaced() > 0);
             return new Put(report.plan().tesseraHash(), bytes, report);
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** {@code report}, or an IOException (so the put is tried again) while the node knew no peer to place on. */
+    private static PlacementReport placedSomewhere(PlacementReport report) throws IOException {
+        if (report.peersUsed() == 0) {
+            throw new IOException("placed on no peer: " + report.notes());
+        }
+        return report;
     }
 
     /**

@@ -23,7 +23,10 @@ import org.tesseras.api.model.VerifyReport;
 @ProviderType
 public interface ReplicationService {
 
-    /** Keeps the file as a tessera here and places its fragments on peers; the report says how it went. */
+    /**
+     * Keeps the file as a tessera here and places its fragments on peers; the report says how it went. What found
+     * no peer (every fragment, when no peer is known) stays here, and the repair loop places it later.
+     */
     PlacementReport replicate(Path tesseraFile, ProgressListener progress) throws IOException;
 
     /** Writes the tessera to {@code target} from here or the network, checked against its hash; no file on failure. */

@@ -75,7 +75,10 @@ final class Replicator {
             LOG.info("Put {}: {} bytes stored and hashed in {} ms", hash, size, (System.nanoTime() - start) / 1_000_000);
             PlacementReport report = locks.exclusively(hash, () -> place(hash, true, progress));
             journal.putEnded(put, outcome(report));
-            timing.succeeded();
+            if (report.fragmentsPlaced() > 0) {
+                // a put that found no peer for any fragment is timed as failed, as it was when it threw
+                timing.succeeded();
+            }
             return report;
         } catch (IOException | RuntimeException e) {
             journal.putEnded(put, "failed: " + Failures.rootMessage(e));
@@ -98,8 +101,11 @@ final class Replicator {
         List<NodeInfo> closest = closest(plan);
         List<NodeInfo> candidates = candidates(plan, List.of(), closest);
         if (candidates.isEmpty()) {
-            throw new IOException("no peer to place " + hash + " on (the DHT knows no other node); the tessera is kept"
-                    + " here and will be placed by the next repair round");
+            LOG.warn("No peer to place {} on (the DHT knows no other node); it is kept here and the repair loop"
+                    + " places it once there are peers", hash);
+            return new PlacementReport(plan, 0, plan.totalShards(), 0, List.of(), 0, List.of(
+                    "no peer to place it on (the DHT knows no other node): join a network with tesseras:bootstrap"
+                            + " host:port"));
         }
         int slotCount = Math.min(plan.replicationFactor(), candidates.size());
         List<Integer> indices = IntStream.range(0, plan.totalShards()).boxed().toList();

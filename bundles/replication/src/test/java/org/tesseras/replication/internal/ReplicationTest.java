@@ -447,15 +447,22 @@ class ReplicationTest {
     }
 
     @Test
-    void withoutPeersPutFailsClearlyAndKeepsTheLocalCopy() throws Exception {
+    void withoutPeersPutPlacesNothingSaysWhyAndKeepsTheLocalCopy() throws Exception {
         cluster = TestCluster.inMemory(dir, 1, TestNode.Tiers.lowered(7), TestNode.settings());
         TestNode alone = cluster.owner();
         Path file = cluster.randomFile("alone.bin", 200_000, 6);
-        IOException e = assertThrows(IOException.class, () -> alone.replication.replicate(file, ProgressListener.NONE));
-        assertTrue(e.getMessage().contains("no peer"), e.getMessage());
+        PlacementReport report = alone.replication.replicate(file, ProgressListener.NONE);
+        assertFalse(report.complete(), report.toString());
+        assertEquals(0, report.fragmentsPlaced());
+        assertEquals(24, report.fragmentsWanted());
+        assertEquals(0, report.peersUsed());
+        assertTrue(report.notes().stream().anyMatch(note -> note.contains("no peer")), report.notes().toString());
         ContentHash hash = alone.hasher.hash(Files.readAllBytes(file));
+        assertEquals(hash, report.plan().tesseraHash());
         assertTrue(alone.blobs.exists(hash));
         assertEquals(24, alone.fragments.list(hash).size());
+        assertEquals("placed 0 of 24 fragments on 0 peers; survives 0 peer losses",
+                alone.journal.recentPuts(1).get(0).outcome());
     }
 
     @Test
