@@ -1,25 +1,28 @@
 package org.tesseras.shell;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.completers.FileCompleter;
+import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.port.ReplicationService;
+import org.tesseras.shell.completers.TesseraHashCompleter;
 
 /** {@code tesseras:get <hash> <file>}: writes a tessera to a file, from here or from the network. */
 @Service
 @Command(scope = "tesseras", name = "get", description = "Writes a tessera to a file, from this node or the network")
-public class GetCommand implements Action {
+public class GetCommand extends TesserasCommandSupport {
 
-    @Reference
+    @Reference(optional = true)
     ReplicationService replication;
 
     @Reference
@@ -34,10 +37,16 @@ public class GetCommand implements Action {
     String file;
 
     @Override
-    public Object execute() throws IOException {
+    protected void doExecute() throws CommandException, IOException {
+        ContentHash tessera = tesseraHash(hash);
         Path target = Path.of(file).toAbsolutePath();
+        if (Files.exists(target)) {
+            throw failure(target + " exists already: give the name of a file that does not exist (get never"
+                    + " overwrites)");
+        }
+        ReplicationService service = require(replication, ReplicationService.class);
         long start = System.nanoTime();
-        RetrievalReport report = replication.retrieve(TesseraHashes.parse(hash), target, new ProgressPrinter(session.getConsole()));
+        RetrievalReport report = service.retrieve(tessera, target, new ProgressPrinter(session.getConsole()));
         double seconds = (System.nanoTime() - start) / 1e9;
         String from = switch (report.source()) {
             case LOCAL_BLOB -> "this node's copy";
@@ -46,6 +55,5 @@ public class GetCommand implements Action {
         };
         System.out.printf("Wrote %s (%s) from %s in %.2f s (%.1f MB/s); BLAKE3 checked%n", target,
                 Sizes.bytes(report.sizeBytes()), from, seconds, report.sizeBytes() / 1e6 / seconds);
-        return null;
     }
 }

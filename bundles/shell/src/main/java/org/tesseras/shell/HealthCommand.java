@@ -2,23 +2,24 @@ package org.tesseras.shell;
 
 import java.io.IOException;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.tesseras.api.model.HealthReport;
 import org.tesseras.api.port.ReplicationService;
+import org.tesseras.shell.completers.TesseraHashCompleter;
 
 /** {@code tesseras:health <hash>}: challenges every holder and verifies local fragments now. */
 @Service
 @Command(scope = "tesseras", name = "health",
         description = "Asks every holder of a tessera to prove possession, verifies local fragments, and says what it needs")
-public class HealthCommand implements Action {
+public class HealthCommand extends TesserasCommandSupport {
 
-    @Reference
+    @Reference(optional = true)
     ReplicationService replication;
 
     @Argument(index = 0, name = "hash", description = "The tessera's BLAKE3 hash", required = true)
@@ -26,23 +27,20 @@ public class HealthCommand implements Action {
     String hash;
 
     @Override
-    public Object execute() throws IOException {
-        HealthReport report = replication.checkHealth(TesseraHashes.parse(hash));
+    protected void doExecute() throws CommandException, IOException {
+        HealthReport report = require(replication, ReplicationService.class).checkHealth(tesseraHash(hash));
         System.out.println("Tessera " + hash + ": " + Verdicts.describe(report.action()));
         if (!report.corruptLocal().isEmpty()) {
             System.out.println("  corrupt local fragments: " + report.corruptLocal());
         }
-        if (!report.holders().isEmpty()) {
-            ShellTable table = new ShellTable();
-            table.column("Holder");
-            table.column("State");
-            table.column("Fragments");
-            table.column("Detail");
-            for (HealthReport.HolderCheck check : report.holders()) {
-                table.addRow().addContent(check.node().hex(), check.state(), check.indices(), check.detail());
-            }
-            table.print(System.out);
+        if (report.holders().isEmpty()) {
+            System.out.println("  no holders of it are known here");
+            return;
         }
-        return null;
+        ShellTable table = table(text("Holder"), text("State"), text("Fragments"), text("Detail"));
+        for (HealthReport.HolderCheck check : report.holders()) {
+            table.addRow().addContent(check.node().hex(), check.state(), check.indices(), check.detail());
+        }
+        print(table);
     }
 }

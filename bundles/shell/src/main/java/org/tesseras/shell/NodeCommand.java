@@ -1,24 +1,26 @@
 package org.tesseras.shell;
 
-import org.apache.karaf.shell.api.action.Action;
+import java.util.HexFormat;
+
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.osgi.framework.BundleContext;
+import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.port.IdentityVerifier;
 import org.tesseras.api.port.NodeIdentity;
 import org.tesseras.api.port.Transport;
 
-/** {@code tesseras:node}: who this node is. */
+/** {@code tesseras:node}: who this node is; a service that is not running is named in its row. */
 @Service
 @Command(scope = "tesseras", name = "node", description = "Shows this node's identity, data directory and version")
-public class NodeCommand implements Action {
+public class NodeCommand extends TesserasCommandSupport {
 
-    @Reference
+    @Reference(optional = true)
     NodeIdentity identity;
 
-    @Reference
+    @Reference(optional = true)
     IdentityVerifier verifier;
 
     @Reference
@@ -28,20 +30,29 @@ public class NodeCommand implements Action {
     Transport transport;
 
     @Override
-    public Object execute() {
-        ShellTable table = new ShellTable();
-        table.column("Property");
-        table.column("Value");
-        table.addRow().addContent("NodeId", identity.nodeId().hex());
-        table.addRow().addContent("Public key", java.util.HexFormat.of().formatHex(identity.publicKey()));
-        table.addRow().addContent("Proof-of-work", identity.powBits() + " leading zero bits (required "
-                + verifier.powDifficulty() + ", nonce " + identity.nonce() + ")");
-        table.addRow().addContent("Peers reach it at", transport == null ? "(no transport running)"
-                : transport.localNode().address().getAddress().getHostAddress() + ":"
-                        + transport.localNode().address().getPort());
-        table.addRow().addContent("Data directory", identity.keyFile().toAbsolutePath().getParent());
+    protected void doExecute() {
+        ShellTable table = table(text("Property"), text("Value"));
+        if (identity == null) {
+            table.addRow().addContent("Identity", "(" + missing(NodeIdentity.class) + ")");
+        } else {
+            table.addRow().addContent("NodeId", identity.nodeId().hex());
+            table.addRow().addContent("Public key", HexFormat.of().formatHex(identity.publicKey()));
+            table.addRow().addContent("Proof-of-work", identity.powBits() + " leading zero bits (required "
+                    + (verifier == null ? "unknown: " + missing(IdentityVerifier.class) : verifier.powDifficulty())
+                    + ", nonce " + identity.nonce() + ")");
+        }
+        if (transport == null) {
+            table.addRow().addContent("Peers reach it at", "(" + missing(Transport.class)
+                    + ": peers cannot reach this node)");
+        } else {
+            NodeInfo self = transport.localNode();
+            table.addRow().addContent("Peers reach it at", self.address().getAddress().getHostAddress() + ":"
+                    + self.address().getPort());
+        }
+        if (identity != null) {
+            table.addRow().addContent("Data directory", identity.keyFile().toAbsolutePath().getParent());
+        }
         table.addRow().addContent("Version", bundleContext.getBundle().getVersion());
-        table.print(System.out);
-        return null;
+        print(table);
     }
 }

@@ -2,10 +2,10 @@ package org.tesseras.shell;
 
 import java.util.List;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.RoutingEntry;
@@ -15,30 +15,25 @@ import org.tesseras.api.port.DhtPort;
 @Service
 @Command(scope = "tesseras", name = "peers",
         description = "Lists the peers in the routing table: NodeId, address, when last heard from, and bucket")
-public class PeersCommand implements Action {
+public class PeersCommand extends TesserasCommandSupport {
 
-    @Reference
+    @Reference(optional = true)
     DhtPort dht;
 
     @Override
-    public Object execute() {
-        List<RoutingEntry> entries = dht.routingTable();
+    protected void doExecute() throws CommandException {
+        List<RoutingEntry> entries = require(dht, DhtPort.class).routingTable();
         if (entries.isEmpty()) {
             System.out.println("No peers in the routing table: join a network with tesseras:bootstrap host:port");
-            return null;
+            return;
         }
-        ShellTable table = new ShellTable();
-        table.column("NodeId");
-        table.column("Address");
-        table.column("Last seen").alignRight();
-        table.column("Bucket").alignRight();
+        ShellTable table = table(text("NodeId"), text("Address"), number("Last seen"), number("Bucket"));
         for (RoutingEntry entry : entries) {
-            table.addRow().addContent(entry.node().id().hex(), address(entry.node()),
-                    Sizes.ago(entry.lastSeen()), entry.bucket());
+            table.addRow().addContent(entry.node().id().hex(), address(entry.node()), Sizes.ago(entry.lastSeen()),
+                    entry.bucket());
         }
-        table.print(System.out);
+        print(table);
         System.out.println(entries.size() + (entries.size() == 1 ? " peer" : " peers"));
-        return null;
     }
 
     private static String address(NodeInfo node) {

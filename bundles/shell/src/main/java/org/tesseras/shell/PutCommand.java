@@ -4,25 +4,30 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.completers.FileCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.port.ReplicationService;
 
-/** {@code tesseras:put <file>}: keeps a file as a tessera and places its fragments on peers. */
+/**
+ * {@code tesseras:put <file>}: keeps a file as a tessera and places its fragments on peers. Exit status 0 only
+ * when every fragment was placed: otherwise the last line starts with {@code INCOMPLETE:} (the tessera is kept
+ * here, and the repair loop places the rest), for a script must not count a tessera that would not survive this
+ * node as safe.
+ */
 @Service
 @Command(scope = "tesseras", name = "put", description = "Stores a file as a tessera and places its fragments on peers")
-public class PutCommand implements Action {
+public class PutCommand extends TesserasCommandSupport {
 
-    @Reference
+    @Reference(optional = true)
     ReplicationService replication;
 
     @Reference
@@ -33,15 +38,16 @@ public class PutCommand implements Action {
     String file;
 
     @Override
-    public Object execute() throws IOException {
+    protected void doExecute() throws CommandException, IOException {
         Path path = Path.of(file).toAbsolutePath();
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new IllegalArgumentException("no readable file at " + path);
+            throw failure("no readable file at " + path + ": give the path of a file this node can read");
         }
+        ReplicationService service = require(replication, ReplicationService.class);
         long size = Files.size(path);
         System.out.println("Putting " + path + " (" + Sizes.bytes(size) + ")");
         long start = System.nanoTime();
-        PlacementReport report = replication.replicate(path, new ProgressPrinter(session.getConsole()));
+        PlacementReport report = service.replicate(path, new ProgressPrinter(session.getConsole()));
         double seconds = (System.nanoTime() - start) / 1e9;
         FragmentPlan plan = report.plan();
         System.out.println("Tessera " + plan.tesseraHash().hex());
@@ -52,15 +58,19 @@ public class PutCommand implements Action {
                 + " fragments on " + report.peersUsed() + " peers; survives the loss of "
                 + report.survivablePeerLosses() + " of them");
         if (!report.refusals().isEmpty()) {
-            ShellTable refusals = new ShellTable();
-            refusals.column("Peer");
-            refusals.column("Refused");
-            refusals.column("Detail");
+            ShellTable refusals = table(text("Peer"), text("Refused"), text("Detail"));
             report.refusals().forEach(r -> refusals.addRow().addContent(r.peer().shortHex(),
                     r.reason().map(Enum::name).orElse("FAILED"), r.detail()));
-            refusals.print(System.out);
+            print(refusals);
         }
         report.notes().forEach(note -> System.out.println("  " + note));
-        return null;
+        if (!report.complete()) {
+            System.out.flush();
+            throw failureLine("INCOMPLETE: " + report.fragmentsPlaced() + " of " + report.fragmentsWanted()
+                    + " fragments are placed on peers; this node keeps tessera " + plan.tesseraHash().hex()
+                    + " and the repair loop will place the other "
+                    + (report.fragmentsWanted() - report.fragmentsPlaced())
+                    + " (tesseras:repair " + plan.tesseraHash().hex() + " tries now)");
+        }
     }
 }

@@ -2,10 +2,10 @@ package org.tesseras.shell;
 
 import java.io.IOException;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.port.ReplicationService;
 
@@ -14,15 +14,16 @@ import org.tesseras.api.port.ReplicationService;
 @Command(scope = "tesseras", name = "reindex",
         description = "Rebuilds the fragment index from the disk (the files are the truth): indexes every shard its"
                 + " manifest explains, quarantines the others, restores the holders of this node's own tesseras")
-public class ReindexCommand implements Action {
+public class ReindexCommand extends TesserasCommandSupport {
 
-    @Reference
+    @Reference(optional = true)
     ReplicationService replication;
 
     @Override
-    public Object execute() throws IOException {
+    protected void doExecute() throws CommandException, IOException {
+        ReplicationService service = require(replication, ReplicationService.class);
         long start = System.nanoTime();
-        ReindexReport report = replication.reindex();
+        ReindexReport report = service.reindex();
         System.out.printf("Reindexed in %.2f s: %d tessera directories, %d manifests; %d fragments were indexed"
                 + " already, %d indexed now, %d quarantined, %d marked lost%n", (System.nanoTime() - start) / 1e9,
                 report.tesseraDirectories(), report.manifests(), report.alreadyIndexed(), report.indexed(),
@@ -34,6 +35,5 @@ public class ReindexCommand implements Action {
         if (report.markedLost() > 0) {
             System.out.println("Lost fragments are restored by tesseras:repair");
         }
-        return null;
     }
 }

@@ -3,7 +3,7 @@ package org.tesseras.shell;
 import java.time.Duration;
 import java.time.Instant;
 
-/** How commands print byte counts, progress and ages. */
+/** How commands print byte counts, progress, ages and times to come. */
 final class Sizes {
     private Sizes() {
     }
@@ -32,16 +32,26 @@ final class Sizes {
 
     /** How long ago {@code then} was, roughly. */
     static String ago(Instant then) {
-        long seconds = Math.max(0, Duration.between(then, Instant.now()).getSeconds());
+        return roughly(Duration.between(then, Instant.now())) + " ago";
+    }
+
+    /** When {@code then} comes, roughly: {@code in 3 h}, or {@code due 5 min ago} once it has passed. */
+    static String when(Instant then) {
+        Duration until = Duration.between(Instant.now(), then);
+        return until.isNegative() ? "due " + roughly(until.negated()) + " ago" : "in " + roughly(until);
+    }
+
+    private static String roughly(Duration duration) {
+        long seconds = Math.max(0, duration.getSeconds());
         if (seconds < 120) {
-            return seconds + " s ago";
+            return seconds + " s";
         }
         if (seconds < 2 * 3600) {
-            return seconds / 60 + " min ago";
+            return seconds / 60 + " min";
         }
         if (seconds < 2 * 86400) {
-            return seconds / 3600 + " h ago";
+            return seconds / 3600 + " h";
         }
-        return seconds / 86400 + " d ago";
+        return seconds / 86400 + " d";
     }
 }

@@ -2,10 +2,10 @@ package org.tesseras.shell;
 
 import java.util.Locale;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.tesseras.api.model.TierSpec;
 import org.tesseras.api.port.TierPolicy;
@@ -14,23 +14,18 @@ import org.tesseras.api.port.TierPolicy;
 @Service
 @Command(scope = "tesseras", name = "tiers",
         description = "Shows the fragmentation tiers in force: size range, shards, peers, overhead and peer losses survived")
-public class TiersCommand implements Action {
+public class TiersCommand extends TesserasCommandSupport {
 
-    @Reference
+    @Reference(optional = true)
     TierPolicy policy;
 
     @Override
-    public Object execute() {
-        long max = policy.maxTesseraSizeBytes();
-        ShellTable table = new ShellTable();
-        table.column("Name");
-        table.column("Tier");
-        table.column("Tessera size");
-        table.column("Data+parity").alignRight();
-        table.column("Peers").alignRight();
-        table.column("Overhead").alignRight();
-        table.column("Survives");
-        for (TierSpec tier : policy.tiers()) {
+    protected void doExecute() throws CommandException {
+        TierPolicy tiers = require(policy, TierPolicy.class);
+        long max = tiers.maxTesseraSizeBytes();
+        ShellTable table = table(text("Name"), text("Tier"), text("Tessera size"), number("Data+parity"),
+                number("Peers"), number("Overhead"), text("Survives"));
+        for (TierSpec tier : tiers.tiers()) {
             if (tier.minSizeBytes() > max) {
                 continue;
             }
@@ -44,8 +39,7 @@ public class TiersCommand implements Action {
                             : (double) tier.replicationFactor()),
                     tier.survivablePeerLosses() + " of " + tier.replicationFactor() + " peers lost");
         }
-        table.print(System.out);
+        print(table);
         System.out.println("Largest tessera accepted: " + Sizes.bytes(max) + " (" + max + " bytes)");
-        return null;
     }
 }

@@ -1,4 +1,4 @@
-package org.tesseras.shell;
+package org.tesseras.shell.completers;
 
 import java.util.List;
 
@@ -11,18 +11,21 @@ import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.port.FragmentStore;
 
-/** Completes tessera hashes with the tesseras the fragment store knows. */
+/** Completes tessera hashes with the tesseras the fragment store knows; nothing while it is not running. */
 @Service
 public class TesseraHashCompleter implements Completer {
 
-    @Reference
+    @Reference(optional = true)
     FragmentStore store;
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
         StringsCompleter hashes = new StringsCompleter();
-        for (ContentHash tessera : store.listTesseras()) {
-            hashes.getStrings().add(tessera.hex());
+        FragmentStore current = store;
+        if (current != null) {
+            for (ContentHash tessera : current.listTesseras()) {
+                hashes.getStrings().add(tessera.hex());
+            }
         }
         return hashes.complete(session, commandLine, candidates);
     }
