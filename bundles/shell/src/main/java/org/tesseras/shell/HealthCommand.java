@@ -16,7 +16,8 @@ import org.tesseras.shell.completers.TesseraHashCompleter;
 /** {@code tesseras:health <hash>}: challenges every holder and verifies local fragments now. */
 @Service
 @Command(scope = "tesseras", name = "health",
-        description = "Asks every holder of a tessera to prove possession, verifies local fragments, and says what it needs")
+        description = "Asks every holder of a tessera to prove possession, verifies local fragments, and says what it"
+                + " needs")
 public class HealthCommand extends TesserasCommandSupport {
 
     @Reference(optional = true)

@@ -15,7 +15,8 @@ import org.tesseras.api.port.ReciprocityLedger;
 /** {@code tesseras:ledger}: the reciprocity account with each peer, highest balance first. */
 @Service
 @Command(scope = "tesseras", name = "ledger",
-        description = "Shows the reciprocity ledger: bytes stored for each peer, bytes it stores for us, and the balance")
+        description = "Shows the reciprocity ledger: bytes stored for each peer, bytes it stores for us, and the"
+                + " balance")
 public class LedgerCommand extends TesserasCommandSupport {
 
     @Option(name = "-n", aliases = "--top", description = "Show only the N peers with the highest balance")

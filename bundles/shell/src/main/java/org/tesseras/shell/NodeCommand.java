@@ -33,7 +33,7 @@ public class NodeCommand extends TesserasCommandSupport {
     protected void doExecute() {
         ShellTable table = table(text("Property"), text("Value"));
         if (identity == null) {
-            table.addRow().addContent("Identity", "(" + missing(NodeIdentity.class) + ")");
+            table.addRow().addContent("Identity", "unknown: " + missing(NodeIdentity.class));
         } else {
             table.addRow().addContent("NodeId", identity.nodeId().hex());
             table.addRow().addContent("Public key", HexFormat.of().formatHex(identity.publicKey()));
@@ -42,8 +42,7 @@ public class NodeCommand extends TesserasCommandSupport {
                     + ", nonce " + identity.nonce() + ")");
         }
         if (transport == null) {
-            table.addRow().addContent("Peers reach it at", "(" + missing(Transport.class)
-                    + ": peers cannot reach this node)");
+            table.addRow().addContent("Peers reach it at", "nowhere: " + missing(Transport.class));
         } else {
             NodeInfo self = transport.localNode();
             table.addRow().addContent("Peers reach it at", self.address().getAddress().getHostAddress() + ":"

@@ -70,8 +70,8 @@ public abstract class TesserasCommandSupport implements Action {
 
     /** What is said of a service that is not running: which port, and where to look. */
     protected static String missing(Class<?> port) {
-        return "no " + port.getSimpleName() + " service is running (tesseras:doctor and bundle:list show what is"
-                + " down, karaf.log why)";
+        return "no " + port.getSimpleName() + " service is running; tesseras:doctor and bundle:list show what is"
+                + " down, karaf.log why";
     }
 
     /** The tessera hash {@code text} names; a one-line failure naming the text for anything else. */

@@ -13,7 +13,8 @@ import org.tesseras.api.port.TierPolicy;
 /** {@code tesseras:tiers}: the fragmentation tiers in force and what each one costs and survives. */
 @Service
 @Command(scope = "tesseras", name = "tiers",
-        description = "Shows the fragmentation tiers in force: size range, shards, peers, overhead and peer losses survived")
+        description = "Shows the fragmentation tiers in force: size range, shards, peers, overhead and peer losses"
+                + " survived")
 public class TiersCommand extends TesserasCommandSupport {
 
     @Reference(optional = true)
