@@ -46,8 +46,8 @@ import org.tesseras.api.port.Transport;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ShellCommandsIT {
-    private static final Pattern HASH_LINE = Pattern.compile("^Tessera ([0-9a-f]{64})$", Pattern.MULTILINE);
-    private static final Pattern QUARANTINED = Pattern.compile("^(\\d+) file\\(s\\) in quarantine", Pattern.MULTILINE);
+    private static final Pattern QUARANTINED = Pattern.compile("^(\\d+) file\\(s\\) in quarantine",
+            Pattern.MULTILINE);
 
     @Inject
     BundleContext bundleContext;
@@ -97,7 +97,7 @@ public class ShellCommandsIT {
         Path file = write(bytes);
         ShellRun put = ShellRun.run(sessionFactory, "tesseras:put " + file);
         String incomplete = put.oneLineFailure();
-        ContentHash hash = hashIn(put.output());
+        ContentHash hash = ShellRun.tesseraHash(put.output());
         assertTrue(put.output(), put.output().contains("MEDIUM 16+8"));
         assertTrue(put.output(), put.output().contains("placed 0 of 24 fragments on 0 peers"));
         assertTrue(put.output(), put.output().contains("tesseras:bootstrap host:port"));
@@ -114,7 +114,7 @@ public class ShellCommandsIT {
         assertTrue(exists, exists.contains("exists already"));
 
         String status = ShellRun.succeeds(sessionFactory, "tesseras:status " + hash.hex());
-        String row = rowOf(status, hash);
+        String row = ShellRun.row(status, hash.hex());
         assertTrue(row, row.contains("5.0 MiB") && row.contains("MEDIUM 16+8") && row.contains("24/24")
                 && row.contains("yes"));
         String all = ShellRun.succeeds(sessionFactory, "tesseras:status");
@@ -122,7 +122,8 @@ public class ShellCommandsIT {
         assertTrue(all, all.contains("repair round"));
 
         String listed = ShellRun.succeeds(sessionFactory, "tesseras:fragments " + hash.hex());
-        assertEquals(new TreeSet<>(IntStream.range(0, 24).boxed().toList()), indicesIn(listed, hash));
+        assertEquals(listed, new TreeSet<>(IntStream.range(0, 24).boxed().toList()),
+                ShellRun.fragmentIndices(listed, hash));
         long stored = fragments.list(hash).stream().mapToLong(StoredFragment::sizeBytes).sum();
         assertTrue(listed, listed.contains("24 fragments, " + stored + " bytes"));
 
@@ -137,7 +138,7 @@ public class ShellCommandsIT {
     public void verifyReportsAFlippedBitADeletedShardAndARottedCopyAndRepairMendsThem() throws Exception {
         byte[] bytes = randomBytes(9 << 19, 42);
         Path file = write(bytes);
-        ContentHash hash = hashIn(ShellRun.run(sessionFactory, "tesseras:put " + file).output());
+        ContentHash hash = ShellRun.tesseraHash(ShellRun.run(sessionFactory, "tesseras:put " + file).output());
         String clean = ShellRun.succeeds(sessionFactory, "tesseras:verify " + hash.hex());
         assertTrue(clean, clean.contains("Verified 24 fragment(s) of 1 tessera(s): 24 good, 0 corrupt, 0 missing"));
         assertTrue(clean, clean.contains("Verified 1 whole tessera(s) kept here: 1 good, 0 corrupt"));
@@ -162,7 +163,7 @@ public class ShellCommandsIT {
         int quarantinedBefore = quarantined(ShellRun.succeeds(sessionFactory, "tesseras:status"));
 
         String repair = ShellRun.succeeds(sessionFactory, "tesseras:repair " + hash.hex());
-        assertTrue(repair, rowOf(repair, hash).contains("corrupt local fragment 3"));
+        assertTrue(repair, ShellRun.row(repair, hash.hex()).contains("corrupt local fragment 3"));
         assertTrue(repair, repair.contains("Repaired 1 tessera(s)"));
         assertTrue(repair, repair.contains("rotted"));
 
@@ -175,7 +176,7 @@ public class ShellCommandsIT {
         String status = ShellRun.succeeds(sessionFactory, "tesseras:status");
         assertEquals("the bad fragment and the rotted copy are kept in quarantine:\n" + status, quarantinedBefore + 2,
                 quarantined(status));
-        assertTrue(status, rowOf(status, hash).contains("24/24"));
+        assertTrue(status, ShellRun.row(status, hash.hex()).contains("24/24"));
         Files.delete(copy);
         Files.delete(file);
     }
@@ -183,7 +184,7 @@ public class ShellCommandsIT {
     @Test
     public void reindexIndexesAShardFileTheIndexForgot() throws Exception {
         Path file = write(randomBytes(9 << 19, 43));
-        ContentHash hash = hashIn(ShellRun.run(sessionFactory, "tesseras:put " + file).output());
+        ContentHash hash = ShellRun.tesseraHash(ShellRun.run(sessionFactory, "tesseras:put " + file).output());
         Path shard = Path.of(System.getProperty("karaf.data"), "tesseras", "fragments", hash.hex(), "005.shard");
         Path aside = Files.copy(shard, file.resolveSibling("005.shard.aside"), StandardCopyOption.REPLACE_EXISTING);
         assertTrue(fragments.delete(hash, 5));
@@ -274,30 +275,6 @@ public class ShellCommandsIT {
         Path file = Files.createTempFile("tessera", ".bin");
         Files.write(file, bytes);
         return file;
-    }
-
-    /** The hash in the {@code Tessera <hash>} line of a put. */
-    private static ContentHash hashIn(String putOutput) {
-        Matcher matcher = HASH_LINE.matcher(putOutput);
-        assertTrue("no 'Tessera <hash>' line in:\n" + putOutput, matcher.find());
-        return ContentHash.of(matcher.group(1));
-    }
-
-    /** The table row of {@code hash}. */
-    private static String rowOf(String table, ContentHash hash) {
-        return table.lines().filter(line -> line.startsWith(hash.hex())).findFirst()
-                .orElseThrow(() -> new AssertionError("no row of " + hash + " in:\n" + table));
-    }
-
-    /** The indices {@code tesseras:fragments} lists for {@code hash}. */
-    private static TreeSet<Integer> indicesIn(String table, ContentHash hash) {
-        Pattern row = Pattern.compile("^" + hash.hex() + "\\s*\\|\\s*(\\d+)\\s*\\|", Pattern.MULTILINE);
-        TreeSet<Integer> indices = new TreeSet<>();
-        Matcher matcher = row.matcher(table);
-        while (matcher.find()) {
-            indices.add(Integer.parseInt(matcher.group(1)));
-        }
-        return indices;
     }
 
     /** The files in quarantine that {@code tesseras:status} counts (none when it says nothing of them). */

@@ -7,14 +7,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.tesseras.api.model.ContentHash;
 
 /**
  * One shell command run in the node as an operator runs it: what it printed, and the message of the failure it
- * ended with (what Karaf shows, exit status 1 over SSH), if any.
+ * ended with (what Karaf shows, exit status 1 over SSH), if any; and how tests read what the commands print.
  */
 record ShellRun(String command, String output, Optional<String> failure) {
 
@@ -68,5 +73,29 @@ record ShellRun(String command, String output, Optional<String> failure) {
         assertFalse(command + " failed in more than one line: " + message, message.contains("\n"));
         assertFalse(command + " failed without a message", message.isBlank() || message.equals("null"));
         return message;
+    }
+
+    /** The hash in the {@code Tessera <hash>} line that {@code tesseras:put} prints. */
+    static ContentHash tesseraHash(String putOutput) {
+        Matcher matcher = Pattern.compile("^Tessera ([0-9a-f]{64})$", Pattern.MULTILINE).matcher(putOutput);
+        assertTrue("no 'Tessera <hash>' line in:\n" + putOutput, matcher.find());
+        return ContentHash.of(matcher.group(1));
+    }
+
+    /** The first row of a printed table that starts with {@code first} (a tessera hash, a NodeId). */
+    static String row(String table, String first) {
+        return table.lines().filter(line -> line.startsWith(first)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row of " + first + " in:\n" + table));
+    }
+
+    /** The fragment indices of {@code hash} that {@code tesseras:fragments} lists. */
+    static SortedSet<Integer> fragmentIndices(String table, ContentHash hash) {
+        Matcher matcher = Pattern.compile("^" + hash.hex() + "\\s*\\|\\s*(\\d+)\\s*\\|", Pattern.MULTILINE)
+                .matcher(table);
+        SortedSet<Integer> indices = new TreeSet<>();
+        while (matcher.find()) {
+            indices.add(Integer.parseInt(matcher.group(1)));
+        }
+        return indices;
     }
 }
