@@ -450,6 +450,8 @@ class ReplicationTest {
     void withoutPeersPutPlacesNothingSaysWhyAndKeepsTheLocalCopy() throws Exception {
         cluster = TestCluster.inMemory(dir, 1, TestNode.Tiers.lowered(7), TestNode.settings());
         TestNode alone = cluster.owner();
+        RecordingMetrics metrics = new RecordingMetrics();
+        alone.replication.metrics = metrics;
         Path file = cluster.randomFile("alone.bin", 200_000, 6);
         PlacementReport report = alone.replication.replicate(file, ProgressListener.NONE);
         assertFalse(report.complete(), report.toString());
@@ -463,6 +465,9 @@ class ReplicationTest {
         assertEquals(24, alone.fragments.list(hash).size());
         assertEquals("placed 0 of 24 fragments on 0 peers; survives 0 peer losses",
                 alone.journal.recentPuts(1).get(0).outcome());
+        assertEquals(1, metrics.count(NodeMetrics.Operation.PUT, NodeMetrics.Outcome.FAILURE),
+                "a put that placed no fragment is timed as failed");
+        assertEquals(0, metrics.count(NodeMetrics.Operation.PUT, NodeMetrics.Outcome.SUCCESS));
     }
 
     @Test
