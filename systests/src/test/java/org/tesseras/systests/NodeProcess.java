@@ -44,8 +44,11 @@ public final class NodeProcess {
     public static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
     /** How long a node may take from its start to answering {@code tesseras:node} (slow on a loaded machine). */
     public static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
-    /** How long a command Karaf does not know yet is retried (Karaf registers a command once its services are up). */
-    private static final Duration COMMAND_NOT_FOUND_RETRY = Duration.ofSeconds(60);
+    /**
+     * How long a command Karaf does not know yet, or whose service is not running yet, is retried (the commands are
+     * registered once the shell bundle starts; each answers once the service it asks has started).
+     */
+    private static final Duration NOT_READY_RETRY = Duration.ofSeconds(60);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
     /** Between two polls of a node; each poll is an SSH login that Karaf logs, so not too often. */
     private static final long POLL_MILLIS = 1000;
@@ -436,11 +439,12 @@ public final class NodeProcess {
     }
 
     /**
-     * Runs a shell command and returns how it ended, failed or not (a command Karaf does not know yet is retried
-     * for a minute); throws only when the node cannot be reached or the command outlasts {@code timeout}.
+     * Runs a shell command and returns how it ended, failed or not (a command Karaf does not know yet, or one whose
+     * service is not running yet, is retried for a minute); throws only when the node cannot be reached or the command
+     * outlasts {@code timeout}.
      */
     public ShellResult run(String command, Duration timeout) {
-        long deadline = System.nanoTime() + COMMAND_NOT_FOUND_RETRY.toNanos();
+        long deadline = System.nanoTime() + NOT_READY_RETRY.toNanos();
         while (true) {
             ShellResult result;
             try {
@@ -448,7 +452,7 @@ public final class NodeProcess {
             } catch (IOException e) {
                 throw new UncheckedIOException(name() + ": cannot run '" + command + "': " + e.getMessage(), e);
             }
-            if (!result.commandNotFound() || System.nanoTime() > deadline) {
+            if (!(result.commandNotFound() || result.serviceNotRunning()) || System.nanoTime() > deadline) {
                 return result;
             }
             sleep(POLL_MILLIS);

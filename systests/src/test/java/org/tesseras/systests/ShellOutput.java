@@ -17,6 +17,7 @@ public final class ShellOutput {
     private static final Pattern PEER_ROW = Pattern.compile("^\\s*([0-9a-f]{40})\\s*\\|", Pattern.MULTILINE);
     private static final Pattern TESSERA = Pattern.compile("^Tessera ([0-9a-f]{64})\\s*$", Pattern.MULTILINE);
     private static final Pattern PLACED = Pattern.compile("placed (\\d+) of (\\d+) fragments on (\\d+) peers");
+    private static final Pattern INCOMPLETE = Pattern.compile("^(INCOMPLETE: .*?)\\s*$", Pattern.MULTILINE);
     private static final Pattern VERIFIED = Pattern.compile(
             "Verified (\\d+) fragment\\(s\\) of (\\d+) tessera\\(s\\): (\\d+) good, (\\d+) corrupt, (\\d+) missing");
 
@@ -65,6 +66,14 @@ public final class ShellOutput {
         }
         return new Placement(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)),
                 Integer.parseInt(matcher.group(3)));
+    }
+
+    /**
+     * The last line of a {@code tesseras:put} that kept the tessera but did not place every fragment (its exit status
+     * is 1); empty for a put that placed them all, or failed before it had a tessera.
+     */
+    public static Optional<String> incomplete(String putText) {
+        return first(INCOMPLETE, putText);
     }
 
     /** The counts of {@code tesseras:verify}; fails when the output has none. */

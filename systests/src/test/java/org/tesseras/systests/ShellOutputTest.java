@@ -31,7 +31,8 @@ class ShellOutputTest {
         assertEquals(Optional.of("001b47f177718b38c4f2fe72a11d31d9234d83fb"), ShellOutput.nodeId(node));
         assertEquals(Optional.of("127.0.0.1:45741"), ShellOutput.transportAddress(node));
         assertEquals(Optional.empty(), ShellOutput.transportAddress(node.replace("127.0.0.1:45741",
-                "(no transport running)")));
+                "nowhere: no Transport service is running; tesseras:doctor and bundle:list show what is down,"
+                        + " karaf.log why")));
     }
 
     @Test
@@ -62,13 +63,34 @@ class ShellOutputTest {
                 """.formatted(HASH);
         assertEquals(HASH, ShellOutput.tesseraHash(put));
         assertEquals(new ShellOutput.Placement(24, 24, 3), ShellOutput.placement(put));
+        assertEquals(Optional.empty(), ShellOutput.incomplete(put));
         assertThrows(AssertionError.class, () -> ShellOutput.tesseraHash("Error executing command: no peer\n"));
+    }
+
+    @Test
+    void readsAPutThatDidNotPlaceEveryFragment() {
+        String line = "INCOMPLETE: 0 of 24 fragments are placed on peers; this node keeps tessera %1$s and the repair"
+                + " loop will place the other 24 (tesseras:repair %1$s tries now)";
+        ShellResult put = new ShellResult("n1", "tesseras:put /tmp/tessera.bin", 1, """
+                Putting /tmp/tessera.bin (6.0 MiB)
+                Tessera %s
+                  put in 0.81 s (7.8 MB/s)
+                  MEDIUM 16+8, shards of 384.0 KiB, replication factor 7
+                  placed 0 of 24 fragments on 0 peers; survives the loss of 0 of them
+                  no peer to place it on (the DHT knows no other node): join a network with tesseras:bootstrap host:port
+                """.formatted(HASH), line.formatted(HASH) + "\n");
+        assertFalse(put.succeeded());
+        assertFalse(put.serviceNotRunning());
+        assertEquals(HASH, ShellOutput.tesseraHash(put.output()));
+        assertEquals(new ShellOutput.Placement(0, 24, 0), ShellOutput.placement(put.output()));
+        assertEquals(Optional.of(line.formatted(HASH)), ShellOutput.incomplete(put.text()));
     }
 
     @Test
     void countsWhatVerifyFound() {
         assertEquals(new ShellOutput.VerifyCounts(8, 1, 7, 1, 0), ShellOutput.verifyCounts("""
                 Verified 8 fragment(s) of 1 tessera(s): 7 good, 1 corrupt, 0 missing
+                Verified 0 whole tessera(s) kept here: 0 good, 0 corrupt
                 FAILED: 1 corrupt fragment(s): %s/3; run tesseras:repair to replace them
                 """.formatted(HASH)));
     }
@@ -95,5 +117,20 @@ class ShellOutputTest {
         assertFalse(error.commandNotFound());
         assertTrue(new ShellResult("n1", "tesseras:node", 1, "", "Command not found: tesseras:node\n")
                 .commandNotFound());
+    }
+
+    @Test
+    void recognisesACommandWhoseServiceIsNotRunningYet() {
+        ShellResult early = new ShellResult("n1", "tesseras:verify", 1, "", "\u001B[31mError executing command:"
+                + " tesseras:verify cannot answer: no ReplicationService service is running; tesseras:doctor and"
+                + " bundle:list show what is down, karaf.log why\u001B[0m\n");
+        assertTrue(early.serviceNotRunning());
+        assertFalse(early.commandNotFound());
+        assertFalse(new ShellResult("n1", "tesseras:get x /y", 1, "", "Error executing command: 'x' is not a tessera"
+                + " hash: give its 64 lowercase hex characters (Tab completes the ones held here)\n")
+                .serviceNotRunning());
+        assertFalse(new ShellResult("n1", "tesseras:node", 0, "Peers reach it at | nowhere: no Transport service is"
+                + " running; tesseras:doctor and bundle:list show what is down, karaf.log why\n", "")
+                .serviceNotRunning());
     }
 }
