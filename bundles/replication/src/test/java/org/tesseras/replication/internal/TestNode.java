@@ -33,7 +33,6 @@ import org.tesseras.holders.derby.internal.DerbyReplicationJournal;
 import org.tesseras.ledger.derby.internal.DerbyReciprocityLedger;
 import org.tesseras.storage.fs.internal.FsBlobStore;
 import org.tesseras.storage.fs.internal.FsFragmentStore;
-import org.tesseras.storage.fs.internal.StorageConfiguration;
 import org.tesseras.tiers.internal.ConfiguredTierPolicy;
 import org.tesseras.tiers.internal.TierConfiguration;
 import org.tesseras.tiers.internal.TierDefinition;
@@ -114,9 +113,8 @@ final class TestNode implements AutoCloseable {
         String databaseName = persistentDatabase ? dir.resolve("db").toString()
                 : "memory:" + dir.toAbsolutePath().toString().replace('/', '_');
         database = new DerbyNodeDataSource(Configs.of(DatabaseConfiguration.class, Map.of("database", databaseName)));
-        StorageConfiguration storage = Configs.of(StorageConfiguration.class, Map.of("rootDirectory", dir.toString()));
-        fragments = new FsFragmentStore(database, hasher, storage);
-        blobs = new FsBlobStore(hasher, storage);
+        fragments = new FsFragmentStore(database, hasher, dir);
+        blobs = new FsBlobStore(hasher, dir);
         ledger = new DerbyReciprocityLedger(database);
         holders = new DerbyHolderRegistry(database);
         journal = new DerbyReplicationJournal(database);

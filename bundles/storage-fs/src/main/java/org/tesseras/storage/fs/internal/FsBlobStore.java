@@ -17,9 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.ContentHash;
@@ -32,7 +29,6 @@ import org.tesseras.api.port.Hasher;
  * The owner's whole tesseras as files {@code {root}/blobs/{hash}}: streamed to a temporary file while hashed,
  * synced and renamed to their hash, so a blob is either whole under its true name or absent.
  */
-@Component(service = BlobStore.class, configurationPid = StorageConfiguration.PID, immediate = true)
 public final class FsBlobStore implements BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(FsBlobStore.class);
 
@@ -40,13 +36,8 @@ public final class FsBlobStore implements BlobStore {
     private final Path blobsDirectory;
     private final Quarantine quarantine;
 
-    /** Opens the store under the configured root, removing files left half-written by a crash. */
-    @Activate
-    public FsBlobStore(@Reference(name = "hasher") Hasher hasher, StorageConfiguration config) throws IOException {
-        this(hasher, StorageRoot.resolve(config.rootDirectory()));
-    }
-
-    FsBlobStore(Hasher hasher, Path root) throws IOException {
+    /** Opens the store under {@code root}, removing files left half-written by a crash. */
+    public FsBlobStore(Hasher hasher, Path root) throws IOException {
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.blobsDirectory = root.toAbsolutePath().normalize().resolve("blobs");
         this.quarantine = new Quarantine(root.toAbsolutePath().normalize(), "blob");

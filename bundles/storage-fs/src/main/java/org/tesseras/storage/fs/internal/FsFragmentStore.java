@@ -16,10 +16,6 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.ContentHash;
@@ -43,8 +39,6 @@ import org.tesseras.api.port.ManifestConflictException;
  * manifest names its checksum, an empty or stale index is rebuilt from the disk at activation, and what no
  * manifest explains is quarantined, never deleted. All changes to one tessera run under its lock.
  */
-@Component(service = FragmentStore.class, configurationPid = StorageConfiguration.PID, immediate = true)
-@Designate(ocd = StorageConfiguration.class)
 public final class FsFragmentStore implements FragmentStore {
     private static final Logger LOG = LoggerFactory.getLogger(FsFragmentStore.class);
     private static final int LOCK_STRIPES = 64;
@@ -57,14 +51,8 @@ public final class FsFragmentStore implements FragmentStore {
     private final Object[] locks = new Object[LOCK_STRIPES];
     private final ReindexReport startupReport;
 
-    /** Opens the store under the configured root and brings its index in line with the disk. */
-    @Activate
-    public FsFragmentStore(@Reference(name = "database", target = "(tesseras.db=node)") DataSource database,
-            @Reference(name = "hasher") Hasher hasher, StorageConfiguration config) throws IOException {
-        this(database, hasher, StorageRoot.resolve(config.rootDirectory()));
-    }
-
-    FsFragmentStore(DataSource database, Hasher hasher, Path root) throws IOException {
+    /** Opens the store under {@code root} and brings its index in line with the disk. */
+    public FsFragmentStore(DataSource database, Hasher hasher, Path root) throws IOException {
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.root = root.toAbsolutePath().normalize();
         this.files = new ShardFiles(this.root.resolve("fragments"), hasher);

@@ -15,7 +15,6 @@ import static org.tesseras.storage.fs.internal.StoreFixture.shardsUnder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.annotation.Annotation;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -533,13 +532,13 @@ class FsFragmentStoreTest {
     @Test
     void theConfiguredRootIsUsedAndEmptyMeansKarafData() throws IOException {
         Path configured = tempDir.resolve("configured");
-        FsFragmentStore configuredStore = new FsFragmentStore(db, fixture.hasher, config(configured.toString()));
+        FsFragmentStore configuredStore = new FsFragmentStore(db, fixture.hasher, StorageRoot.resolve(configured.toString()));
         assertEquals(configured.resolve("fragments"), configuredStore.fragmentsDirectory());
 
         String previous = System.getProperty("karaf.data");
         System.setProperty("karaf.data", tempDir.resolve("karaf-data").toString());
         try {
-            FsFragmentStore defaulted = new FsFragmentStore(db, fixture.hasher, config(""));
+            FsFragmentStore defaulted = new FsFragmentStore(db, fixture.hasher, StorageRoot.resolve(""));
             assertEquals(tempDir.resolve("karaf-data").resolve("tesseras").resolve("fragments"),
                     defaulted.fragmentsDirectory());
         } finally {
@@ -549,19 +548,5 @@ class FsFragmentStoreTest {
                 System.setProperty("karaf.data", previous);
             }
         }
-    }
-
-    static StorageConfiguration config(String rootDirectory) {
-        return new StorageConfiguration() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return StorageConfiguration.class;
-            }
-
-            @Override
-            public String rootDirectory() {
-                return rootDirectory;
-            }
-        };
     }
 }
