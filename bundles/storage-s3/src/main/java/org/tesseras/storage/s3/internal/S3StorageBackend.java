@@ -1,0 +1,121 @@
+package org.tesseras.storage.s3.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tesseras.api.port.BlobStore;
+import org.tesseras.api.port.FragmentStore;
+import org.tesseras.api.port.Hasher;
+import org.tesseras.api.port.StorageBackend;
+
+/**
+ * The S3 backend {@code s3}: fragments and whole tesseras in a bucket of S3-compatible object storage, its rank
+ * kept in the object {@code {prefix}storage-s3.rank} (-1 when absent, below the file-system backend, so a
+ * bucket becomes active only through a migration to it). It starts once {@code org.tesseras.storage.s3} is
+ * configured; stopping it closes the client, and whatever was under way on it fails at once.
+ */
+@Component(service = StorageBackend.class, configurationPid = S3StorageConfiguration.PID, immediate = true,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = StorageBackend.NAME_PROPERTY + "=" + S3StorageBackend.NAME)
+@Designate(ocd = S3StorageConfiguration.class)
+public final class S3StorageBackend implements StorageBackend {
+    /** The backend's name. */
+    static final String NAME = "s3";
+    /** The rank of a bucket no migration has chosen. */
+    static final int UNCHOSEN_RANK = -1;
+    private static final Logger LOG = LoggerFactory.getLogger(S3StorageBackend.class);
+
+    private final S3Settings settings;
+    private final S3Objects objects;
+    private final S3FragmentStore fragments;
+    private final S3BlobStore blobs;
+    private final StoreRegistrations registrations;
+    private volatile int rank;
+
+    /** Connects to the configured bucket, indexes it and registers both stores with the kept rank. */
+    @Activate
+    public S3StorageBackend(BundleContext context, @Reference(name = "hasher") Hasher hasher,
+            S3StorageConfiguration config) throws IOException {
+        this.settings = S3Settings.from(config);
+        this.objects = new S3Objects(settings);
+        try {
+            this.fragments = new S3FragmentStore(objects, hasher, settings.capacityBytes());
+            this.blobs = new S3BlobStore(objects, hasher);
+            this.rank = readRank(objects);
+        } catch (IOException | RuntimeException e) {
+            objects.close();
+            LOG.error("Storage backend s3 at {} unavailable: {}", settings.location(), e.getMessage());
+            throw e;
+        }
+        this.registrations = new StoreRegistrations(context, NAME, rank, fragments, blobs);
+        LOG.info("Storage backend s3 at {} (rank {})", settings.location(), rank);
+    }
+
+    /** Withdraws the stores and closes the client. */
+    @Deactivate
+    void deactivate() {
+        registrations.unregister();
+        objects.close();
+        LOG.info("Storage backend s3 at {} stopped", settings.location());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String location() {
+        return settings.location();
+    }
+
+    @Override
+    public FragmentStore fragments() {
+        return fragments;
+    }
+
+    @Override
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    @Override
+    public synchronized void rank(int newRank) throws IOException {
+        byte[] text = (newRank + "\n").getBytes(StandardCharsets.US_ASCII);
+        objects.put(objects.key(S3Layout.RANK), text, text.length, Map.of());
+        this.rank = newRank;
+        registrations.rank(newRank);
+        LOG.info("Storage backend s3 now has rank {}", newRank);
+    }
+
+    static int readRank(S3Objects objects) throws IOException {
+        Optional<byte[]> kept = objects.getBytes(objects.key(S3Layout.RANK));
+        if (kept.isEmpty()) {
+            return UNCHOSEN_RANK;
+        }
+        String text = new String(kept.get(), StandardCharsets.US_ASCII).strip();
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IOException("the object " + objects.key(S3Layout.RANK) + " in bucket " + objects.bucket()
+                    + " must hold the backend's rank as a whole number, got '" + text
+                    + "'; fix or remove it (removed means rank " + UNCHOSEN_RANK + ")", e);
+        }
+    }
+}
