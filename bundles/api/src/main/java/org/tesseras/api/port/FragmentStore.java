@@ -41,6 +41,13 @@ public interface FragmentStore {
      */
     List<StoredFragment> replaceManifest(TesseraManifest manifest, String reason) throws IOException;
 
+    /**
+     * Removes a tessera's manifest, and the marks of its lost fragments, once no fragment of it is held here;
+     * false when fragments remain or no manifest is recorded. Used when a tessera's fragments have all moved to
+     * another backend.
+     */
+    boolean forget(ContentHash tesseraHash) throws IOException;
+
     /** The recorded manifest of a tessera, or empty. */
     Optional<TesseraManifest> manifest(ContentHash tesseraHash);
 

@@ -283,6 +283,22 @@ public abstract class FragmentStoreContract {
     }
 
     @Test
+    public void aTesseraIsForgottenOnlyOnceNoFragmentOfItIsHeld() throws IOException {
+        ContractData.Stripe stripe = recorded();
+        put(stripe, 1);
+        assertFalse(store().forget(stripe.hash()));
+        assertTrue(store().manifest(stripe.hash()).isPresent());
+        assertTrue(store().delete(stripe.hash(), 1));
+        assertTrue(store().forget(stripe.hash()));
+        assertTrue(store().manifest(stripe.hash()).isEmpty());
+        assertFalse(store().listTesseras().contains(stripe.hash()));
+        assertFalse(store().forget(stripe.hash()));
+        store().saveManifest(stripe.manifest());
+        put(stripe, 1);
+        assertEquals(FragmentCheck.GOOD, store().verify(stripe.hash(), 1));
+    }
+
+    @Test
     public void usageCountsHeldFragmentsAndTheirBytes() throws IOException {
         ContractData.Stripe stripe = recorded();
         put(stripe, 0);

@@ -287,6 +287,17 @@ final class FragmentIndex {
         }
     }
 
+    /** Removes a tessera's manifest and plan rows, and the rows of its lost fragments (no other may be left). */
+    static void deleteTessera(Connection connection, ContentHash tesseraHash) throws SQLException {
+        for (String table : new String[] {"fragments", "manifests", "fragment_plans"}) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table
+                    + " WHERE tessera_hash = ?")) {
+                delete.setString(1, tesseraHash.hex());
+                delete.executeUpdate();
+            }
+        }
+    }
+
     /** Writes the manifest row, inserting or replacing it. */
     static void putManifest(Connection connection, TesseraManifest manifest) throws SQLException {
         int updated;

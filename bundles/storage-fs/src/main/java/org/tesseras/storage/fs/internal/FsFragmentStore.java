@@ -132,6 +132,31 @@ public final class FsFragmentStore implements FragmentStore {
     }
 
     @Override
+    public boolean forget(ContentHash tesseraHash) throws IOException {
+        Objects.requireNonNull(tesseraHash, "tessera hash");
+        synchronized (lock(tesseraHash)) {
+            if (!index.read("listing " + tesseraHash, c -> FragmentIndex.rows(c, tesseraHash, false)).isEmpty()
+                    || manifest(tesseraHash).isEmpty()) {
+                return false;
+            }
+            index.inTransaction("forgetting " + tesseraHash, connection -> {
+                FragmentIndex.deleteTessera(connection, tesseraHash);
+                return null;
+            });
+            Files.deleteIfExists(files.manifestPath(tesseraHash));
+            try {
+                Files.deleteIfExists(files.directory(tesseraHash));
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                LOG.warn("Forgot tessera {} but its directory still holds files: {}", tesseraHash,
+                        files.directory(tesseraHash));
+            }
+            StorageRoot.syncDirectory(files.fragmentsDirectory());
+            LOG.info("Forgot tessera {}: no fragment of it is held here", tesseraHash);
+            return true;
+        }
+    }
+
+    @Override
     public Optional<TesseraManifest> manifest(ContentHash tesseraHash) {
         Objects.requireNonNull(tesseraHash, "tessera hash");
         return index.read("reading the manifest of " + tesseraHash, c -> FragmentIndex.manifest(c, tesseraHash));

@@ -113,6 +113,22 @@ final class S3FragmentStore implements FragmentStore {
     }
 
     @Override
+    public boolean forget(ContentHash tesseraHash) throws IOException {
+        Objects.requireNonNull(tesseraHash, "tessera hash");
+        synchronized (lock(tesseraHash)) {
+            if (!list(tesseraHash).isEmpty() || !manifests.containsKey(tesseraHash)) {
+                return false;
+            }
+            lost.values().removeIf(id -> id.tesseraHash().equals(tesseraHash));
+            objects.delete(objects.key(S3Layout.manifest(tesseraHash)));
+            manifests.remove(tesseraHash);
+            held.remove(tesseraHash);
+            LOG.info("Forgot tessera {}: no fragment of it is held here", tesseraHash);
+            return true;
+        }
+    }
+
+    @Override
     public Optional<TesseraManifest> manifest(ContentHash tesseraHash) {
         return Optional.ofNullable(manifests.get(Objects.requireNonNull(tesseraHash, "tessera hash")));
     }
