@@ -86,10 +86,18 @@ public final class FsStorageBackend implements StorageBackend {
 
     @Override
     public synchronized void rank(int newRank) throws IOException {
+        writeRank(root, newRank);
+        this.rank = newRank;
+        registrations.rank(newRank);
+        LOG.info("Storage backend fs now has rank {}", newRank);
+    }
+
+    /** Keeps {@code rank} under {@code root}, synced and renamed into place. */
+    static void writeRank(Path root, int rank) throws IOException {
         Path file = root.resolve(RANK_FILE);
         Path temp = Files.createTempFile(root, RANK_FILE + ".", StorageRoot.TEMP_SUFFIX);
         try {
-            Files.writeString(temp, Integer.toString(newRank) + "\n", StandardCharsets.US_ASCII);
+            Files.writeString(temp, Integer.toString(rank) + "\n", StandardCharsets.US_ASCII);
             try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
@@ -97,9 +105,6 @@ public final class FsStorageBackend implements StorageBackend {
         } finally {
             Files.deleteIfExists(temp);
         }
-        this.rank = newRank;
-        registrations.rank(newRank);
-        LOG.info("Storage backend fs now has rank {}", newRank);
     }
 
     /** The rank kept under {@code root}, 0 when none is; a damaged file stops the backend with its name. */

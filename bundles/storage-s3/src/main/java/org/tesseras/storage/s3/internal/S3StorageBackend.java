@@ -97,13 +97,19 @@ public final class S3StorageBackend implements StorageBackend {
 
     @Override
     public synchronized void rank(int newRank) throws IOException {
-        byte[] text = (newRank + "\n").getBytes(StandardCharsets.US_ASCII);
-        objects.put(objects.key(S3Layout.RANK), text, text.length, Map.of());
+        writeRank(objects, newRank);
         this.rank = newRank;
         registrations.rank(newRank);
         LOG.info("Storage backend s3 now has rank {}", newRank);
     }
 
+    /** Keeps {@code rank} in the bucket. */
+    static void writeRank(S3Objects objects, int rank) throws IOException {
+        byte[] text = (rank + "\n").getBytes(StandardCharsets.US_ASCII);
+        objects.put(objects.key(S3Layout.RANK), text, text.length, Map.of());
+    }
+
+    /** The rank kept in the bucket, {@link #UNCHOSEN_RANK} when none is. */
     static int readRank(S3Objects objects) throws IOException {
         Optional<byte[]> kept = objects.getBytes(objects.key(S3Layout.RANK));
         if (kept.isEmpty()) {

@@ -12,16 +12,17 @@ import org.jclouds.blobstore.BlobStoreContext;
 
 /**
  * A real S3 server for the tests: S3Proxy in this JVM on 127.0.0.1 (a free port), over its in-memory store,
- * with signature checks on. The test that starts it closes it.
+ * with signature checks on. The test that starts it closes it. Shipped in this module's test jar for the tests
+ * of other modules.
  */
-final class S3TestServer implements AutoCloseable {
+public final class S3TestServer implements AutoCloseable {
     static final String ACCESS_KEY = "tesseras-test";
     static final String SECRET_KEY = "tesseras-test-secret";
 
     private final BlobStoreContext context;
     private final S3Proxy proxy;
 
-    S3TestServer() throws Exception {
+    public S3TestServer() throws Exception {
         Properties overrides = new Properties();
         context = ContextBuilder.newBuilder("transient-nio2").credentials("identity", "credential")
                 .overrides(overrides).build(BlobStoreContext.class);
@@ -38,16 +39,16 @@ final class S3TestServer implements AutoCloseable {
         }
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + proxy.getPort();
     }
 
     /** Settings for a fresh bucket on this server (created by the backend), with 5 MiB parts. */
-    S3StorageConfiguration config() {
+    public S3StorageConfiguration config() {
         return config("test-" + UUID.randomUUID().toString().substring(0, 8), "node/");
     }
 
-    S3StorageConfiguration config(String bucket, String prefix) {
+    public S3StorageConfiguration config(String bucket, String prefix) {
         String endpoint = endpoint();
         return new S3StorageConfiguration() {
             @Override
