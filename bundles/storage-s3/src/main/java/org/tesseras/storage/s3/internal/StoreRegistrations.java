@@ -11,44 +11,58 @@ import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.StorageBackend;
 
 /**
- * The two store services of a backend, registered with its name and rank; re-ranking them changes only their
- * properties, so clients with greedy references move to (or away from) them without anything restarting.
+ * The two store services of a backend, registered with its name and rank. Re-ranking registers them anew with
+ * the new rank before withdrawing the old registrations: clients with greedy references move to the
+ * higher-ranked stores on the new registration (SCR does not rebind on a mere change of {@code service.ranking}),
+ * and never see a moment without a store.
  */
 final class StoreRegistrations {
+    private final BundleContext context;
     private final String backend;
-    private final ServiceRegistration<FragmentStore> fragments;
-    private final ServiceRegistration<BlobStore> blobs;
+    private final FragmentStore fragmentStore;
+    private final BlobStore blobStore;
+    private ServiceRegistration<FragmentStore> fragments;
+    private ServiceRegistration<BlobStore> blobs;
 
     StoreRegistrations(BundleContext context, String backend, int rank, FragmentStore fragmentStore,
             BlobStore blobStore) {
+        this.context = context;
         this.backend = backend;
-        this.fragments = context.registerService(FragmentStore.class, fragmentStore, properties(rank));
-        ServiceRegistration<BlobStore> registered = null;
-        try {
-            registered = context.registerService(BlobStore.class, blobStore, properties(rank));
-        } finally {
-            if (registered == null) {
-                fragments.unregister();
-            }
-        }
-        this.blobs = registered;
+        this.fragmentStore = fragmentStore;
+        this.blobStore = blobStore;
+        register(rank);
     }
 
-    /** Gives both services {@code rank}. */
-    void rank(int rank) {
-        fragments.setProperties(properties(rank));
-        blobs.setProperties(properties(rank));
+    /** Gives both services {@code rank}: registered again with it, then the previous registrations withdrawn. */
+    synchronized void rank(int rank) {
+        ServiceRegistration<FragmentStore> oldFragments = fragments;
+        ServiceRegistration<BlobStore> oldBlobs = blobs;
+        register(rank);
+        withdraw(oldBlobs);
+        withdraw(oldFragments);
     }
 
     /** Withdraws both services (the blob store first: a put starts there). */
-    void unregister() {
+    synchronized void unregister() {
+        withdraw(blobs);
+        withdraw(fragments);
+    }
+
+    private void register(int rank) {
+        ServiceRegistration<FragmentStore> newFragments = context.registerService(FragmentStore.class, fragmentStore,
+                properties(rank));
         try {
-            blobs.unregister();
-        } catch (IllegalStateException gone) {
-            // the framework has taken it down already
+            this.blobs = context.registerService(BlobStore.class, blobStore, properties(rank));
+        } catch (RuntimeException e) {
+            withdraw(newFragments);
+            throw e;
         }
+        this.fragments = newFragments;
+    }
+
+    private static void withdraw(ServiceRegistration<?> registration) {
         try {
-            fragments.unregister();
+            registration.unregister();
         } catch (IllegalStateException gone) {
             // the framework has taken it down already
         }
