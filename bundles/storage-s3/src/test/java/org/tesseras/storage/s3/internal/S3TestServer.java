@@ -23,9 +23,17 @@ public final class S3TestServer implements AutoCloseable {
     private final S3Proxy proxy;
 
     public S3TestServer() throws Exception {
+        this(null);
+    }
+
+    /** A server keeping its objects in files under {@code baseDirectory} (as MinIO does), or in memory when null. */
+    public S3TestServer(java.nio.file.Path baseDirectory) throws Exception {
         Properties overrides = new Properties();
-        context = ContextBuilder.newBuilder("transient-nio2").credentials("identity", "credential")
-                .overrides(overrides).build(BlobStoreContext.class);
+        if (baseDirectory != null) {
+            overrides.setProperty("jclouds.filesystem.basedir", baseDirectory.toString());
+        }
+        context = ContextBuilder.newBuilder(baseDirectory == null ? "transient-nio2" : "filesystem-nio2")
+                .credentials("identity", "credential").overrides(overrides).build(BlobStoreContext.class);
         proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
         proxy.start();
