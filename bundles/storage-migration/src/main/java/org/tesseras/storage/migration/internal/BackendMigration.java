@@ -75,8 +75,8 @@ final class BackendMigration {
     /** Runs it; an {@link IOException} names the backend that failed, and leaves the source as it was. */
     MigrationReport run() throws IOException {
         long started = System.nanoTime();
-        copyAll("copy");
-        copyAll("catch up");
+        copyAll("copying fragments and blobs");
+        copyAll("catching up fragments and blobs");
         boolean switched = to.rank() > rankAbove;
         if (!switched) {
             int rank = rankAbove + 1;
@@ -87,10 +87,10 @@ final class BackendMigration {
             switched = true;
             LOG.info("Storage backend {} is active now (rank {}); {} is left to empty", to.name(), rank, from.name());
         }
-        copyAll("catch up after the switch");
+        copyAll("catching up fragments and blobs after the switch");
         sleep(settle);
         for (int round = 1; round <= REMOVAL_ROUNDS; round++) {
-            copyAll("final copy");
+            copyAll("final copy of fragments and blobs");
             if (removeVerified() == 0 && sourceEmpty()) {
                 break;
             }
