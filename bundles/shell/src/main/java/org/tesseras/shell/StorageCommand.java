@@ -4,17 +4,18 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.tesseras.api.model.BackendStatus;
 import org.tesseras.api.model.MigrationReport;
 import org.tesseras.api.port.StorageBackends;
+import org.tesseras.shell.completers.StorageBackendCompleter;
 
 /**
  * {@code tesseras:storage}: the storage backends, which one is active and what each holds; {@code tesseras:storage
@@ -25,9 +26,9 @@ import org.tesseras.api.port.StorageBackends;
         description = "Lists the storage backends (active one first) and their usage; 'migrate FROM TO' copies every"
                 + " manifest, fragment and blob to TO with verification, makes TO active, and empties FROM of what"
                 + " verified at TO")
-public class StorageCommand implements Action {
+public class StorageCommand extends TesserasCommandSupport {
 
-    @Reference
+    @Reference(optional = true)
     StorageBackends backends;
 
     @Argument(index = 0, name = "action", description = "list (the default) or migrate")
@@ -43,17 +44,17 @@ public class StorageCommand implements Action {
     String to;
 
     @Override
-    public Object execute() throws IOException {
+    protected void doExecute() throws CommandException, IOException {
+        StorageBackends service = require(backends, StorageBackends.class);
         switch (action) {
-            case "list" -> list();
-            case "migrate" -> migrate();
-            default -> System.out.println("Unknown action '" + action + "': use list or migrate FROM TO");
+            case "list" -> list(service);
+            case "migrate" -> migrate(service);
+            default -> throw failure("unknown action '" + action + "': use list, or migrate FROM TO");
         }
-        return null;
     }
 
-    private void list() {
-        List<BackendStatus> present = backends.backends();
+    private void list(StorageBackends service) {
+        List<BackendStatus> present = service.backends();
         if (present.isEmpty()) {
             System.out.println("No storage backend is present: install feature tesseras-storage-fs");
             return;
@@ -77,14 +78,13 @@ public class StorageCommand implements Action {
         table.print(System.out);
     }
 
-    private void migrate() throws IOException {
+    private void migrate(StorageBackends service) throws CommandException, IOException {
         if (from == null || to == null) {
-            System.out.println("Name both backends: tesseras:storage migrate FROM TO (see tesseras:storage)");
-            return;
+            throw failure("name both backends: tesseras:storage migrate FROM TO (see tesseras:storage)");
         }
         PrintStream out = System.out;
         out.println("Migrating " + from + " -> " + to + "; the node keeps serving meanwhile");
-        MigrationReport report = backends.migrate(from, to, new ProgressPrinter(out));
+        MigrationReport report = service.migrate(from, to, new ProgressPrinter(out));
         out.printf("%s -> %s in %.1f s: %d manifests; %d fragments copied and verified, %d were there already;"
                 + " %d blobs copied and verified, %d were there already; %s copied%n", report.from(), report.to(),
                 report.took().toMillis() / 1000.0, report.manifests(), report.fragmentsCopied(),

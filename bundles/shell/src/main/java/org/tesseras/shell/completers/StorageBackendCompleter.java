@@ -1,4 +1,4 @@
-package org.tesseras.shell;
+package org.tesseras.shell.completers;
 
 import java.util.List;
 
@@ -15,12 +15,15 @@ import org.tesseras.api.port.StorageBackends;
 @Service
 public class StorageBackendCompleter implements Completer {
 
-    @Reference
+    @Reference(optional = true)
     StorageBackends backends;
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
         StringsCompleter names = new StringsCompleter();
+        if (backends == null) {
+            return -1;
+        }
         for (BackendStatus backend : backends.backends()) {
             names.getStrings().add(backend.name());
         }
