@@ -70,6 +70,7 @@ public class ShellNetworkIT {
             List<RoutingEntry> table = dht.routingTable();
             assertEquals(table.toString(), 1, table.size());
             String peerId = table.get(0).node().id().hex();
+            String nodeId = dht.localNode().id().toString();
             String peers = ShellRun.succeeds(sessionFactory, "tesseras:peers");
             String peerRow = ShellRun.row(peers, peerId);
             assertTrue(peerRow, peerRow.contains(seed));
@@ -98,6 +99,8 @@ public class ShellNetworkIT {
             assertTrue(health, ShellRun.row(health, peerId).contains("VERIFIED"));
             String status = ShellRun.succeeds(sessionFactory, "tesseras:status " + hash.hex());
             assertTrue(status, ShellRun.row(status, hash.hex()).matches(".*\\|\\s*yes\\s*\\|\\s*1\\s*\\|.*healthy.*"));
+            assertTrue(status, status.contains("Owner: " + nodeId + ", last heard "));
+            assertTrue(status, status.contains("Custodian: none (the owner looks after it)"));
 
             // this node's own copy and fragments go to quarantine: the bytes can only come from the peer
             blobs.quarantine(hash, "test: the get must come from the peer");
@@ -118,6 +121,11 @@ public class ShellNetworkIT {
             String verify = ShellRun.succeeds(sessionFactory, "tesseras:verify " + hash.hex());
             assertTrue(verify, verify.contains("Verified 24 fragment(s) of 1 tessera(s): 24 good, 0 corrupt,"
                     + " 0 missing"));
+
+            // the owner's catalogue names the tessera: recover finds it again (as a fresh node with this key would)
+            String recover = ShellRun.succeeds(sessionFactory, "tesseras:recover");
+            assertTrue(recover, ShellRun.row(recover, hash.hex()).contains("healthy"));
+            assertTrue(recover, recover.contains("Recovered 1 of 1 tessera(s) catalogued by " + nodeId));
             Files.delete(copy);
             Files.delete(file);
         }

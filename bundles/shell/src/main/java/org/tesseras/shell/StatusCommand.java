@@ -11,6 +11,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.CustodyStatus;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.NodeStatus;
 import org.tesseras.api.model.PutRecord;
@@ -75,8 +76,33 @@ public class StatusCommand extends TesserasCommandSupport {
         if (only.isPresent()) {
             statuses.get(0).lastHealth().filter(h -> !h.detail().isBlank())
                     .ifPresent(h -> System.out.println("Last check: " + h.detail()));
+            printCustody(service, only.get());
         } else {
             printNode(service.nodeStatus(), service.repairLoopStatus());
+        }
+    }
+
+    /** Who looks after the tessera: when its owner was last heard, and the custodian while it is silent. */
+    private void printCustody(ReplicationService service, ContentHash tessera) {
+        Optional<CustodyStatus> custody;
+        try {
+            custody = service.custody(tessera);
+        } catch (IllegalStateException networkDown) {
+            System.out.println("Custody: unknown (" + networkDown.getMessage() + ")");
+            return;
+        }
+        if (custody.isEmpty()) {
+            return;
+        }
+        CustodyStatus status = custody.get();
+        System.out.println("Owner: " + status.owner() + ", last heard " + status.ownerLastHeard()
+                .map(Sizes::ago).orElse("never, as far as the DHT remembers"));
+        if (!status.ownerSilent()) {
+            System.out.println("Custodian: none (the owner looks after it)");
+        } else {
+            System.out.println("Custodian: " + status.custodian().map(id -> id + (status.leadHere() ? " (this node, "
+                    + status.repairsLedHere() + " repair(s) led here)" : "")).orElse("none: no live holder has"
+                            + " announced itself"));
         }
     }
 
