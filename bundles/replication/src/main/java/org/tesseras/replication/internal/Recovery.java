@@ -113,10 +113,14 @@ final class Recovery {
                 }
             }
             RepairReport repaired = locks.exclusively(hash, () -> repairer.repair(hash, ProgressListener.NONE));
-            LOG.info("Recovery: {} ({} bytes) owned here again, {} holder(s) found, {}", hash,
-                    manifest.plan().tesseraSize(), holders, repaired.after());
+            // the owner is heard again at once: custodians step back as soon as they look
+            String published = announcements.publishOwned(manifest, null);
+            LOG.info("Recovery: {} ({} bytes) owned here again, {} holder(s) found, {}; owner's record {}", hash,
+                    manifest.plan().tesseraSize(), holders, repaired.after(), published);
+            List<String> notes = new ArrayList<>(repaired.notes());
+            notes.add("owner's record " + published);
             return new RecoveryReport.Entry(hash, Optional.of(manifest.plan()), holders,
-                    Optional.of(repaired.after()), String.join("; ", repaired.notes()));
+                    Optional.of(repaired.after()), String.join("; ", notes));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Recovery: {} was found but not repaired: {}", hash, Failures.rootMessage(e));
             return new RecoveryReport.Entry(hash, Optional.of(manifest.plan()), ours.get().holders().size(),
