@@ -63,11 +63,15 @@ class SurvivalTest {
     Path file;
     ContentHash hash;
 
+    /**
+     * k = 9: every node can keep all nine others in its table (a bucket of 8 may overflow), and a put on the
+     * 7 of them its lookup finds first leaves two nodes that never see the tessera.
+     */
     @BeforeAll
     void startTenNodes(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         cluster = TestCluster.onSockets(dir, 10, TIERS, TestNode.settings().withSurvival(ANNOUNCE, OWNER_SILENCE),
-                false, Map.of("k", 8, "pointerTtlSeconds", POINTER_TTL.toSeconds(), "maxStoredPointers", 2000));
+                false, Map.of("k", 9, "pointerTtlSeconds", POINTER_TTL.toSeconds(), "maxStoredPointers", 2000));
         owner = cluster.owner();
     }
 
