@@ -81,7 +81,8 @@ public class NodeServicesIT {
             Object kinds = handler.getProperty(RequestHandler.KINDS);
             answered.addAll(kinds instanceof String[] many ? List.of(many) : List.of(String.valueOf(kinds)));
         }
-        assertEquals(new TreeSet<>(List.of("AttestRequest", "FindNode", "FindValue", "Ping", "Store")), answered);
+        assertEquals(new TreeSet<>(List.of("AttestRequest", "FindCatalogue", "FindNode", "FindValue", "Ping", "Store",
+                "StoreCatalogue")), answered);
         assertEquals("127.0.0.1", transport.localNode().address().getAddress().getHostAddress());
     }
 
