@@ -10,9 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +21,6 @@ import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.PointerRecords;
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
-import org.tesseras.api.port.Failures;
 
 /**
  * Who looks after a tessera (DESIGN.md §9). Its owner, while the owner's record in the DHT is younger than
@@ -51,7 +47,7 @@ final class Custody {
      * so the health check challenges them. Empty when the DHT could not be asked.
      */
     Optional<CustodyStatus> refresh(TesseraManifest manifest) {
-        Optional<PointerRecords> records = records(manifest.tesseraHash());
+        Optional<PointerRecords> records = PointerLookup.find(ports, manifest.tesseraHash());
         if (records.isEmpty()) {
             return Optional.ofNullable(last.get(manifest.tesseraHash()));
         }
@@ -158,17 +154,6 @@ final class Custody {
         }
     }
 
-    private Optional<PointerRecords> records(ContentHash hash) {
-        try {
-            return ports.dht().findPointers(hash).get(Retriever.LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException | TimeoutException | IllegalStateException e) {
-            LOG.info("The pointers of {} could not be looked up: {}", hash, Failures.rootMessage(e));
-            return Optional.empty();
-        }
-    }
 
     private static void logChange(CustodyStatus before, CustodyStatus now) {
         boolean wasLeading = before != null && before.leadHere();

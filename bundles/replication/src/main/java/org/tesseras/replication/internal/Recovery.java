@@ -86,7 +86,7 @@ final class Recovery {
 
     private RecoveryReport.Entry recoverOne(ContentHash hash) {
         NodeId self = ports.identity().nodeId();
-        Optional<PointerRecords> records = pointers(hash);
+        Optional<PointerRecords> records = PointerLookup.find(ports, hash);
         Optional<PointerRecords.Variant> ours = records.flatMap(r -> r.variants().stream()
                 .filter(v -> v.manifest().owner().equals(self) && ports.verifier().manifestFault(v.manifest()).isEmpty()
                         && v.manifest().tesseraHash().equals(hash))
@@ -141,15 +141,4 @@ final class Recovery {
         }
     }
 
-    private Optional<PointerRecords> pointers(ContentHash hash) {
-        try {
-            return ports.dht().findPointers(hash).get(Retriever.LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.info("The pointers of {} could not be looked up: {}", hash, Failures.rootMessage(e));
-            return Optional.empty();
-        }
-    }
 }

@@ -12,9 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -33,12 +30,10 @@ import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.PlacementReport;
-import org.tesseras.api.model.PointerRecords;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.api.model.RepairReport;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.model.TesseraManifest;
-import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.ProgressListener;
 
@@ -320,17 +315,9 @@ final class Repairer {
             }
         }
         if (!owned || sources.isEmpty()) {
-            try {
-                Optional<PointerRecords> records = ports.dht().findPointers(hash)
-                        .get(Retriever.LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                records.flatMap(r -> r.variantOf(manifest)).ifPresent(v -> v.holders().stream()
-                        .filter(h -> !lost.contains(h.node()) && !h.node().equals(ports.identity().nodeId()))
-                        .forEach(sources::add));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.info("No pointer for {} to repair from: {}", hash, Failures.rootMessage(e));
-            }
+            PointerLookup.find(ports, hash).flatMap(r -> r.variantOf(manifest)).ifPresent(v -> v.holders().stream()
+                    .filter(h -> !lost.contains(h.node()) && !h.node().equals(ports.identity().nodeId()))
+                    .forEach(sources::add));
         }
         return sources;
     }

@@ -4,9 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +12,6 @@ import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.PointerRecords;
 import org.tesseras.api.model.PutRecord;
 import org.tesseras.api.model.TesseraManifest;
-import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.ReplicationJournal;
 
 /**
@@ -124,7 +120,8 @@ final class StartupTasks {
             if (manifest.isEmpty() || !ports.owns(manifest.get()) || !ports.holders().holders(hash).isEmpty()) {
                 continue;
             }
-            Optional<PointerRecords.Variant> variant = pointers(hash).flatMap(r -> r.variantOf(manifest.get()));
+            Optional<PointerRecords.Variant> variant = PointerLookup.find(ports, hash)
+                    .flatMap(r -> r.variantOf(manifest.get()));
             if (variant.isEmpty()) {
                 continue;
             }
@@ -144,15 +141,4 @@ final class StartupTasks {
         return recovered;
     }
 
-    private Optional<PointerRecords> pointers(ContentHash hash) {
-        try {
-            return ports.dht().findPointers(hash).get(Retriever.LOOKUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.info("No pointer of {} to take holders from: {}", hash, Failures.rootMessage(e));
-            return Optional.empty();
-        }
-    }
 }
