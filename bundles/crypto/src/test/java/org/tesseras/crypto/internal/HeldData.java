@@ -45,6 +45,11 @@ final class HeldData {
             }
 
             @Override
+            public boolean forget(ContentHash tesseraHash) {
+                throw unused();
+            }
+
+            @Override
             public void saveManifest(TesseraManifest manifest) {
                 throw unused();
             }
