@@ -73,6 +73,10 @@ public class IdentityCommand extends TesserasCommandSupport {
     }
 
     private String text() throws CommandException, IOException {
+        // Karaf reads options only before the first argument: "import --file x" brings them as arguments
+        if (file == null && key != null && key.size() == 2 && key.get(0).equals("--file")) {
+            file = key.get(1);
+        }
         if (file != null) {
             Path path = Path.of(file);
             if (!Files.isReadable(path)) {
