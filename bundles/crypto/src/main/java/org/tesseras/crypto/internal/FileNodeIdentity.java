@@ -21,9 +21,13 @@ import org.tesseras.api.port.NodeIdentity;
  * The node's identity, kept in a key file: created with a proof-of-work nonce on first start, loaded
  * unchanged on every later start. A damaged file stops the component with an error naming the file.
  */
-@Component(service = NodeIdentity.class, configurationPid = IdentityConfiguration.PID)
+@Component(name = FileNodeIdentity.COMPONENT_NAME, service = NodeIdentity.class,
+        configurationPid = IdentityConfiguration.PID)
 @Designate(ocd = IdentityConfiguration.class)
 public final class FileNodeIdentity implements NodeIdentity {
+    /** The component's name (the default, its class name), which other components disable and enable it by. */
+    static final String COMPONENT_NAME = "org.tesseras.crypto.internal.FileNodeIdentity";
+
     private static final Logger LOG = LoggerFactory.getLogger(FileNodeIdentity.class);
 
     private final Path keyFile;
@@ -35,9 +39,7 @@ public final class FileNodeIdentity implements NodeIdentity {
     @Activate
     public FileNodeIdentity(@Reference Hasher hasher, IdentityConfiguration config) {
         int difficulty = checkDifficulty(config.powDifficulty());
-        this.keyFile = config.keyFile().isBlank()
-                ? Path.of(System.getProperty("karaf.data", "data"), "tesseras", "identity.key")
-                : Path.of(config.keyFile());
+        this.keyFile = keyFile(config);
         try {
             if (!Files.exists(keyFile)) {
                 createIdentity(hasher, difficulty);
@@ -75,6 +77,13 @@ public final class FileNodeIdentity implements NodeIdentity {
         IdentityKeyFile.create(keyFile, hasher, keys, found, id);
         LOG.info("Created node identity {} in {} (nonce {} found in {} ms)", id, keyFile, found,
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The key file the configuration names: {@code keyFile}, or {@code ${karaf.data}/tesseras/identity.key}. */
+    static Path keyFile(IdentityConfiguration config) {
+        return config.keyFile().isBlank()
+                ? Path.of(System.getProperty("karaf.data", "data"), "tesseras", "identity.key")
+                : Path.of(config.keyFile());
     }
 
     static int checkDifficulty(int bits) {

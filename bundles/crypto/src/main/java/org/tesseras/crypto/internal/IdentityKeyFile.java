@@ -40,6 +40,25 @@ final class IdentityKeyFile {
 
     /** Writes a new key file readable by the owner only; refuses to overwrite an existing one. */
     static void create(Path file, Hasher hasher, KeyPair keys, long nonce, NodeId nodeId) throws IOException {
+        write(file, hasher, keys, nonce, nodeId, false);
+    }
+
+    /**
+     * Writes the key file for {@code keys} and {@code nonce} (the NodeId derived from them) in place of the one
+     * there, if any: that file is copied to {@code keptAs} first (when not null), then the new one is moved over
+     * it atomically, so the old key is never lost. Returns the NodeId written.
+     */
+    static NodeId replace(Path file, Hasher hasher, KeyPair keys, long nonce, Path keptAs) throws IOException {
+        NodeId nodeId = ProofOfWork.deriveNodeId(hasher, Ed25519.rawPublicKey(keys.getPublic()), nonce);
+        if (keptAs != null && Files.exists(file)) {
+            Files.copy(file, keptAs, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        write(file, hasher, keys, nonce, nodeId, true);
+        return nodeId;
+    }
+
+    private static void write(Path file, Hasher hasher, KeyPair keys, long nonce, NodeId nodeId, boolean replace)
+            throws IOException {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("format", FORMAT);
         fields.put("privateKey", HEX.formatHex(keys.getPrivate().getEncoded()));
@@ -60,13 +79,17 @@ final class IdentityKeyFile {
             try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
-            if (Files.exists(file)) {
+            if (!replace && Files.exists(file)) {
                 throw new FileAlreadyExistsException(file.toString(), null, "refusing to replace an existing identity");
             }
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file);
+                if (replace) {
+                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    Files.move(temp, file);
+                }
             }
         } finally {
             Files.deleteIfExists(temp);
