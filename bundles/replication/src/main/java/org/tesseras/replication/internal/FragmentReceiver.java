@@ -88,7 +88,15 @@ final class FragmentReceiver {
                 return judged.get();
             }
         }
-        FragmentStore store = ports.fragments();
+        FragmentStore store;
+        try {
+            store = ports.fragments();
+        } catch (IllegalStateException storeGone) {
+            // the store's bundle is being updated or stopped: the sender tries again later, nothing stays reserved
+            release(id);
+            drain(envelope);
+            return refuse(sender, id, RefusalReason.BUSY, storeGone.getMessage());
+        }
         try {
             store.saveManifest(envelope.manifest());
             try (InputStream content = envelope.content().open()) {
@@ -181,7 +189,13 @@ final class FragmentReceiver {
     private ReplicateAck refuse(NodeInfo sender, FragmentId id, RefusalReason reason, String detail) {
         LOG.info("Refused fragment {} from {}: {} ({})", id, sender, reason, detail);
         ports.metrics().fragmentRefused(reason);
-        return ReplicateAck.refused(reason, detail, heldIndices(ports.fragments(), id));
+        List<Integer> held;
+        try {
+            held = heldIndices(ports.fragments(), id);
+        } catch (IllegalStateException storeGone) {
+            held = List.of();
+        }
+        return ReplicateAck.refused(reason, detail, held);
     }
 
     private static List<Integer> heldIndices(FragmentStore store, FragmentId id) {

@@ -26,6 +26,7 @@ import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.NodeIdentity;
 
 /** The receiving side's rules, in DESIGN.md §6 and §9 order, on a real node (store, ledger, Derby). */
@@ -239,6 +240,27 @@ class FragmentReceiverTest {
         assertTrue(held.accepted(), "a fragment already held is taken without its bytes");
         assertEquals(List.of(2), held.fragmentsHeld());
         assertEquals(0, receiver.ledger.bytesStoredFor(other.id()), "nor charged to the second sender");
+    }
+
+    @Test
+    void aFragmentArrivingWhileTheStoreIsGoneIsRefusedBusyAndTakenFromTheSameSenderOnceTheStoreIsBack() {
+        FragmentEnvelope envelope = fragment(4, 4096, 71);
+        assertEquals(Optional.empty(), receiver.holder.judge(sender, envelope.id(), envelope.manifest()));
+        FragmentStore store = receiver.holder.fragments;
+        receiver.holder.fragments = null; // the storage bundle is being updated while the bytes arrive
+        ReplicateAck refused;
+        try {
+            refused = receiver.holder.receive(sender, envelope);
+        } finally {
+            receiver.holder.fragments = store;
+        }
+        assertEquals(RefusalReason.BUSY, refused.reason(), refused.detail());
+        assertEquals(0, receiver.ledger.bytesStoredFor(sender.id()), "nothing charged for what was not kept");
+
+        ReplicateAck again = offer(sender, fragment(4, 4096, 71));
+        assertTrue(again.accepted(), "the fragment is no longer reserved for the cut push: " + again);
+        assertEquals(List.of(4), again.fragmentsHeld());
+        assertEquals(1, store.list(envelope.id().tesseraHash()).size());
     }
 
     @Test
