@@ -1,7 +1,7 @@
 /**
- * What the node's Derby-using adapters share: transactions with retry on a lost insert race, and UTC
- * timestamps. The DataSource itself is a service ({@code (tesseras.db=node)}).
+ * What the node's Derby-using adapters share: their own schema migrations ({@link org.tesseras.db.derby.AdapterSchema}),
+ * transactions with retry on a lost insert race, and UTC timestamps. The DataSource itself is a service ({@code (tesseras.db=node)}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.tesseras.db.derby;

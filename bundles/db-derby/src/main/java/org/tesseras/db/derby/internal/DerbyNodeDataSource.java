@@ -77,9 +77,11 @@ public final class DerbyNodeDataSource implements DataSource {
         }
         this.pool = opened;
         try (Connection connection = pool.getConnection()) {
-            int applied = new SchemaMigrations(migrations).apply(connection);
-            LOG.info("Node database {} open at schema version {} ({} migration(s) applied now)", databaseName,
-                    SchemaMigrations.currentVersion(connection), applied);
+            int applied = LegacySchema.migrate(connection, migrations);
+            if (applied > 0) {
+                LOG.info("Node database {}: {} migration(s) of the node schema applied", databaseName, applied);
+            }
+            LOG.info("Node database {} open; each adapter brings its own tables", databaseName);
         } catch (SQLException | RuntimeException e) {
             close();
             LOG.error("Node database {} unavailable: {}", databaseName, e.getMessage());

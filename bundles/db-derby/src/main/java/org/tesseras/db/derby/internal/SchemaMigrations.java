@@ -5,11 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,18 +15,21 @@ import java.util.zip.CRC32;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tesseras.db.derby.UtcTimes;
 
 /**
- * Applies SQL migration scripts in version order, each in its own transaction together with its row in
- * {@code schema_version}, so a migration is either wholly applied and recorded or not at all. Re-running is a
- * no-op; a recorded migration whose script changed, or a database newer than the scripts, is refused.
+ * Applies SQL migration scripts in version order, each in its own transaction together with its row in a
+ * {@link VersionTable} ({@code schema_version} for the node schema of old databases, {@code adapter_schema} for
+ * each adapter's own), so a migration is either wholly applied and recorded or not at all. Re-running is a no-op;
+ * a recorded migration whose script changed, or a database newer than the scripts, is refused.
  */
 final class SchemaMigrations {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
     private static final String TABLE_EXISTS = "X0Y32";
 
-    /** The node's schema, in order. */
+    /**
+     * The node's schema as one list, as databases made before each adapter brought its own tables have it. Frozen:
+     * it brings such a database to version 4, whose tables the adapters then adopt (see {@link LegacySchema}).
+     */
     static final List<Migration> NODE_SCHEMA = List.of(
             new Migration(1, "base", "/db/migration/001_base.sql"),
             new Migration(2, "replication", "/db/migration/002_replication.sql"),
@@ -47,9 +47,19 @@ final class SchemaMigrations {
         }
     }
 
+    private final VersionTable table;
+    private final Class<?> resources;
     private final List<Migration> migrations;
 
+    /** The node schema's migrations, recorded in {@code schema_version}. */
     SchemaMigrations(List<Migration> migrations) {
+        this(VersionTable.NODE, SchemaMigrations.class, migrations);
+    }
+
+    /** Migrations recorded in {@code table}, their scripts loaded as resources of {@code resources}. */
+    SchemaMigrations(VersionTable table, Class<?> resources, List<Migration> migrations) {
+        this.table = table;
+        this.resources = resources;
         TreeMap<Integer, Migration> byVersion = new TreeMap<>();
         for (Migration migration : migrations) {
             if (byVersion.put(migration.version(), migration) != null) {
@@ -63,7 +73,7 @@ final class SchemaMigrations {
     int apply(Connection connection) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         try {
-            createVersionTable(connection);
+            table.create(connection);
             connection.setAutoCommit(false);
             int applied = 0;
             for (Migration migration : migrations) {
@@ -78,41 +88,21 @@ final class SchemaMigrations {
         }
     }
 
-    /** The highest applied version, 0 for an empty database. */
+    /** The highest version of the node schema applied, 0 for a database without one. */
     static int currentVersion(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT MAX(version) FROM schema_version")) {
-            rows.next();
-            return rows.getInt(1);
-        }
-    }
-
-    private static void createVersionTable(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.executeUpdate("CREATE TABLE schema_version (version INT NOT NULL PRIMARY KEY,"
-                    + " description VARCHAR(200) NOT NULL, checksum BIGINT NOT NULL, applied_at TIMESTAMP NOT NULL)");
-            if (!connection.getAutoCommit()) {
-                connection.commit();
-            }
-        } catch (SQLException e) {
-            if (!TABLE_EXISTS.equals(e.getSQLState())) {
-                throw e;
-            }
-        }
+        return VersionTable.NODE.currentVersion(connection);
     }
 
     private boolean applyOne(Connection connection, Migration migration) throws SQLException {
         String script = load(migration);
         long checksum = checksum(script);
         try {
-            try (Statement lock = connection.createStatement()) {
-                lock.execute("LOCK TABLE schema_version IN EXCLUSIVE MODE");
-            }
-            Long recorded = recordedChecksum(connection, migration.version());
+            table.lock(connection);
+            Long recorded = table.recordedChecksum(connection, migration.version());
             if (recorded != null) {
                 connection.rollback();
-                if (recorded != checksum) {
-                    throw new IllegalStateException("schema migration " + migration.version() + " ("
+                if (recorded != checksum && recorded != VersionTable.ADOPTED) {
+                    throw new IllegalStateException(table.describe(migration.version()) + " ("
                             + migration.resource() + ") was applied with checksum " + recorded
                             + " but the script now has checksum " + checksum
                             + ": a released migration must never change; add a new migration instead");
@@ -124,21 +114,14 @@ final class SchemaMigrations {
                     statement.execute(sql);
                 }
             }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO schema_version (version, description, checksum, applied_at) VALUES (?, ?, ?, ?)")) {
-                insert.setInt(1, migration.version());
-                insert.setString(2, migration.description());
-                insert.setLong(3, checksum);
-                UtcTimes.set(insert, 4, Instant.now());
-                insert.executeUpdate();
-            }
+            table.record(connection, migration.version(), migration.description(), checksum);
             connection.commit();
-            LOG.info("Applied schema migration {} ({})", migration.version(), migration.description());
+            LOG.info("Applied {} ({})", table.describe(migration.version()), migration.description());
             return true;
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             if (e instanceof SQLException sql) {
-                throw new SQLException("schema migration " + migration.version() + " (" + migration.resource()
+                throw new SQLException(table.describe(migration.version()) + " (" + migration.resource()
                         + ") failed and was rolled back: " + sql.getMessage(), sql.getSQLState(), sql);
             }
             throw e;
@@ -146,31 +129,21 @@ final class SchemaMigrations {
     }
 
     private void checkNotNewer(Connection connection) throws SQLException {
-        int current = currentVersion(connection);
+        int current = table.currentVersion(connection);
         connection.commit();
         int known = migrations.isEmpty() ? 0 : migrations.get(migrations.size() - 1).version();
         if (current > known) {
-            throw new IllegalStateException("the database schema is at version " + current
-                    + " but this bundle knows migrations up to " + known
+            throw new IllegalStateException("the " + table.describe() + " is at version " + current
+                    + " but the bundle bringing it knows migrations up to " + known
                     + ": it was written by a newer Tesseras; install that version again");
         }
     }
 
-    private static Long recordedChecksum(Connection connection, int version) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT checksum FROM schema_version WHERE version = ?")) {
-            select.setInt(1, version);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? rows.getLong(1) : null;
-            }
-        }
-    }
-
-    private static String load(Migration migration) {
-        try (InputStream in = SchemaMigrations.class.getResourceAsStream(migration.resource())) {
+    private String load(Migration migration) {
+        try (InputStream in = resources.getResourceAsStream(migration.resource())) {
             if (in == null) {
-                throw new IllegalStateException("schema migration " + migration.version() + " not found: "
-                        + migration.resource());
+                throw new IllegalStateException(table.describe(migration.version()) + " not found: "
+                        + migration.resource() + " in " + resources.getName() + "'s bundle");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

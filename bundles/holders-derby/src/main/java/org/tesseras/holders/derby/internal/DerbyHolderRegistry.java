@@ -39,6 +39,7 @@ public final class DerbyHolderRegistry implements HolderRegistry {
     @Activate
     public DerbyHolderRegistry(@Reference(target = "(tesseras.db=node)") DataSource database) {
         this.database = database;
+        HoldersSchema.migrate(database);
     }
 
     @Override

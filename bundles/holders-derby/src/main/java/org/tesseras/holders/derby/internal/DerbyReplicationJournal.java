@@ -34,6 +34,7 @@ public final class DerbyReplicationJournal implements ReplicationJournal {
     @Activate
     public DerbyReplicationJournal(@Reference(target = "(tesseras.db=node)") DataSource database) {
         this.database = Objects.requireNonNull(database, "database");
+        HoldersSchema.migrate(database);
     }
 
     @Override

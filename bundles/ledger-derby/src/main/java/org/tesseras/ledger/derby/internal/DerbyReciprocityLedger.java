@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.tesseras.api.model.LedgerEntry;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.port.ReciprocityLedger;
+import org.tesseras.db.derby.AdapterSchema;
 import org.tesseras.db.derby.Transactions;
 import org.tesseras.db.derby.UtcTimes;
 
@@ -52,10 +53,15 @@ public final class DerbyReciprocityLedger implements ReciprocityLedger {
     private final DataSource database;
     private final LongAdder retries = new LongAdder();
 
-    /** A ledger over the node database. */
+    /** This adapter's tables in the node database, brought by this bundle. */
+    static final List<AdapterSchema.Script> SCHEMA = List.of(
+            new AdapterSchema.Script(1, "reciprocity", "/db/ledger-derby/001_reciprocity.sql"));
+
+    /** A ledger over the node database, its tables brought up to date first. */
     @Activate
     public DerbyReciprocityLedger(@Reference(name = "database", target = "(tesseras.db=node)") DataSource database) {
         this.database = Objects.requireNonNull(database, "database");
+        AdapterSchema.migrate(database, "ledger-derby", DerbyReciprocityLedger.class, SCHEMA);
     }
 
     @Override

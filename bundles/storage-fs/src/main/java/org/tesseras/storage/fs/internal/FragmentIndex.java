@@ -21,6 +21,7 @@ import org.tesseras.api.model.FragmentationTier;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.db.derby.AdapterSchema;
 import org.tesseras.db.derby.Transactions;
 import org.tesseras.db.derby.UtcTimes;
 
@@ -34,10 +35,18 @@ final class FragmentIndex {
             + " p.data_shards + p.parity_shards AS total_shards";
     private static final String ROW_FROM = " FROM fragments f JOIN fragment_plans p ON p.tessera_hash = f.tessera_hash";
 
+    /** This adapter's tables in the node database, brought by this bundle. */
+    static final List<AdapterSchema.Script> SCHEMA = List.of(
+            new AdapterSchema.Script(1, "fragments", "/db/storage-fs/001_fragments.sql"));
+    /** The adapter's name in the node database's {@code adapter_schema}. */
+    static final String ADAPTER = "storage-fs";
+
     private final DataSource database;
 
+    /** The index over the node database, its tables brought up to date first. */
     FragmentIndex(DataSource database) {
         this.database = database;
+        AdapterSchema.migrate(database, ADAPTER, FragmentIndex.class, SCHEMA);
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
