@@ -202,9 +202,20 @@ final class Blake3 implements Hasher.IncrementalHash {
         }
     }
 
+    /**
+     * The digest of a final chaining value. Written byte by byte, not through {@link #LITTLE_ENDIAN_INT}: HotSpot's
+     * C2 (seen on 17.0.15) can drop int-wide VarHandle stores into a fresh byte array that is then copied, as
+     * {@link ContentHash} copies it, so compiled code returned zeros for some or all of the digest.
+     */
     private static ContentHash digestOf(int[] cv) {
         byte[] digest = new byte[ContentHash.LENGTH];
-        storeCv(cv, digest, 0);
+        for (int i = 0; i < 8; i++) {
+            int word = cv[i];
+            digest[4 * i] = (byte) word;
+            digest[4 * i + 1] = (byte) (word >>> 8);
+            digest[4 * i + 2] = (byte) (word >>> 16);
+            digest[4 * i + 3] = (byte) (word >>> 24);
+        }
         return new ContentHash(digest);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -14,6 +15,7 @@ import java.util.function.IntSupplier;
 import org.bouncycastle.crypto.digests.Blake3Digest;
 import org.bouncycastle.crypto.params.Blake3Parameters;
 import org.junit.jupiter.api.Test;
+import org.tesseras.api.port.Hasher;
 
 /**
  * Our BLAKE3 against three independent implementations (commons-codec, Bouncy Castle, blake3-java) on
@@ -98,6 +100,37 @@ class Blake3Test {
     }
 
     /** The edge lengths, then random lengths up to {@link #MAX_LENGTH}, half of them under 8 KiB. */
+    /**
+     * Short messages (a 32-byte key, a key and its nonce) hashed a few hundred thousand times, long enough for
+     * HotSpot's C2 to compile the hashing path; every digest must stay the libraries' one. Digests written with
+     * int-wide VarHandle stores into the fresh array came out as zeros once compiled.
+     */
+    @Test
+    void shortMessagesKeepTheirDigestOnceCompiled() {
+        Hasher hasher = new Blake3Hasher();
+        int messages = 50;
+        byte[][] inputs = new byte[messages][];
+        byte[][] expected = new byte[messages][];
+        for (int i = 0; i < messages; i++) {
+            inputs[i] = randomBytes(i % 2 == 0 ? 32 : 40);
+            expected[i] = librariesAgreeOn(null, inputs[i]);
+        }
+        int wrong = 0;
+        String first = null;
+        for (int round = 0; round < 6_000; round++) {
+            for (int i = 0; i < messages; i++) {
+                byte[] digest = hasher.hash(inputs[i]).bytes();
+                if (!Arrays.equals(expected[i], digest)) {
+                    wrong++;
+                    if (first == null) {
+                        first = "round " + round + ", message " + i + ": " + HexFormat.of().formatHex(digest);
+                    }
+                }
+            }
+        }
+        assertEquals(0, wrong, "digests that changed once compiled, the first at " + first);
+    }
+
     private List<Integer> testLengths() {
         List<Integer> lengths = new ArrayList<>();
         for (int length : EDGE_LENGTHS) {
