@@ -99,7 +99,6 @@ class Blake3Test {
         assertThrows(IndexOutOfBoundsException.class, () -> Blake3.newHash().update(padded, -1, 2));
     }
 
-    /** The edge lengths, then random lengths up to {@link #MAX_LENGTH}, half of them under 8 KiB. */
     /**
      * Short messages (a 32-byte key, a key and its nonce) hashed a few hundred thousand times, long enough for
      * HotSpot's C2 to compile the hashing path; every digest must stay the libraries' one. Digests written with
@@ -131,6 +130,7 @@ class Blake3Test {
         assertEquals(0, wrong, "digests that changed once compiled, the first at " + first);
     }
 
+    /** The edge lengths, then random lengths up to {@link #MAX_LENGTH}, half of them under 8 KiB. */
     private List<Integer> testLengths() {
         List<Integer> lengths = new ArrayList<>();
         for (int length : EDGE_LENGTHS) {
