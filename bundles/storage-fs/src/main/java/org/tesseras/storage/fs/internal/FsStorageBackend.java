@@ -20,6 +20,7 @@ import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.StorageBackend;
+import org.tesseras.api.storage.StoreRegistrations;
 
 /**
  * The file-system backend {@code fs}: fragments and whole tesseras under one root directory, its rank kept in

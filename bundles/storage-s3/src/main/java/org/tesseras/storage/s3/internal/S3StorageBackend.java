@@ -18,6 +18,7 @@ import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.StorageBackend;
+import org.tesseras.api.storage.StoreRegistrations;
 
 /**
  * The S3 backend {@code s3}: fragments and whole tesseras in a bucket of S3-compatible object storage, its rank

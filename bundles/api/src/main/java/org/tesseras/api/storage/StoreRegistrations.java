@@ -1,4 +1,4 @@
-package org.tesseras.storage.fs.internal;
+package org.tesseras.api.storage;
 
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -11,12 +11,13 @@ import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.StorageBackend;
 
 /**
- * The two store services of a backend, registered with its name and rank. Re-ranking registers them anew with
+ * The two store services of a {@link StorageBackend}, registered with its name and rank: what every backend
+ * bundle does with its stores. Re-ranking registers them anew with
  * the new rank before withdrawing the old registrations: clients with greedy references move to the
  * higher-ranked stores on the new registration (SCR does not rebind on a mere change of {@code service.ranking}),
  * and never see a moment without a store.
  */
-final class StoreRegistrations {
+public final class StoreRegistrations {
     private final BundleContext context;
     private final String backend;
     private final FragmentStore fragmentStore;
@@ -24,7 +25,8 @@ final class StoreRegistrations {
     private ServiceRegistration<FragmentStore> fragments;
     private ServiceRegistration<BlobStore> blobs;
 
-    StoreRegistrations(BundleContext context, String backend, int rank, FragmentStore fragmentStore,
+    /** Registers both stores of {@code backend} with {@code rank} in {@code context}. */
+    public StoreRegistrations(BundleContext context, String backend, int rank, FragmentStore fragmentStore,
             BlobStore blobStore) {
         this.context = context;
         this.backend = backend;
@@ -34,7 +36,7 @@ final class StoreRegistrations {
     }
 
     /** Gives both services {@code rank}: registered again with it, then the previous registrations withdrawn. */
-    synchronized void rank(int rank) {
+    public synchronized void rank(int rank) {
         ServiceRegistration<FragmentStore> oldFragments = fragments;
         ServiceRegistration<BlobStore> oldBlobs = blobs;
         register(rank);
@@ -43,7 +45,7 @@ final class StoreRegistrations {
     }
 
     /** Withdraws both services (the blob store first: a put starts there). */
-    synchronized void unregister() {
+    public synchronized void unregister() {
         withdraw(blobs);
         withdraw(fragments);
     }
