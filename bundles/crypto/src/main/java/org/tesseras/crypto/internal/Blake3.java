@@ -14,7 +14,8 @@ import org.tesseras.api.port.Hasher;
 
 /**
  * Incremental BLAKE3 with the default 32-byte output, plain or keyed, written from the BLAKE3
- * specification; allocates nothing per block and reads whole blocks straight from the caller's array.
+ * specification; allocates nothing per block and reads whole blocks straight from the caller's array. Given
+ * {@link Blake3Lanes}, it hashes whole chunks side by side in batches and keeps only the last chunk for itself.
  */
 final class Blake3 implements Hasher.IncrementalHash {
     /** Length of a key for keyed hashing. */
@@ -22,14 +23,15 @@ final class Blake3 implements Hasher.IncrementalHash {
 
     private static final int BLOCK_BYTES = 64;
     private static final int BLOCKS_PER_CHUNK = 16;
+    private static final int CHUNK_BYTES = BLOCK_BYTES * BLOCKS_PER_CHUNK;
     private static final int CV_BYTES = 32;
     /** 2^64 bytes are at most 2^54 chunks: 54 subtree roots, plus the last chunk's value while finishing. */
     private static final int MAX_STACK_ENTRIES = 55;
     private static final int DIRECT_COPY_BYTES = 16 * 1024;
 
-    private static final int CHUNK_START = 1;
-    private static final int CHUNK_END = 1 << 1;
-    private static final int PARENT = 1 << 2;
+    static final int CHUNK_START = 1;
+    static final int CHUNK_END = 1 << 1;
+    static final int PARENT = 1 << 2;
     private static final int ROOT = 1 << 3;
     private static final int KEYED_HASH = 1 << 4;
 
@@ -54,22 +56,43 @@ final class Blake3 implements Hasher.IncrementalHash {
     private byte[] cvStack;
     private int stackEntries;
 
+    /** Hashes whole chunks side by side, or null: then every chunk goes through {@link Blake3Compression#compress}. */
+    private final Blake3Lanes lanes;
+    /**
+     * With lanes: the input not hashed yet, from a chunk boundary, at most one batch ({@code lanes.lanes()}
+     * chunks). Kept until more input shows that its last chunk is not the input's last; grown as it fills.
+     */
+    private byte[] pending;
+    private int pendingBytes;
+    private int[] laneCvs;
+
     private byte[] copyBuffer;
     private boolean finished;
 
-    private Blake3(int[] keyWords, int modeFlags) {
+    private Blake3(int[] keyWords, int modeFlags, Blake3Lanes lanes) {
         this.keyWords = keyWords;
         this.modeFlags = modeFlags;
+        this.lanes = lanes;
         System.arraycopy(keyWords, 0, chunkCv, 0, 8);
     }
 
-    /** A fresh unkeyed hash. */
+    /** A fresh unkeyed hash, with the lanes this JVM can run ({@link Blake3Implementation}). */
     static Blake3 newHash() {
-        return new Blake3(Blake3Compression.IV, 0);
+        return newHash(Blake3Implementation.newLanes());
     }
 
-    /** A fresh hash keyed with the 32 bytes of {@code key}. */
+    /** A fresh unkeyed hash that hashes whole chunks with {@code lanes}, or alone if it is null. */
+    static Blake3 newHash(Blake3Lanes lanes) {
+        return new Blake3(Blake3Compression.IV, 0, lanes);
+    }
+
+    /** A fresh hash keyed with the 32 bytes of {@code key}, with the lanes this JVM can run. */
     static Blake3 newKeyedHash(byte[] key) {
+        return newKeyedHash(key, Blake3Implementation.newLanes());
+    }
+
+    /** A fresh hash keyed with the 32 bytes of {@code key} that hashes whole chunks with {@code lanes}, or alone. */
+    static Blake3 newKeyedHash(byte[] key, Blake3Lanes lanes) {
         if (key == null || key.length != KEY_BYTES) {
             throw new IllegalArgumentException("a BLAKE3 key must be " + KEY_BYTES + " bytes, got "
                     + (key == null ? "null" : key.length));
@@ -78,7 +101,7 @@ final class Blake3 implements Hasher.IncrementalHash {
         for (int i = 0; i < 8; i++) {
             words[i] = (int) LITTLE_ENDIAN_INT.get(key, 4 * i);
         }
-        return new Blake3(words, KEYED_HASH);
+        return new Blake3(words, KEYED_HASH, lanes);
     }
 
     @Override
@@ -116,6 +139,9 @@ final class Blake3 implements Hasher.IncrementalHash {
     public ContentHash finish() {
         checkOpen();
         finished = true;
+        if (pendingBytes > 0) {
+            finishPending();
+        }
         Arrays.fill(block, blockBytes, BLOCK_BYTES, (byte) 0);
         int chunkFlags = modeFlags | CHUNK_END | (blocksCompressed == 0 ? CHUNK_START : 0);
         if (stackEntries == 0) {
@@ -139,6 +165,74 @@ final class Blake3 implements Hasher.IncrementalHash {
     }
 
     private void absorb(byte[] input, int offset, int length) {
+        if (lanes == null) {
+            absorbBlocks(input, offset, length);
+        } else {
+            absorbInBatches(input, offset, length);
+        }
+    }
+
+    /**
+     * Hashes whole batches of chunks in the lanes, straight from the input where it holds more than a batch, and
+     * keeps the rest in {@link #pending}. Every batch starts at a chunk index that is a multiple of the batch.
+     */
+    private void absorbInBatches(byte[] input, int offset, int length) {
+        int batchBytes = lanes.lanes() * CHUNK_BYTES;
+        while (length > 0) {
+            if (pendingBytes == batchBytes) {
+                // more input follows: none of these chunks is the last
+                hashBatch(pending, 0);
+                pendingBytes = 0;
+            }
+            if (pendingBytes == 0) {
+                while (length > batchBytes) {
+                    hashBatch(input, offset);
+                    offset += batchBytes;
+                    length -= batchBytes;
+                }
+            }
+            int taken = Math.min(batchBytes - pendingBytes, length);
+            int needed = pendingBytes + taken;
+            if (pending == null) {
+                pending = new byte[needed];
+            } else if (pending.length < needed) {
+                pending = Arrays.copyOf(pending, Math.min(batchBytes, Math.max(needed, 2 * pending.length)));
+            }
+            System.arraycopy(input, offset, pending, pendingBytes, taken);
+            pendingBytes += taken;
+            offset += taken;
+            length -= taken;
+        }
+    }
+
+    private void hashBatch(byte[] source, int offset) {
+        lanes.subtreeCv(source, offset, chunkCounter, keyWords, modeFlags, chunkCv);
+        pushSubtreeCv(Integer.numberOfTrailingZeros(lanes.lanes()));
+    }
+
+    /**
+     * Hashes what {@link #pending} holds at the end: the whole chunks before the last in the lanes (alone when
+     * there is only one), and the last chunk block by block, which leaves it to {@link #finish}.
+     */
+    private void finishPending() {
+        int leadingChunks = (pendingBytes - 1) / CHUNK_BYTES;
+        if (leadingChunks < 2) {
+            leadingChunks = 0;
+        } else {
+            if (laneCvs == null) {
+                laneCvs = new int[8 * lanes.lanes()];
+            }
+            lanes.chunkCvs(pending, 0, leadingChunks, chunkCounter, keyWords, modeFlags, laneCvs);
+            for (int chunk = 0; chunk < leadingChunks; chunk++) {
+                System.arraycopy(laneCvs, 8 * chunk, chunkCv, 0, 8);
+                pushChunkCv();
+            }
+        }
+        absorbBlocks(pending, leadingChunks * CHUNK_BYTES, pendingBytes - leadingChunks * CHUNK_BYTES);
+        pendingBytes = 0;
+    }
+
+    private void absorbBlocks(byte[] input, int offset, int length) {
         while (length > 0) {
             if (blockBytes == BLOCK_BYTES) {
                 compressFullBlock(block, 0);
@@ -172,18 +266,23 @@ final class Blake3 implements Hasher.IncrementalHash {
         }
     }
 
-    /**
-     * Pushes the completed chunk's chaining value and merges every pair of subtrees this completes
-     * (one per trailing zero bit of the new chunk count), then starts the next chunk.
-     */
     private void pushChunkCv() {
+        pushSubtreeCv(0);
+    }
+
+    /**
+     * Pushes the chaining value in {@link #chunkCv} of a completed subtree of 2^{@code log2Chunks} chunks that
+     * starts at {@link #chunkCounter}, a multiple of its size, and merges every pair of subtrees this completes
+     * (one per trailing zero bit of the new chunk count above the subtree's own), then starts the next chunk.
+     */
+    private void pushSubtreeCv(int log2Chunks) {
         if (cvStack == null) {
             cvStack = new byte[MAX_STACK_ENTRIES * CV_BYTES];
         }
         storeCv(chunkCv, cvStack, stackEntries * CV_BYTES);
         stackEntries++;
-        chunkCounter++;
-        for (long chunks = chunkCounter; (chunks & 1) == 0; chunks >>>= 1) {
+        chunkCounter += 1L << log2Chunks;
+        for (long chunks = chunkCounter >>> log2Chunks; (chunks & 1) == 0; chunks >>>= 1) {
             int left = (stackEntries - 2) * CV_BYTES;
             compress(keyWords, chunkCv, cvStack, left, 0, BLOCK_BYTES, modeFlags | PARENT);
             storeCv(chunkCv, cvStack, left);
