@@ -26,6 +26,16 @@ class Blake3ImplementationTest {
     }
 
     @Test
+    void theVectorWidthFollowsTheProperty() {
+        String bits = System.getProperty("tesseras.blake3.vectorBits");
+        if (bits != null) {
+            assertEquals(Integer.parseInt(bits) / 32, Blake3VectorLanes.laneCount());
+        } else {
+            assertTrue(Blake3VectorLanes.laneCount() >= 8, "lanes: " + Blake3VectorLanes.laneCount());
+        }
+    }
+
+    @Test
     void aJvmWithoutTheModuleHashesWithTheScalarCode() throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
