@@ -2,6 +2,7 @@ package org.tesseras.itests;
 
 import static org.ops4j.pax.exam.CoreOptions.maven;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.vmOption;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
@@ -52,6 +53,9 @@ final class NodeContainer {
                 karafDistributionConfiguration().frameworkUrl(distro).name("Tesseras node")
                         .unpackDirectory(new File("target/exam")).useDeployFolder(false),
                 configureConsole().ignoreLocalConsole(),
+                // what the distribution's bin/setenv gives the node's JVM (Pax Exam starts Java itself): BLAKE3 hashes
+                // whole chunks side by side through the Vector API
+                vmOption("--add-modules=jdk.incubator.vector"),
                 logLevel(LogLevel.WARN),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),

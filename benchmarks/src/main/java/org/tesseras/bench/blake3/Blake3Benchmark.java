@@ -21,8 +21,8 @@ import org.tesseras.api.port.Hasher;
 import org.tesseras.crypto.internal.Blake3Hasher;
 
 /**
- * BLAKE3, one thread: the node's own ({@link Blake3Hasher}) against commons-codec {@code Blake3}, Bouncy
- * Castle {@code Blake3Digest} and rctcwyvrn's blake3-java. Throughput in operations per second; multiply
+ * BLAKE3, one thread: the node's own ({@link Blake3Hasher}), scalar and (in a JVM with the Vector API) vector,
+ * against commons-codec {@code Blake3}, Bouncy Castle {@code Blake3Digest} and rctcwyvrn's blake3-java. Throughput in operations per second; multiply
  * by the size for bytes/s.
  */
 @State(Scope.Thread)
@@ -34,6 +34,8 @@ import org.tesseras.crypto.internal.Blake3Hasher;
 public class Blake3Benchmark {
 
     private static final int PIECE_BYTES = 64 * 1024;
+    /** What the node's bin/setenv adds: {@link Blake3Hasher} then hashes chunks side by side. */
+    private static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
 
     @Param({"1024", "65536", "1048576"})
     int sizeBytes;
@@ -48,6 +50,7 @@ public class Blake3Benchmark {
         new Random(1).nextBytes(input);
     }
 
+    /** Ours in a JVM without {@code jdk.incubator.vector}: the scalar code. */
     @Benchmark
     public ContentHash tesseras() {
         return tesseras.hash(input);
@@ -56,7 +59,24 @@ public class Blake3Benchmark {
     /** The node's streaming path: 64 KiB pieces, as {@code Hasher.hash(InputStream)} feeds them. */
     @Benchmark
     public ContentHash tesserasStreamed() {
-        Hasher.IncrementalHash hash = tesseras.newHash();
+        return streamed(tesseras);
+    }
+
+    /** Ours in a JVM with {@code jdk.incubator.vector}, as the node distribution starts it: chunks side by side. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = VECTOR_MODULE)
+    public ContentHash tesserasVector() {
+        return tesseras.hash(input);
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = VECTOR_MODULE)
+    public ContentHash tesserasVectorStreamed() {
+        return streamed(tesseras);
+    }
+
+    private ContentHash streamed(Hasher hasher) {
+        Hasher.IncrementalHash hash = hasher.newHash();
         for (int offset = 0; offset < input.length; offset += PIECE_BYTES) {
             hash.update(input, offset, Math.min(PIECE_BYTES, input.length - offset));
         }

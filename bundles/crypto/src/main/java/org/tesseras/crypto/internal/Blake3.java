@@ -1,5 +1,7 @@
 package org.tesseras.crypto.internal;
 
+import static org.tesseras.crypto.internal.Blake3Compression.compress;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -12,7 +14,8 @@ import org.tesseras.api.port.Hasher;
 
 /**
  * Incremental BLAKE3 with the default 32-byte output, plain or keyed, written from the BLAKE3
- * specification; allocates nothing per block and reads whole blocks straight from the caller's array.
+ * specification; allocates nothing per block and reads whole blocks straight from the caller's array. Given
+ * {@link Blake3Lanes}, it hashes whole chunks side by side in batches and keeps only the last chunk for itself.
  */
 final class Blake3 implements Hasher.IncrementalHash {
     /** Length of a key for keyed hashing. */
@@ -20,21 +23,17 @@ final class Blake3 implements Hasher.IncrementalHash {
 
     private static final int BLOCK_BYTES = 64;
     private static final int BLOCKS_PER_CHUNK = 16;
+    private static final int CHUNK_BYTES = BLOCK_BYTES * BLOCKS_PER_CHUNK;
     private static final int CV_BYTES = 32;
     /** 2^64 bytes are at most 2^54 chunks: 54 subtree roots, plus the last chunk's value while finishing. */
     private static final int MAX_STACK_ENTRIES = 55;
     private static final int DIRECT_COPY_BYTES = 16 * 1024;
 
-    private static final int CHUNK_START = 1;
-    private static final int CHUNK_END = 1 << 1;
-    private static final int PARENT = 1 << 2;
+    static final int CHUNK_START = 1;
+    static final int CHUNK_END = 1 << 1;
+    static final int PARENT = 1 << 2;
     private static final int ROOT = 1 << 3;
     private static final int KEYED_HASH = 1 << 4;
-
-    /** The initialisation vector (that of SHA-256). */
-    private static final int[] IV = {
-        0x6A09E667, 0xBB67AE85, 0x3C6EF372, 0xA54FF53A, 0x510E527F, 0x9B05688C, 0x1F83D9AB, 0x5BE0CD19,
-    };
 
     private static final VarHandle LITTLE_ENDIAN_INT =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -57,22 +56,43 @@ final class Blake3 implements Hasher.IncrementalHash {
     private byte[] cvStack;
     private int stackEntries;
 
+    /** Hashes whole chunks side by side, or null: then every chunk goes through {@link Blake3Compression#compress}. */
+    private final Blake3Lanes lanes;
+    /**
+     * With lanes: the input not hashed yet, from a chunk boundary, at most one batch ({@code lanes.lanes()}
+     * chunks). Kept until more input shows that its last chunk is not the input's last; grown as it fills.
+     */
+    private byte[] pending;
+    private int pendingBytes;
+    private int[] laneCvs;
+
     private byte[] copyBuffer;
     private boolean finished;
 
-    private Blake3(int[] keyWords, int modeFlags) {
+    private Blake3(int[] keyWords, int modeFlags, Blake3Lanes lanes) {
         this.keyWords = keyWords;
         this.modeFlags = modeFlags;
+        this.lanes = lanes;
         System.arraycopy(keyWords, 0, chunkCv, 0, 8);
     }
 
-    /** A fresh unkeyed hash. */
+    /** A fresh unkeyed hash, with the lanes this JVM can run ({@link Blake3Implementation}). */
     static Blake3 newHash() {
-        return new Blake3(IV, 0);
+        return newHash(Blake3Implementation.newLanes());
     }
 
-    /** A fresh hash keyed with the 32 bytes of {@code key}. */
+    /** A fresh unkeyed hash that hashes whole chunks with {@code lanes}, or alone if it is null. */
+    static Blake3 newHash(Blake3Lanes lanes) {
+        return new Blake3(Blake3Compression.IV, 0, lanes);
+    }
+
+    /** A fresh hash keyed with the 32 bytes of {@code key}, with the lanes this JVM can run. */
     static Blake3 newKeyedHash(byte[] key) {
+        return newKeyedHash(key, Blake3Implementation.newLanes());
+    }
+
+    /** A fresh hash keyed with the 32 bytes of {@code key} that hashes whole chunks with {@code lanes}, or alone. */
+    static Blake3 newKeyedHash(byte[] key, Blake3Lanes lanes) {
         if (key == null || key.length != KEY_BYTES) {
             throw new IllegalArgumentException("a BLAKE3 key must be " + KEY_BYTES + " bytes, got "
                     + (key == null ? "null" : key.length));
@@ -81,7 +101,7 @@ final class Blake3 implements Hasher.IncrementalHash {
         for (int i = 0; i < 8; i++) {
             words[i] = (int) LITTLE_ENDIAN_INT.get(key, 4 * i);
         }
-        return new Blake3(words, KEYED_HASH);
+        return new Blake3(words, KEYED_HASH, lanes);
     }
 
     @Override
@@ -119,6 +139,9 @@ final class Blake3 implements Hasher.IncrementalHash {
     public ContentHash finish() {
         checkOpen();
         finished = true;
+        if (pendingBytes > 0) {
+            finishPending();
+        }
         Arrays.fill(block, blockBytes, BLOCK_BYTES, (byte) 0);
         int chunkFlags = modeFlags | CHUNK_END | (blocksCompressed == 0 ? CHUNK_START : 0);
         if (stackEntries == 0) {
@@ -142,6 +165,74 @@ final class Blake3 implements Hasher.IncrementalHash {
     }
 
     private void absorb(byte[] input, int offset, int length) {
+        if (lanes == null) {
+            absorbBlocks(input, offset, length);
+        } else {
+            absorbInBatches(input, offset, length);
+        }
+    }
+
+    /**
+     * Hashes whole batches of chunks in the lanes, straight from the input where it holds more than a batch, and
+     * keeps the rest in {@link #pending}. Every batch starts at a chunk index that is a multiple of the batch.
+     */
+    private void absorbInBatches(byte[] input, int offset, int length) {
+        int batchBytes = lanes.lanes() * CHUNK_BYTES;
+        while (length > 0) {
+            if (pendingBytes == batchBytes) {
+                // more input follows: none of these chunks is the last
+                hashBatch(pending, 0);
+                pendingBytes = 0;
+            }
+            if (pendingBytes == 0) {
+                while (length > batchBytes) {
+                    hashBatch(input, offset);
+                    offset += batchBytes;
+                    length -= batchBytes;
+                }
+            }
+            int taken = Math.min(batchBytes - pendingBytes, length);
+            int needed = pendingBytes + taken;
+            if (pending == null) {
+                pending = new byte[needed];
+            } else if (pending.length < needed) {
+                pending = Arrays.copyOf(pending, Math.min(batchBytes, Math.max(needed, 2 * pending.length)));
+            }
+            System.arraycopy(input, offset, pending, pendingBytes, taken);
+            pendingBytes += taken;
+            offset += taken;
+            length -= taken;
+        }
+    }
+
+    private void hashBatch(byte[] source, int offset) {
+        lanes.subtreeCv(source, offset, chunkCounter, keyWords, modeFlags, chunkCv);
+        pushSubtreeCv(Integer.numberOfTrailingZeros(lanes.lanes()));
+    }
+
+    /**
+     * Hashes what {@link #pending} holds at the end: the whole chunks before the last in the lanes (alone when
+     * there is only one), and the last chunk block by block, which leaves it to {@link #finish}.
+     */
+    private void finishPending() {
+        int leadingChunks = (pendingBytes - 1) / CHUNK_BYTES;
+        if (leadingChunks < 2) {
+            leadingChunks = 0;
+        } else {
+            if (laneCvs == null) {
+                laneCvs = new int[8 * lanes.lanes()];
+            }
+            lanes.chunkCvs(pending, 0, leadingChunks, chunkCounter, keyWords, modeFlags, laneCvs);
+            for (int chunk = 0; chunk < leadingChunks; chunk++) {
+                System.arraycopy(laneCvs, 8 * chunk, chunkCv, 0, 8);
+                pushChunkCv();
+            }
+        }
+        absorbBlocks(pending, leadingChunks * CHUNK_BYTES, pendingBytes - leadingChunks * CHUNK_BYTES);
+        pendingBytes = 0;
+    }
+
+    private void absorbBlocks(byte[] input, int offset, int length) {
         while (length > 0) {
             if (blockBytes == BLOCK_BYTES) {
                 compressFullBlock(block, 0);
@@ -175,18 +266,23 @@ final class Blake3 implements Hasher.IncrementalHash {
         }
     }
 
-    /**
-     * Pushes the completed chunk's chaining value and merges every pair of subtrees this completes
-     * (one per trailing zero bit of the new chunk count), then starts the next chunk.
-     */
     private void pushChunkCv() {
+        pushSubtreeCv(0);
+    }
+
+    /**
+     * Pushes the chaining value in {@link #chunkCv} of a completed subtree of 2^{@code log2Chunks} chunks that
+     * starts at {@link #chunkCounter}, a multiple of its size, and merges every pair of subtrees this completes
+     * (one per trailing zero bit of the new chunk count above the subtree's own), then starts the next chunk.
+     */
+    private void pushSubtreeCv(int log2Chunks) {
         if (cvStack == null) {
             cvStack = new byte[MAX_STACK_ENTRIES * CV_BYTES];
         }
         storeCv(chunkCv, cvStack, stackEntries * CV_BYTES);
         stackEntries++;
-        chunkCounter++;
-        for (long chunks = chunkCounter; (chunks & 1) == 0; chunks >>>= 1) {
+        chunkCounter += 1L << log2Chunks;
+        for (long chunks = chunkCounter >>> log2Chunks; (chunks & 1) == 0; chunks >>>= 1) {
             int left = (stackEntries - 2) * CV_BYTES;
             compress(keyWords, chunkCv, cvStack, left, 0, BLOCK_BYTES, modeFlags | PARENT);
             storeCv(chunkCv, cvStack, left);
@@ -196,10 +292,20 @@ final class Blake3 implements Hasher.IncrementalHash {
         blocksCompressed = 0;
     }
 
+    /**
+     * Written out rather than as a loop: C2's SuperWord in JDK 17.0.15 sometimes miscompiled that loop once the
+     * vector lanes ran in the same JVM (digests came out zero or wrong from byte 12 on in about half of the test
+     * runs; none with -XX:-UseSuperWord or with this form).
+     */
     private static void storeCv(int[] cv, byte[] target, int offset) {
-        for (int i = 0; i < 8; i++) {
-            LITTLE_ENDIAN_INT.set(target, offset + 4 * i, cv[i]);
-        }
+        LITTLE_ENDIAN_INT.set(target, offset, cv[0]);
+        LITTLE_ENDIAN_INT.set(target, offset + 4, cv[1]);
+        LITTLE_ENDIAN_INT.set(target, offset + 8, cv[2]);
+        LITTLE_ENDIAN_INT.set(target, offset + 12, cv[3]);
+        LITTLE_ENDIAN_INT.set(target, offset + 16, cv[4]);
+        LITTLE_ENDIAN_INT.set(target, offset + 20, cv[5]);
+        LITTLE_ENDIAN_INT.set(target, offset + 24, cv[6]);
+        LITTLE_ENDIAN_INT.set(target, offset + 28, cv[7]);
     }
 
     /**
@@ -217,311 +323,5 @@ final class Blake3 implements Hasher.IncrementalHash {
             digest[4 * i + 3] = (byte) (word >>> 24);
         }
         return new ContentHash(digest);
-    }
-
-    /**
-     * The compression function: seven rounds over the 64-byte block at {@code offset}, the message
-     * permutation resolved into fixed word indices per round, all in locals; writes the first eight output
-     * words, the new chaining value, to {@code cvOut} (which may be {@code cvIn}). Each round runs G on the
-     * four columns then the four diagonals, the four independent G interleaved step by step, and adds the
-     * message word before the freshly computed {@code b}, which keeps one add off the dependency chain.
-     */
-    private static void compress(int[] cvIn, int[] cvOut, byte[] message, int offset, long counter,
-            int blockLength, int flags) {
-        int m0 = (int) LITTLE_ENDIAN_INT.get(message, offset);
-        int m1 = (int) LITTLE_ENDIAN_INT.get(message, offset + 4);
-        int m2 = (int) LITTLE_ENDIAN_INT.get(message, offset + 8);
-        int m3 = (int) LITTLE_ENDIAN_INT.get(message, offset + 12);
-        int m4 = (int) LITTLE_ENDIAN_INT.get(message, offset + 16);
-        int m5 = (int) LITTLE_ENDIAN_INT.get(message, offset + 20);
-        int m6 = (int) LITTLE_ENDIAN_INT.get(message, offset + 24);
-        int m7 = (int) LITTLE_ENDIAN_INT.get(message, offset + 28);
-        int m8 = (int) LITTLE_ENDIAN_INT.get(message, offset + 32);
-        int m9 = (int) LITTLE_ENDIAN_INT.get(message, offset + 36);
-        int m10 = (int) LITTLE_ENDIAN_INT.get(message, offset + 40);
-        int m11 = (int) LITTLE_ENDIAN_INT.get(message, offset + 44);
-        int m12 = (int) LITTLE_ENDIAN_INT.get(message, offset + 48);
-        int m13 = (int) LITTLE_ENDIAN_INT.get(message, offset + 52);
-        int m14 = (int) LITTLE_ENDIAN_INT.get(message, offset + 56);
-        int m15 = (int) LITTLE_ENDIAN_INT.get(message, offset + 60);
-        int v0 = cvIn[0];
-        int v1 = cvIn[1];
-        int v2 = cvIn[2];
-        int v3 = cvIn[3];
-        int v4 = cvIn[4];
-        int v5 = cvIn[5];
-        int v6 = cvIn[6];
-        int v7 = cvIn[7];
-        // from the array, not as constants: C2 would carry "+ IV" out of every later sum as an extra add
-        int[] iv = IV;
-        int v8 = iv[0];
-        int v9 = iv[1];
-        int v10 = iv[2];
-        int v11 = iv[3];
-        int v12 = (int) counter;
-        int v13 = (int) (counter >>> 32);
-        int v14 = blockLength;
-        int v15 = flags;
-
-        // round 1, message words in the order 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-        // columns
-        v0 = v0 + m0 + v4; v1 = v1 + m2 + v5;
-        v2 = v2 + m4 + v6; v3 = v3 + m6 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 16); v13 = Integer.rotateRight(v13 ^ v1, 16);
-        v14 = Integer.rotateRight(v14 ^ v2, 16); v15 = Integer.rotateRight(v15 ^ v3, 16);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 12); v5 = Integer.rotateRight(v5 ^ v9, 12);
-        v6 = Integer.rotateRight(v6 ^ v10, 12); v7 = Integer.rotateRight(v7 ^ v11, 12);
-        v0 = v0 + m1 + v4; v1 = v1 + m3 + v5;
-        v2 = v2 + m5 + v6; v3 = v3 + m7 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 8); v13 = Integer.rotateRight(v13 ^ v1, 8);
-        v14 = Integer.rotateRight(v14 ^ v2, 8); v15 = Integer.rotateRight(v15 ^ v3, 8);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 7); v5 = Integer.rotateRight(v5 ^ v9, 7);
-        v6 = Integer.rotateRight(v6 ^ v10, 7); v7 = Integer.rotateRight(v7 ^ v11, 7);
-        // diagonals
-        v0 = v0 + m8 + v5; v1 = v1 + m10 + v6;
-        v2 = v2 + m12 + v7; v3 = v3 + m14 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 16); v12 = Integer.rotateRight(v12 ^ v1, 16);
-        v13 = Integer.rotateRight(v13 ^ v2, 16); v14 = Integer.rotateRight(v14 ^ v3, 16);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 12); v6 = Integer.rotateRight(v6 ^ v11, 12);
-        v7 = Integer.rotateRight(v7 ^ v8, 12); v4 = Integer.rotateRight(v4 ^ v9, 12);
-        v0 = v0 + m9 + v5; v1 = v1 + m11 + v6;
-        v2 = v2 + m13 + v7; v3 = v3 + m15 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 8); v12 = Integer.rotateRight(v12 ^ v1, 8);
-        v13 = Integer.rotateRight(v13 ^ v2, 8); v14 = Integer.rotateRight(v14 ^ v3, 8);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 7); v6 = Integer.rotateRight(v6 ^ v11, 7);
-        v7 = Integer.rotateRight(v7 ^ v8, 7); v4 = Integer.rotateRight(v4 ^ v9, 7);
-
-        // round 2, message words in the order 2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8
-        // columns
-        v0 = v0 + m2 + v4; v1 = v1 + m3 + v5;
-        v2 = v2 + m7 + v6; v3 = v3 + m4 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 16); v13 = Integer.rotateRight(v13 ^ v1, 16);
-        v14 = Integer.rotateRight(v14 ^ v2, 16); v15 = Integer.rotateRight(v15 ^ v3, 16);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 12); v5 = Integer.rotateRight(v5 ^ v9, 12);
-        v6 = Integer.rotateRight(v6 ^ v10, 12); v7 = Integer.rotateRight(v7 ^ v11, 12);
-        v0 = v0 + m6 + v4; v1 = v1 + m10 + v5;
-        v2 = v2 + m0 + v6; v3 = v3 + m13 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 8); v13 = Integer.rotateRight(v13 ^ v1, 8);
-        v14 = Integer.rotateRight(v14 ^ v2, 8); v15 = Integer.rotateRight(v15 ^ v3, 8);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 7); v5 = Integer.rotateRight(v5 ^ v9, 7);
-        v6 = Integer.rotateRight(v6 ^ v10, 7); v7 = Integer.rotateRight(v7 ^ v11, 7);
-        // diagonals
-        v0 = v0 + m1 + v5; v1 = v1 + m12 + v6;
-        v2 = v2 + m9 + v7; v3 = v3 + m15 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 16); v12 = Integer.rotateRight(v12 ^ v1, 16);
-        v13 = Integer.rotateRight(v13 ^ v2, 16); v14 = Integer.rotateRight(v14 ^ v3, 16);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 12); v6 = Integer.rotateRight(v6 ^ v11, 12);
-        v7 = Integer.rotateRight(v7 ^ v8, 12); v4 = Integer.rotateRight(v4 ^ v9, 12);
-        v0 = v0 + m11 + v5; v1 = v1 + m5 + v6;
-        v2 = v2 + m14 + v7; v3 = v3 + m8 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 8); v12 = Integer.rotateRight(v12 ^ v1, 8);
-        v13 = Integer.rotateRight(v13 ^ v2, 8); v14 = Integer.rotateRight(v14 ^ v3, 8);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 7); v6 = Integer.rotateRight(v6 ^ v11, 7);
-        v7 = Integer.rotateRight(v7 ^ v8, 7); v4 = Integer.rotateRight(v4 ^ v9, 7);
-
-        // round 3, message words in the order 3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1
-        // columns
-        v0 = v0 + m3 + v4; v1 = v1 + m10 + v5;
-        v2 = v2 + m13 + v6; v3 = v3 + m7 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 16); v13 = Integer.rotateRight(v13 ^ v1, 16);
-        v14 = Integer.rotateRight(v14 ^ v2, 16); v15 = Integer.rotateRight(v15 ^ v3, 16);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 12); v5 = Integer.rotateRight(v5 ^ v9, 12);
-        v6 = Integer.rotateRight(v6 ^ v10, 12); v7 = Integer.rotateRight(v7 ^ v11, 12);
-        v0 = v0 + m4 + v4; v1 = v1 + m12 + v5;
-        v2 = v2 + m2 + v6; v3 = v3 + m14 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 8); v13 = Integer.rotateRight(v13 ^ v1, 8);
-        v14 = Integer.rotateRight(v14 ^ v2, 8); v15 = Integer.rotateRight(v15 ^ v3, 8);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 7); v5 = Integer.rotateRight(v5 ^ v9, 7);
-        v6 = Integer.rotateRight(v6 ^ v10, 7); v7 = Integer.rotateRight(v7 ^ v11, 7);
-        // diagonals
-        v0 = v0 + m6 + v5; v1 = v1 + m9 + v6;
-        v2 = v2 + m11 + v7; v3 = v3 + m8 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 16); v12 = Integer.rotateRight(v12 ^ v1, 16);
-        v13 = Integer.rotateRight(v13 ^ v2, 16); v14 = Integer.rotateRight(v14 ^ v3, 16);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 12); v6 = Integer.rotateRight(v6 ^ v11, 12);
-        v7 = Integer.rotateRight(v7 ^ v8, 12); v4 = Integer.rotateRight(v4 ^ v9, 12);
-        v0 = v0 + m5 + v5; v1 = v1 + m0 + v6;
-        v2 = v2 + m15 + v7; v3 = v3 + m1 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 8); v12 = Integer.rotateRight(v12 ^ v1, 8);
-        v13 = Integer.rotateRight(v13 ^ v2, 8); v14 = Integer.rotateRight(v14 ^ v3, 8);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 7); v6 = Integer.rotateRight(v6 ^ v11, 7);
-        v7 = Integer.rotateRight(v7 ^ v8, 7); v4 = Integer.rotateRight(v4 ^ v9, 7);
-
-        // round 4, message words in the order 10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6
-        // columns
-        v0 = v0 + m10 + v4; v1 = v1 + m12 + v5;
-        v2 = v2 + m14 + v6; v3 = v3 + m13 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 16); v13 = Integer.rotateRight(v13 ^ v1, 16);
-        v14 = Integer.rotateRight(v14 ^ v2, 16); v15 = Integer.rotateRight(v15 ^ v3, 16);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 12); v5 = Integer.rotateRight(v5 ^ v9, 12);
-        v6 = Integer.rotateRight(v6 ^ v10, 12); v7 = Integer.rotateRight(v7 ^ v11, 12);
-        v0 = v0 + m7 + v4; v1 = v1 + m9 + v5;
-        v2 = v2 + m3 + v6; v3 = v3 + m15 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 8); v13 = Integer.rotateRight(v13 ^ v1, 8);
-        v14 = Integer.rotateRight(v14 ^ v2, 8); v15 = Integer.rotateRight(v15 ^ v3, 8);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 7); v5 = Integer.rotateRight(v5 ^ v9, 7);
-        v6 = Integer.rotateRight(v6 ^ v10, 7); v7 = Integer.rotateRight(v7 ^ v11, 7);
-        // diagonals
-        v0 = v0 + m4 + v5; v1 = v1 + m11 + v6;
-        v2 = v2 + m5 + v7; v3 = v3 + m1 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 16); v12 = Integer.rotateRight(v12 ^ v1, 16);
-        v13 = Integer.rotateRight(v13 ^ v2, 16); v14 = Integer.rotateRight(v14 ^ v3, 16);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 12); v6 = Integer.rotateRight(v6 ^ v11, 12);
-        v7 = Integer.rotateRight(v7 ^ v8, 12); v4 = Integer.rotateRight(v4 ^ v9, 12);
-        v0 = v0 + m0 + v5; v1 = v1 + m2 + v6;
-        v2 = v2 + m8 + v7; v3 = v3 + m6 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 8); v12 = Integer.rotateRight(v12 ^ v1, 8);
-        v13 = Integer.rotateRight(v13 ^ v2, 8); v14 = Integer.rotateRight(v14 ^ v3, 8);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 7); v6 = Integer.rotateRight(v6 ^ v11, 7);
-        v7 = Integer.rotateRight(v7 ^ v8, 7); v4 = Integer.rotateRight(v4 ^ v9, 7);
-
-        // round 5, message words in the order 12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4
-        // columns
-        v0 = v0 + m12 + v4; v1 = v1 + m9 + v5;
-        v2 = v2 + m15 + v6; v3 = v3 + m14 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 16); v13 = Integer.rotateRight(v13 ^ v1, 16);
-        v14 = Integer.rotateRight(v14 ^ v2, 16); v15 = Integer.rotateRight(v15 ^ v3, 16);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 12); v5 = Integer.rotateRight(v5 ^ v9, 12);
-        v6 = Integer.rotateRight(v6 ^ v10, 12); v7 = Integer.rotateRight(v7 ^ v11, 12);
-        v0 = v0 + m13 + v4; v1 = v1 + m11 + v5;
-        v2 = v2 + m10 + v6; v3 = v3 + m8 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 8); v13 = Integer.rotateRight(v13 ^ v1, 8);
-        v14 = Integer.rotateRight(v14 ^ v2, 8); v15 = Integer.rotateRight(v15 ^ v3, 8);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 7); v5 = Integer.rotateRight(v5 ^ v9, 7);
-        v6 = Integer.rotateRight(v6 ^ v10, 7); v7 = Integer.rotateRight(v7 ^ v11, 7);
-        // diagonals
-        v0 = v0 + m7 + v5; v1 = v1 + m5 + v6;
-        v2 = v2 + m0 + v7; v3 = v3 + m6 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 16); v12 = Integer.rotateRight(v12 ^ v1, 16);
-        v13 = Integer.rotateRight(v13 ^ v2, 16); v14 = Integer.rotateRight(v14 ^ v3, 16);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 12); v6 = Integer.rotateRight(v6 ^ v11, 12);
-        v7 = Integer.rotateRight(v7 ^ v8, 12); v4 = Integer.rotateRight(v4 ^ v9, 12);
-        v0 = v0 + m2 + v5; v1 = v1 + m3 + v6;
-        v2 = v2 + m1 + v7; v3 = v3 + m4 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 8); v12 = Integer.rotateRight(v12 ^ v1, 8);
-        v13 = Integer.rotateRight(v13 ^ v2, 8); v14 = Integer.rotateRight(v14 ^ v3, 8);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 7); v6 = Integer.rotateRight(v6 ^ v11, 7);
-        v7 = Integer.rotateRight(v7 ^ v8, 7); v4 = Integer.rotateRight(v4 ^ v9, 7);
-
-        // round 6, message words in the order 9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7
-        // columns
-        v0 = v0 + m9 + v4; v1 = v1 + m11 + v5;
-        v2 = v2 + m8 + v6; v3 = v3 + m15 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 16); v13 = Integer.rotateRight(v13 ^ v1, 16);
-        v14 = Integer.rotateRight(v14 ^ v2, 16); v15 = Integer.rotateRight(v15 ^ v3, 16);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 12); v5 = Integer.rotateRight(v5 ^ v9, 12);
-        v6 = Integer.rotateRight(v6 ^ v10, 12); v7 = Integer.rotateRight(v7 ^ v11, 12);
-        v0 = v0 + m14 + v4; v1 = v1 + m5 + v5;
-        v2 = v2 + m12 + v6; v3 = v3 + m1 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 8); v13 = Integer.rotateRight(v13 ^ v1, 8);
-        v14 = Integer.rotateRight(v14 ^ v2, 8); v15 = Integer.rotateRight(v15 ^ v3, 8);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 7); v5 = Integer.rotateRight(v5 ^ v9, 7);
-        v6 = Integer.rotateRight(v6 ^ v10, 7); v7 = Integer.rotateRight(v7 ^ v11, 7);
-        // diagonals
-        v0 = v0 + m13 + v5; v1 = v1 + m0 + v6;
-        v2 = v2 + m2 + v7; v3 = v3 + m4 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 16); v12 = Integer.rotateRight(v12 ^ v1, 16);
-        v13 = Integer.rotateRight(v13 ^ v2, 16); v14 = Integer.rotateRight(v14 ^ v3, 16);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 12); v6 = Integer.rotateRight(v6 ^ v11, 12);
-        v7 = Integer.rotateRight(v7 ^ v8, 12); v4 = Integer.rotateRight(v4 ^ v9, 12);
-        v0 = v0 + m3 + v5; v1 = v1 + m10 + v6;
-        v2 = v2 + m6 + v7; v3 = v3 + m7 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 8); v12 = Integer.rotateRight(v12 ^ v1, 8);
-        v13 = Integer.rotateRight(v13 ^ v2, 8); v14 = Integer.rotateRight(v14 ^ v3, 8);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 7); v6 = Integer.rotateRight(v6 ^ v11, 7);
-        v7 = Integer.rotateRight(v7 ^ v8, 7); v4 = Integer.rotateRight(v4 ^ v9, 7);
-
-        // round 7, message words in the order 11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13
-        // columns
-        v0 = v0 + m11 + v4; v1 = v1 + m5 + v5;
-        v2 = v2 + m1 + v6; v3 = v3 + m8 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 16); v13 = Integer.rotateRight(v13 ^ v1, 16);
-        v14 = Integer.rotateRight(v14 ^ v2, 16); v15 = Integer.rotateRight(v15 ^ v3, 16);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 12); v5 = Integer.rotateRight(v5 ^ v9, 12);
-        v6 = Integer.rotateRight(v6 ^ v10, 12); v7 = Integer.rotateRight(v7 ^ v11, 12);
-        v0 = v0 + m15 + v4; v1 = v1 + m0 + v5;
-        v2 = v2 + m9 + v6; v3 = v3 + m6 + v7;
-        v12 = Integer.rotateRight(v12 ^ v0, 8); v13 = Integer.rotateRight(v13 ^ v1, 8);
-        v14 = Integer.rotateRight(v14 ^ v2, 8); v15 = Integer.rotateRight(v15 ^ v3, 8);
-        v8 += v12; v9 += v13;
-        v10 += v14; v11 += v15;
-        v4 = Integer.rotateRight(v4 ^ v8, 7); v5 = Integer.rotateRight(v5 ^ v9, 7);
-        v6 = Integer.rotateRight(v6 ^ v10, 7); v7 = Integer.rotateRight(v7 ^ v11, 7);
-        // diagonals
-        v0 = v0 + m14 + v5; v1 = v1 + m2 + v6;
-        v2 = v2 + m3 + v7; v3 = v3 + m7 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 16); v12 = Integer.rotateRight(v12 ^ v1, 16);
-        v13 = Integer.rotateRight(v13 ^ v2, 16); v14 = Integer.rotateRight(v14 ^ v3, 16);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 12); v6 = Integer.rotateRight(v6 ^ v11, 12);
-        v7 = Integer.rotateRight(v7 ^ v8, 12); v4 = Integer.rotateRight(v4 ^ v9, 12);
-        v0 = v0 + m10 + v5; v1 = v1 + m12 + v6;
-        v2 = v2 + m4 + v7; v3 = v3 + m13 + v4;
-        v15 = Integer.rotateRight(v15 ^ v0, 8); v12 = Integer.rotateRight(v12 ^ v1, 8);
-        v13 = Integer.rotateRight(v13 ^ v2, 8); v14 = Integer.rotateRight(v14 ^ v3, 8);
-        v10 += v15; v11 += v12;
-        v8 += v13; v9 += v14;
-        v5 = Integer.rotateRight(v5 ^ v10, 7); v6 = Integer.rotateRight(v6 ^ v11, 7);
-        v7 = Integer.rotateRight(v7 ^ v8, 7); v4 = Integer.rotateRight(v4 ^ v9, 7);
-
-        cvOut[0] = v0 ^ v8;
-        cvOut[1] = v1 ^ v9;
-        cvOut[2] = v2 ^ v10;
-        cvOut[3] = v3 ^ v11;
-        cvOut[4] = v4 ^ v12;
-        cvOut[5] = v5 ^ v13;
-        cvOut[6] = v6 ^ v14;
-        cvOut[7] = v7 ^ v15;
     }
 }

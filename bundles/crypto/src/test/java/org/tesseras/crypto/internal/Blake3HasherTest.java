@@ -13,18 +13,20 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Random;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.port.Hasher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+/** {@link Blake3Hasher} against the official vectors and known answers, the scalar code alone and with vector lanes. */
 class Blake3HasherTest {
-    private final Hasher hasher = new Blake3Hasher();
-
-    @Test
-    void matchesTheOfficialVectors() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Blake3Variant.class)
+    void matchesTheOfficialVectors(Blake3Variant variant) throws IOException {
+        Hasher hasher = variant.hasher();
         Optional<Path> dir = TestData.directory();
         assumeTrue(dir.isPresent(), "skipped: ../shared/testdata (BLAKE3 vectors) does not exist on this machine");
         JsonNode cases = new ObjectMapper().readTree(dir.get().resolve("blake3-vectors.json").toFile()).get("cases");
@@ -42,8 +44,10 @@ class Blake3HasherTest {
         assertEquals(9, checked);
     }
 
-    @Test
-    void knownAnswers() {
+    @ParameterizedTest
+    @EnumSource(Blake3Variant.class)
+    void knownAnswers(Blake3Variant variant) {
+        Hasher hasher = variant.hasher();
         assertEquals("ea8f163db38682925e4491c5e58d4bb3506ef8c14eb78a86e908c5624a67200f",
                 hasher.hash("hello".getBytes(StandardCharsets.US_ASCII)).hex());
         // keyed vectors of BLAKE3-team/BLAKE3 test_vectors.json, confirmed with b3sum 1.2.0 --keyed
@@ -54,8 +58,10 @@ class Blake3HasherTest {
                 hasher.keyedHash(key, pattern(1025)).hex());
     }
 
-    @Test
-    void incrementalInAnyPiecesEqualsOneShot() {
+    @ParameterizedTest
+    @EnumSource(Blake3Variant.class)
+    void incrementalInAnyPiecesEqualsOneShot(Blake3Variant variant) {
+        Hasher hasher = variant.hasher();
         Random random = new Random(42);
         byte[] data = new byte[300_000];
         random.nextBytes(data);
@@ -77,8 +83,10 @@ class Blake3HasherTest {
         }
     }
 
-    @Test
-    void keyedDiffersFromPlainAndByKey() {
+    @ParameterizedTest
+    @EnumSource(Blake3Variant.class)
+    void keyedDiffersFromPlainAndByKey(Blake3Variant variant) {
+        Hasher hasher = variant.hasher();
         byte[] data = "fragment bytes".getBytes(StandardCharsets.US_ASCII);
         byte[] key1 = new byte[32];
         byte[] key2 = new byte[32];
@@ -88,8 +96,10 @@ class Blake3HasherTest {
         assertThrows(IllegalArgumentException.class, () -> hasher.newKeyedHash(new byte[16]));
     }
 
-    @Test
-    void aFinishedHashCannotBeFedAgain() {
+    @ParameterizedTest
+    @EnumSource(Blake3Variant.class)
+    void aFinishedHashCannotBeFedAgain(Blake3Variant variant) {
+        Hasher hasher = variant.hasher();
         Hasher.IncrementalHash hash = hasher.newHash();
         hash.finish();
         assertThrows(IllegalStateException.class, () -> hash.update(new byte[1], 0, 1));

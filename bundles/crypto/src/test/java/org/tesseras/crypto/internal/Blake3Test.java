@@ -14,13 +14,14 @@ import java.util.function.IntSupplier;
 
 import org.bouncycastle.crypto.digests.Blake3Digest;
 import org.bouncycastle.crypto.params.Blake3Parameters;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.tesseras.api.port.Hasher;
 
 /**
  * Our BLAKE3 against three independent implementations (commons-codec, Bouncy Castle, blake3-java) on
  * seeded random inputs, fed whole, in random pieces, in pieces that meet block and chunk boundaries,
- * byte by byte, and through heap, direct and sliced buffers.
+ * byte by byte, and through heap, direct and sliced buffers; the scalar code alone and with vector lanes.
  */
 class Blake3Test {
     private static final long SEED = 0x7E55E4A5L;
@@ -32,54 +33,57 @@ class Blake3Test {
 
     private final Random random = new Random(SEED);
 
-    @Test
-    void unkeyedAgreesWithTheThreeLibrariesHoweverTheInputIsSplit() {
+    @ParameterizedTest
+    @EnumSource(Blake3Variant.class)
+    void unkeyedAgreesWithTheThreeLibrariesHoweverTheInputIsSplit(Blake3Variant variant) {
         for (int length : testLengths()) {
             byte[] data = randomBytes(length);
             byte[] expected = librariesAgreeOn(null, data);
-            assertFedEveryWay(expected, null, data);
+            assertFedEveryWay(variant, expected, null, data);
         }
     }
 
-    @Test
-    void keyedAgreesWithTheThreeLibrariesHoweverTheInputIsSplit() {
+    @ParameterizedTest
+    @EnumSource(Blake3Variant.class)
+    void keyedAgreesWithTheThreeLibrariesHoweverTheInputIsSplit(Blake3Variant variant) {
         for (int length : testLengths()) {
             byte[] key = randomBytes(Blake3.KEY_BYTES);
             byte[] data = randomBytes(length);
             byte[] expected = librariesAgreeOn(key, data);
-            assertFedEveryWay(expected, key, data);
+            assertFedEveryWay(variant, expected, key, data);
         }
     }
 
-    @Test
-    void byteBuffersOfEveryKindGiveTheSameDigest() {
+    @ParameterizedTest
+    @EnumSource(Blake3Variant.class)
+    void byteBuffersOfEveryKindGiveTheSameDigest(Blake3Variant variant) {
         for (int length : new int[] {0, 1, 64, 1025, 16 * 1024, 16 * 1024 + 1, 50_000, MAX_LENGTH}) {
             byte[] data = randomBytes(length);
-            byte[] expected = ourDigest(null, data);
-            String what = "length " + length;
+            byte[] expected = ourDigest(variant, null, data);
+            String what = variant + ", length " + length;
 
             byte[] padded = new byte[length + 37];
             System.arraycopy(data, 0, padded, 11, length);
             ByteBuffer heapWindow = ByteBuffer.wrap(padded, 11, length);
-            assertArrayEquals(expected, digestOf(heapWindow), "heap window, " + what);
+            assertArrayEquals(expected, digestOf(variant, heapWindow), "heap window, " + what);
             assertEquals(11 + length, heapWindow.position(), "heap buffer consumed, " + what);
 
             ByteBuffer heapSlice = ByteBuffer.wrap(padded).position(11).slice().limit(length);
-            assertArrayEquals(expected, digestOf(heapSlice), "heap slice (array offset 11), " + what);
+            assertArrayEquals(expected, digestOf(variant, heapSlice), "heap slice (array offset 11), " + what);
 
             ByteBuffer readOnly = ByteBuffer.wrap(data).asReadOnlyBuffer();
-            assertArrayEquals(expected, digestOf(readOnly), "read-only heap, " + what);
+            assertArrayEquals(expected, digestOf(variant, readOnly), "read-only heap, " + what);
 
             ByteBuffer direct = ByteBuffer.allocateDirect(length).put(data).flip();
-            assertArrayEquals(expected, digestOf(direct), "direct, " + what);
+            assertArrayEquals(expected, digestOf(variant, direct), "direct, " + what);
             assertEquals(0, direct.remaining(), "direct buffer consumed, " + what);
 
             ByteBuffer directPadded = ByteBuffer.allocateDirect(length + 37);
             directPadded.position(5).put(data);
             ByteBuffer directSlice = directPadded.position(5).slice().limit(length);
-            assertArrayEquals(expected, digestOf(directSlice), "direct slice, " + what);
+            assertArrayEquals(expected, digestOf(variant, directSlice), "direct slice, " + what);
 
-            Blake3 mixed = Blake3.newHash();
+            Blake3 mixed = variant.newHash();
             int half = length / 2;
             mixed.update(ByteBuffer.allocateDirect(half).put(data, 0, half).flip());
             mixed.update(ByteBuffer.wrap(data, half, length - half));
@@ -87,16 +91,17 @@ class Blake3Test {
         }
     }
 
-    @Test
-    void readsOnlyTheGivenRangeOfTheArray() {
+    @ParameterizedTest
+    @EnumSource(Blake3Variant.class)
+    void readsOnlyTheGivenRangeOfTheArray(Blake3Variant variant) {
         byte[] data = randomBytes(5000);
-        byte[] expected = ourDigest(null, data);
+        byte[] expected = ourDigest(variant, null, data);
         byte[] padded = new byte[data.length + 200];
         random.nextBytes(padded);
         System.arraycopy(data, 0, padded, 100, data.length);
-        assertArrayEquals(expected, Blake3.newHash().update(padded, 100, data.length).finish().bytes());
-        assertThrows(IndexOutOfBoundsException.class, () -> Blake3.newHash().update(padded, 150, data.length + 51));
-        assertThrows(IndexOutOfBoundsException.class, () -> Blake3.newHash().update(padded, -1, 2));
+        assertArrayEquals(expected, variant.newHash().update(padded, 100, data.length).finish().bytes());
+        assertThrows(IndexOutOfBoundsException.class, () -> variant.newHash().update(padded, 150, data.length + 51));
+        assertThrows(IndexOutOfBoundsException.class, () -> variant.newHash().update(padded, -1, 2));
     }
 
     /**
@@ -104,9 +109,10 @@ class Blake3Test {
      * HotSpot's C2 to compile the hashing path; every digest must stay the libraries' one. Digests written with
      * int-wide VarHandle stores into the fresh array came out as zeros once compiled.
      */
-    @Test
-    void shortMessagesKeepTheirDigestOnceCompiled() {
-        Hasher hasher = new Blake3Hasher();
+    @ParameterizedTest
+    @EnumSource(Blake3Variant.class)
+    void shortMessagesKeepTheirDigestOnceCompiled(Blake3Variant variant) {
+        Hasher hasher = variant.hasher();
         int messages = 50;
         byte[][] inputs = new byte[messages][];
         byte[][] expected = new byte[messages][];
@@ -142,34 +148,34 @@ class Blake3Test {
         return lengths;
     }
 
-    private void assertFedEveryWay(byte[] expected, byte[] key, byte[] data) {
-        String what = (key == null ? "unkeyed" : "keyed") + ", length " + data.length + ", seed " + SEED;
-        assertArrayEquals(expected, ourDigest(key, data), "one update, " + what);
-        assertArrayEquals(expected, inPieces(key, data, () -> 1 + random.nextInt(5000)), "random pieces, " + what);
-        assertArrayEquals(expected, inPieces(key, data, () -> 1 + random.nextInt(70)), "small pieces, " + what);
-        assertArrayEquals(expected, inPieces(key, data, () -> 64), "64-byte pieces, " + what);
-        assertArrayEquals(expected, inPieces(key, data, () -> 1024), "1 KiB pieces, " + what);
-        assertArrayEquals(expected, inPieces(key, data, () -> 64 * (1 + random.nextInt(40))),
+    private void assertFedEveryWay(Blake3Variant variant, byte[] expected, byte[] key, byte[] data) {
+        String what = variant + ", " + (key == null ? "unkeyed" : "keyed") + ", length " + data.length + ", seed " + SEED;
+        assertArrayEquals(expected, ourDigest(variant, key, data), "one update, " + what);
+        assertArrayEquals(expected, inPieces(variant, key, data, () -> 1 + random.nextInt(5000)), "random pieces, " + what);
+        assertArrayEquals(expected, inPieces(variant, key, data, () -> 1 + random.nextInt(70)), "small pieces, " + what);
+        assertArrayEquals(expected, inPieces(variant, key, data, () -> 64), "64-byte pieces, " + what);
+        assertArrayEquals(expected, inPieces(variant, key, data, () -> 1024), "1 KiB pieces, " + what);
+        assertArrayEquals(expected, inPieces(variant, key, data, () -> 64 * (1 + random.nextInt(40))),
                 "pieces of whole blocks, " + what);
-        assertArrayEquals(expected, inPieces(key, data, () -> 1024 * (1 + random.nextInt(8)) + random.nextInt(3) - 1),
+        assertArrayEquals(expected, inPieces(variant, key, data, () -> 1024 * (1 + random.nextInt(8)) + random.nextInt(3) - 1),
                 "pieces one byte off chunk edges, " + what);
-        assertArrayEquals(expected, inPieces(key, data, () -> random.nextBoolean() ? 0 : 1 + random.nextInt(300)),
+        assertArrayEquals(expected, inPieces(variant, key, data, () -> random.nextBoolean() ? 0 : 1 + random.nextInt(300)),
                 "pieces with empty updates, " + what);
         if (data.length <= 20_000) {
-            assertArrayEquals(expected, inPieces(key, data, () -> 1), "1-byte pieces, " + what);
+            assertArrayEquals(expected, inPieces(variant, key, data, () -> 1), "1-byte pieces, " + what);
         }
     }
 
-    private static Blake3 start(byte[] key) {
-        return key == null ? Blake3.newHash() : Blake3.newKeyedHash(key);
+    private static Blake3 start(Blake3Variant variant, byte[] key) {
+        return key == null ? variant.newHash() : variant.newKeyedHash(key);
     }
 
-    private static byte[] ourDigest(byte[] key, byte[] data) {
-        return start(key).update(data, 0, data.length).finish().bytes();
+    private static byte[] ourDigest(Blake3Variant variant, byte[] key, byte[] data) {
+        return start(variant, key).update(data, 0, data.length).finish().bytes();
     }
 
-    private static byte[] inPieces(byte[] key, byte[] data, IntSupplier pieceLength) {
-        Blake3 hash = start(key);
+    private static byte[] inPieces(Blake3Variant variant, byte[] key, byte[] data, IntSupplier pieceLength) {
+        Blake3 hash = start(variant, key);
         int offset = 0;
         while (offset < data.length) {
             int n = Math.min(pieceLength.getAsInt(), data.length - offset);
@@ -179,8 +185,8 @@ class Blake3Test {
         return hash.finish().bytes();
     }
 
-    private static byte[] digestOf(ByteBuffer buffer) {
-        return Blake3.newHash().update(buffer).finish().bytes();
+    private static byte[] digestOf(Blake3Variant variant, ByteBuffer buffer) {
+        return variant.newHash().update(buffer).finish().bytes();
     }
 
     /** The digest all three libraries give, after checking they agree with one another. */
