@@ -2,6 +2,7 @@ package org.tesseras.replication.internal;
 
 import java.io.IOException;
 import java.nio.channels.Channels;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -49,7 +51,8 @@ final class Placement {
     }
 
     /** What a placement achieved. */
-    record Outcome(Map<NodeId, List<Integer>> placed, List<Integer> unplaced, List<Refusal> refusals) {
+    record Outcome(Map<NodeId, List<Integer>> placed, List<Integer> unplaced, List<Refusal> refusals,
+            boolean cutAtDeadline) {
         int fragmentsPlaced() {
             return placed.values().stream().mapToInt(List::size).sum();
         }
@@ -70,10 +73,11 @@ final class Placement {
 
     /**
      * Places each slot on its own peer taken in order from {@code candidates}; the remaining candidates are
-     * the spares. Blocks until every fragment is placed or has run out of peers.
+     * the spares. Blocks until every fragment is placed, has run out of peers, or {@code deadline} has passed: no
+     * push starts after it (those in flight end by the transport's own limits) and the rest stay unplaced.
      */
     Outcome place(TesseraManifest manifest, List<List<Integer>> slots, List<Contact> candidates,
-            ProgressListener progress) throws IOException {
+            ProgressListener progress, Instant deadline) throws IOException {
         FragmentPlan plan = manifest.plan();
         ContentHash hash = plan.tesseraHash();
         Deque<Contact> spares = new ArrayDeque<>(candidates);
@@ -103,6 +107,7 @@ final class Placement {
         List<Integer> unplaced = new ArrayList<>();
         List<Refusal> refusals = new ArrayList<>();
         Map<NodeId, Set<Integer>> alreadyHeld = heldByPeer(hash);
+        AtomicBoolean cut = new AtomicBoolean();
         progress.onProgress("pushing fragments", 0, total);
         try {
             while (pending.get() > 0) {
@@ -110,7 +115,12 @@ final class Placement {
                 if (task == null) {
                     continue;
                 }
-                Contact peer = task.slot.peer();
+                boolean late = !ports.clock().instant().isBefore(deadline);
+                if (late && !cut.getAndSet(true)) {
+                    LOG.warn("Placement of {} reached its deadline {}: no further push starts, the repair loop"
+                            + " places the rest", hash, deadline);
+                }
+                Contact peer = late ? null : task.slot.peer();
                 if (peer == null) {
                     synchronized (unplaced) {
                         unplaced.add(task.index);
@@ -156,7 +166,7 @@ final class Placement {
             throw new IOException("placement of " + hash + " was interrupted", e);
         }
         permits.acquireUninterruptibly(ports.settings().maxConcurrentTransfers());
-        return new Outcome(placed, unplaced, refusals);
+        return new Outcome(placed, unplaced, refusals, cut.get());
     }
 
     /** What each recorded holder already holds: those fragments were credited when first placed. */

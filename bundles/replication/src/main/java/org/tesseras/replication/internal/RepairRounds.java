@@ -41,19 +41,29 @@ final class RepairRounds {
 
     List<RepairReport> run() {
         Instant started = ports.clock().instant();
+        Instant deadline = started.plus(ports.settings().repairRoundDeadline());
         NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.REPAIR_ROUND);
-        int finished = unplaced.finishAll().size();
+        int finished = unplaced.finishAll(deadline).size();
         List<RepairReport> reports = new ArrayList<>();
         List<ContentHash> order = order();
         int failed = 0;
         int busy = 0;
+        boolean cut = false;
         for (ContentHash hash : order) {
             if (Thread.currentThread().isInterrupted()) {
                 LOG.info("Repair round interrupted after {} tesseras", reports.size());
                 break;
             }
+            if (!ports.clock().instant().isBefore(deadline)) {
+                cut = true;
+                LOG.warn("Repair round reached its deadline ({} after its start) after {} of {} tesseras; the next"
+                        + " round starts with the most endangered", ports.settings().repairRoundDeadline(),
+                        reports.size() + busy + failed, order.size());
+                break;
+            }
             try {
-                Optional<RepairReport> report = locks.ifFree(hash, () -> repairer.repair(hash, ProgressListener.NONE));
+                Optional<RepairReport> report = locks.ifFree(hash, () -> repairer.repair(hash, ProgressListener.NONE,
+                        deadline));
                 if (report.isPresent()) {
                     reports.add(report.get());
                 } else {
@@ -68,9 +78,12 @@ final class RepairRounds {
         int repaired = (int) reports.stream().filter(r -> r.fragmentsRebuilt() + r.fragmentsFetched()
                 + r.fragmentsPushed() > 0).count();
         int lost = (int) reports.stream().filter(r -> r.after() instanceof RepairAction.Lost).count();
+        String note = cut ? "stopped at the round deadline after " + (reports.size() + busy + failed) + " of "
+                + order.size() + " tesseras"
+                : reports.size() + busy < order.size() - failed ? "interrupted after " + reports.size() + " tesseras"
+                        : busy > 0 ? busy + " passed over, busy" : "";
         RepairRound round = new RepairRound(started, ports.clock().instant(), order.size(), repaired, lost, failed,
-                reports.size() + busy < order.size() - failed ? "interrupted after " + reports.size() + " tesseras"
-                        : busy > 0 ? busy + " passed over, busy" : "");
+                note);
         try {
             ports.journal().repairRoundEnded(round);
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package org.tesseras.replication.internal;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -64,10 +65,16 @@ final class Repairer {
         this.placement = placement;
     }
 
+    /** Repairs {@code hash} on its own: no push starts later than a repair round's deadline from now. */
     RepairReport repair(ContentHash hash, ProgressListener progress) throws IOException {
+        return repair(hash, progress, ports.clock().instant().plus(ports.settings().repairRoundDeadline()));
+    }
+
+    /** Repairs {@code hash}, no push starting after {@code deadline} (that of the round it is part of). */
+    RepairReport repair(ContentHash hash, ProgressListener progress, Instant deadline) throws IOException {
         NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.REPAIR);
         try {
-            RepairReport report = repairNow(hash, progress);
+            RepairReport report = repairNow(hash, progress, deadline);
             timing.succeeded();
             return report;
         } finally {
@@ -75,7 +82,8 @@ final class Repairer {
         }
     }
 
-    private RepairReport repairNow(ContentHash hash, ProgressListener progress) throws IOException {
+    private RepairReport repairNow(ContentHash hash, ProgressListener progress, Instant deadline)
+            throws IOException {
         FragmentStore store = ports.fragments();
         TesseraManifest manifest = store.manifest(hash)
                 .orElseThrow(() -> new IllegalArgumentException("tessera " + hash + " is not known to this node"));
@@ -195,13 +203,14 @@ final class Repairer {
             } else {
                 List<Contact> candidates = new ArrayList<>(targets);
                 newPeers.stream().filter(p -> !targets.contains(p)).forEach(candidates::add);
-                Placement.Outcome outcome = placement.place(manifest, slots, candidates, progress);
+                Placement.Outcome outcome = placement.place(manifest, slots, candidates, progress, deadline);
                 pushed = outcome.fragmentsPlaced();
                 for (List<Integer> indices : outcome.placed().values()) {
                     remote.addAll(indices);
                 }
                 notes.add("pushed " + pushed + " fragments to " + outcome.placed().size() + " peers"
                         + (outcome.unplaced().isEmpty() ? "" : "; still unplaced " + outcome.unplaced()
+                                + (outcome.cutAtDeadline() ? " (the repair reached its deadline)" : "")
                                 + refusalSummary(outcome.refusals())));
             }
             notes.add(owned ? announcements.publishOwned(manifest, closest)

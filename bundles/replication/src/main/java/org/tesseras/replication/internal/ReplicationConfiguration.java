@@ -64,6 +64,19 @@ public @interface ReplicationConfiguration {
                     + " days). The owner takes over again when it returns.", min = "1")
     long ownerSilenceBeforeCustodySeconds() default 7 * 24 * 3600;
 
+    @AttributeDefinition(name = "Put deadline (seconds)",
+            description = "How long a put (or the placing of a tessera kept but not yet placed) may spend encoding and"
+                    + " pushing fragments (default 6 h): no fragment push starts after it, the put ends INCOMPLETE"
+                    + " and the repair loop places the rest. A slow or trickling peer never holds a put forever.",
+            min = "1")
+    long putDeadlineSeconds() default 6 * 3600;
+
+    @AttributeDefinition(name = "Repair round deadline (seconds)",
+            description = "How long one repair round may run (default 6 h): after it, no further tessera is repaired"
+                    + " and no push starts in this round; the next round starts with the most endangered.",
+            min = "1")
+    long repairRoundDeadlineSeconds() default 6 * 3600;
+
     @AttributeDefinition(name = "Repair loop enabled",
             description = "Run repair rounds on the interval; repairs can always be started from the shell.")
     boolean repairLoopEnabled() default true;

@@ -6,11 +6,12 @@ import java.time.Duration;
 record ReplicationSettings(Duration repairInterval, Duration repairJitter, int maxConcurrentTransfers,
         long minFreeSpaceBytes, long acceptDeficitUpToBytes, long maxStoragePerPeerBytes, int maxPeersPerSubnet,
         int maxFailedAttestations, boolean repairLoopEnabled, Duration firstRepairRoundDelay, Duration announceInterval,
-        Duration ownerSilenceBeforeCustody) {
+        Duration ownerSilenceBeforeCustody, Duration putDeadline, Duration repairRoundDeadline) {
 
     /** The defaults of DESIGN.md §6. */
     static final ReplicationSettings DEFAULTS = new ReplicationSettings(Duration.ofHours(24), Duration.ofHours(2), 4,
-            1L << 30, 256L << 20, 1L << 30, 2, 3, true, Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(7));
+            1L << 30, 256L << 20, 1L << 30, 2, 3, true, Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(7),
+            Duration.ofHours(6), Duration.ofHours(6));
 
     ReplicationSettings {
         positive("repairIntervalSeconds", repairInterval.toSeconds());
@@ -24,6 +25,8 @@ record ReplicationSettings(Duration repairInterval, Duration repairJitter, int m
         notNegative("firstRepairRoundDelaySeconds", firstRepairRoundDelay.toSeconds());
         positive("announceIntervalSeconds", announceInterval.toSeconds());
         positive("ownerSilenceBeforeCustodySeconds", ownerSilenceBeforeCustody.toSeconds());
+        positive("putDeadlineSeconds", putDeadline.toSeconds());
+        positive("repairRoundDeadlineSeconds", repairRoundDeadline.toSeconds());
     }
 
     /** Reads and checks a configuration; a bad value throws naming its property. */
@@ -34,14 +37,23 @@ record ReplicationSettings(Duration repairInterval, Duration repairJitter, int m
                 config.maxPeersPerSubnet(), config.maxFailedAttestations(), config.repairLoopEnabled(),
                 Duration.ofSeconds(config.firstRepairRoundDelaySeconds()),
                 Duration.ofSeconds(config.announceIntervalSeconds()),
-                Duration.ofSeconds(config.ownerSilenceBeforeCustodySeconds()));
+                Duration.ofSeconds(config.ownerSilenceBeforeCustodySeconds()),
+                Duration.ofSeconds(config.putDeadlineSeconds()), Duration.ofSeconds(config.repairRoundDeadlineSeconds()));
     }
 
     /** Settings with another announcement interval and owner silence (tests shorten both). */
     ReplicationSettings withSurvival(Duration announce, Duration ownerSilence) {
         return new ReplicationSettings(repairInterval, repairJitter, maxConcurrentTransfers, minFreeSpaceBytes,
                 acceptDeficitUpToBytes, maxStoragePerPeerBytes, maxPeersPerSubnet, maxFailedAttestations,
-                repairLoopEnabled, firstRepairRoundDelay, announce, ownerSilence);
+                repairLoopEnabled, firstRepairRoundDelay, announce, ownerSilence, putDeadline, repairRoundDeadline);
+    }
+
+    /** Settings with other deadlines for a put's placement and a repair round (tests shorten both). */
+    ReplicationSettings withDeadlines(Duration put, Duration repairRound) {
+        return new ReplicationSettings(repairInterval, repairJitter, maxConcurrentTransfers, minFreeSpaceBytes,
+                acceptDeficitUpToBytes, maxStoragePerPeerBytes, maxPeersPerSubnet, maxFailedAttestations,
+                repairLoopEnabled, firstRepairRoundDelay, announceInterval, ownerSilenceBeforeCustody, put,
+                repairRound);
     }
 
     /** The repair schedule these settings make for the node whose jitter is drawn with {@code nodeSeed}. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -65,6 +66,7 @@ final class Replicator {
         ReplicationJournal journal = ports.journal();
         long put = journal.putStarted(file.toAbsolutePath().toString(), size);
         NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.PUT);
+        Instant deadline = ports.clock().instant().plus(ports.settings().putDeadline());
         try {
             long start = System.nanoTime();
             ContentHash hash;
@@ -73,7 +75,7 @@ final class Replicator {
             }
             journal.putStored(put, hash);
             LOG.info("Put {}: {} bytes stored and hashed in {} ms", hash, size, (System.nanoTime() - start) / 1_000_000);
-            PlacementReport report = locks.exclusively(hash, () -> place(hash, true, progress));
+            PlacementReport report = locks.exclusively(hash, () -> place(hash, true, progress, deadline));
             journal.putEnded(put, outcome(report));
             if (report.fragmentsPlaced() > 0) {
                 // a put that found no peer for any fragment is timed as failed, as it was when it threw
@@ -90,9 +92,11 @@ final class Replicator {
 
     /**
      * Encodes a tessera kept in the blob store under this node's manifest (if not done yet) and places its
-     * fragments; also how a put the node died in is finished after a restart.
+     * fragments, no push starting after {@code deadline}; also how a put the node died in is finished after a
+     * restart.
      */
-    PlacementReport place(ContentHash hash, boolean blobJustHashed, ProgressListener progress) throws IOException {
+    PlacementReport place(ContentHash hash, boolean blobJustHashed, ProgressListener progress, Instant deadline)
+            throws IOException {
         long start = System.nanoTime();
         TesseraManifest manifest = encoding.ensureLocalSet(hash, blobJustHashed, progress);
         FragmentPlan plan = manifest.plan();
@@ -114,7 +118,7 @@ final class Replicator {
         int wanted = slots.stream().mapToInt(List::size).sum();
         long found = System.nanoTime();
         Placement.Outcome outcome = placement.place(manifest, slots, candidates.stream().map(Contact::of).toList(),
-                progress);
+                progress, deadline);
         long pushed = System.nanoTime();
         LOG.info("Placing {} ({} bytes): encoded in {} ms, peers found in {} ms, pushed in {} ms", hash,
                 plan.tesseraSize(), (encoded - start) / 1_000_000, (found - encoded) / 1_000_000,
@@ -125,7 +129,11 @@ final class Replicator {
             notes.add("only " + candidates.size() + " suitable peers for a replication factor of "
                     + plan.replicationFactor());
         }
-        if (!outcome.unplaced().isEmpty()) {
+        if (outcome.cutAtDeadline()) {
+            notes.add("the put reached its deadline (putDeadlineSeconds = " + ports.settings().putDeadline()
+                    .toSeconds() + "): fragments " + outcome.unplaced() + " were not pushed; the repair loop places"
+                    + " them");
+        } else if (!outcome.unplaced().isEmpty()) {
             notes.add("fragments " + outcome.unplaced() + " found no peer; the repair loop will retry");
         }
         notes.add(announcements.publishOwned(manifest, closest));

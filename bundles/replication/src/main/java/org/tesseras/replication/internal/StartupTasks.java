@@ -78,7 +78,7 @@ final class StartupTasks {
     /** Finishes puts the node stopped in: tesseras kept whole but never encoded or placed are placed now. */
     void resumeInterruptedPuts() {
         ReplicationJournal journal = ports.journal();
-        Map<ContentHash, String> finished = unplaced.finishAll();
+        Map<ContentHash, String> finished = unplaced.finishAll(putDeadline());
         for (PutRecord put : journal.unfinishedPuts()) {
             String outcome;
             if (put.tessera().isEmpty()) {
@@ -90,11 +90,16 @@ final class StartupTasks {
                 LOG.warn("A put of {} was interrupted: {}", put.source(), outcome);
             } else {
                 outcome = finished.containsKey(put.tessera().get()) ? finished.get(put.tessera().get())
-                        : unplaced.finish(put.tessera().get());
+                        : unplaced.finish(put.tessera().get(), putDeadline());
                 LOG.info("The put of {} ({}) that the node stopped in: {}", put.source(), put.tessera().get(), outcome);
             }
             journal.putEnded(put.id(), outcome);
         }
+    }
+
+    /** A put finished after a restart gets the deadline of a new put, from now. */
+    private Instant putDeadline() {
+        return ports.clock().instant().plus(ports.settings().putDeadline());
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.tesseras.replication.internal;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,12 +33,12 @@ final class UnplacedTesseras {
         this.locks = locks;
     }
 
-    /** Finishes every kept tessera that has no manifest yet; says how each went. */
-    Map<ContentHash, String> finishAll() {
+    /** Finishes every kept tessera that has no manifest yet, no push starting after {@code deadline}; says how each went. */
+    Map<ContentHash, String> finishAll(Instant deadline) {
         Map<ContentHash, String> outcomes = new LinkedHashMap<>();
         for (ContentHash blob : ports.blobs().list()) {
             if (ports.fragments().manifest(blob).isEmpty()) {
-                String outcome = finish(blob);
+                String outcome = finish(blob, deadline);
                 outcomes.put(blob, outcome);
                 LOG.info("Tessera {}, kept here but never placed: {}", blob, outcome);
             }
@@ -45,10 +46,14 @@ final class UnplacedTesseras {
         return outcomes;
     }
 
-    /** Encodes and places a tessera kept here, unless a put of it runs right now; says how it went. */
-    String finish(ContentHash hash) {
+    /**
+     * Encodes and places a tessera kept here, unless a put of it runs right now, no push starting after
+     * {@code deadline}; says how it went.
+     */
+    String finish(ContentHash hash, Instant deadline) {
         try {
-            return locks.ifFree(hash, () -> replicator.place(hash, false, ProgressListener.NONE))
+            return locks.ifFree(hash, () -> replicator.place(hash, false, ProgressListener.NONE,
+                    deadline))
                     .map(report -> COMPLETED_AFTER_A_RESTART + Replicator.outcome(report))
                     .orElse(PUT_RUNNING);
         } catch (IOException | RuntimeException e) {

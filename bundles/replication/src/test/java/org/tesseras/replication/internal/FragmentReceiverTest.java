@@ -306,6 +306,7 @@ class FragmentReceiverTest {
         ReplicationSettings s = TestNode.settings();
         return new ReplicationSettings(s.repairInterval(), s.repairJitter(), s.maxConcurrentTransfers(), minFree,
                 acceptDeficit, maxStoragePerPeer, s.maxPeersPerSubnet(), s.maxFailedAttestations(), false,
-                s.firstRepairRoundDelay(), s.announceInterval(), s.ownerSilenceBeforeCustody());
+                s.firstRepairRoundDelay(), s.announceInterval(), s.ownerSilenceBeforeCustody(), s.putDeadline(),
+                s.repairRoundDeadline());
     }
 }

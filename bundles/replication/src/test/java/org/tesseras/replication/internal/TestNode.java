@@ -193,7 +193,8 @@ final class TestNode implements AutoCloseable {
         ReplicationSettings d = ReplicationSettings.DEFAULTS;
         return new ReplicationSettings(d.repairInterval(), d.repairJitter(), d.maxConcurrentTransfers(), 0,
                 d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), 100, d.maxFailedAttestations(), false,
-                d.firstRepairRoundDelay(), d.announceInterval(), d.ownerSilenceBeforeCustody());
+                d.firstRepairRoundDelay(), d.announceInterval(), d.ownerSilenceBeforeCustody(), d.putDeadline(),
+                d.repairRoundDeadline());
     }
 
     /** Flips one bit of the byte at {@code position} in this node's stored shard {@code index} of {@code hash}. */
