@@ -19,7 +19,11 @@ import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
  * {@code bin/client} does but without a JVM per command.
  */
 final class NodeShell {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Connecting and logging in: a node finishing a put after a restart, beside three others and a build on two
+     * cores, once took over 30 s to answer a login (KillDuringPutSystemTest); the command's own time is separate.
+     */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(90);
 
     private final SshClient client;
     private final String node;
