@@ -43,10 +43,10 @@ public class NoServiceCycleIT {
 
     @Test
     public void restartedInEveryOrderTheNodePutsOnItsPeerAndGetsBackFromIt() throws Exception {
-        List<FrameworkEvent> errors = new CopyOnWriteArrayList<>();
+        List<String> errors = new CopyOnWriteArrayList<>();
         FrameworkListener listener = event -> {
             if (event.getType() == FrameworkEvent.ERROR) {
-                errors.add(event);
+                errors.add(event.getBundle().getSymbolicName() + ": " + event.getThrowable());
             }
         };
         bundleContext.addFrameworkListener(listener);
