@@ -1,6 +1,5 @@
 package org.tesseras.replication.internal;
 
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,12 +7,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.NodeId;
-import org.tesseras.api.model.NodeInfo;
 import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.port.FragmentReader;
 import org.tesseras.api.port.Transport;
@@ -23,17 +20,16 @@ import org.tesseras.api.port.Transport;
  * each sent or fetched fragment stays in flight a few milliseconds after the real transfer, so a caller that
  * does not wait for a free slot is seen exceeding its limit.
  */
-final class InFlightCountingTransport implements Transport {
+final class InFlightCountingTransport extends ForwardingTransport {
     private static final Executor LINGER = CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS);
 
-    final Transport delegate;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger mostInFlight = new AtomicInteger();
     private final AtomicInteger transfers = new AtomicInteger();
     private final List<NodeId> sentTo = new CopyOnWriteArrayList<>();
 
     InFlightCountingTransport(Transport delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** The most fragment transfers seen in flight at once since the last reset. */
@@ -55,21 +51,6 @@ final class InFlightCountingTransport implements Transport {
         mostInFlight.set(0);
         transfers.set(0);
         sentTo.clear();
-    }
-
-    @Override
-    public NodeInfo localNode() {
-        return delegate.localNode();
-    }
-
-    @Override
-    public CompletableFuture<Reply> request(Contact to, Message request) {
-        return delegate.request(to, request);
-    }
-
-    @Override
-    public CompletableFuture<Reply> request(InetSocketAddress address, Message request) {
-        return delegate.request(address, request);
     }
 
     @Override
