@@ -56,6 +56,8 @@ class NettyDhtTest {
                             "listenPort", 0, "rpcTimeoutMillis", 15_000L)));
             TestConfig config = new TestConfig();
             config.rpcTimeoutMillis = 15_000;
+            config.maxNodesPerSubnetPerBucket = config.k;
+            config.maxNodesPerSubnet = NODES;
             if (seed != null) {
                 config.seeds = new String[] {DhtCluster.seedText(seed)};
             }
