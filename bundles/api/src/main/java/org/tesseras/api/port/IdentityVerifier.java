@@ -51,7 +51,7 @@ public interface IdentityVerifier {
     default Optional<String> manifestFault(TesseraManifest manifest) {
         byte[] key = manifest.ownerPublicKey();
         if (!verifyPow(manifest.owner(), key, manifest.ownerNonce())) {
-            return Optional.of("its owner " + manifest.owner() + " is not the NodeId of the owner key, or the owner"
+            return Optional.of("its owner " + manifest.owner() + " does not derive from the owner key, or the owner"
                     + " nonce lacks the required proof-of-work");
         }
         if (!verifySignature(key, manifest.signedPayload(), manifest.signature())) {
