@@ -129,7 +129,7 @@ class ReplicationTest {
         ReplicationSettings settings = new ReplicationSettings(d.repairInterval(), d.repairJitter(), limit,
                 d.minFreeSpaceBytes(), d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), d.maxPeersPerSubnet(),
                 d.maxFailedAttestations(), false, d.firstRepairRoundDelay(), d.announceInterval(),
-                d.ownerSilenceBeforeCustody(), d.putDeadline(), d.repairRoundDeadline());
+                d.ownerSilenceBeforeCustody(), d.putDeadline(), d.repairRoundDeadline(), d.peerLimits());
         cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), settings, false, true);
         Path file = cluster.randomFile("album.bin", 1L << 20, 9);
         TestNode owner = cluster.owner();
