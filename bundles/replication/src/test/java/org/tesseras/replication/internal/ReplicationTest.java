@@ -219,6 +219,47 @@ class ReplicationTest {
     }
 
     @Test
+    void aPutAndARepairOfOneTesseraRunningAtOnceCreditEachFragmentOnce() throws Exception {
+        cluster = TestCluster.inMemory(dir, 12, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("letters.bin", 1L << 20, 13);
+        FragmentPlan plan = owner.replication.replicate(file, ProgressListener.NONE).plan();
+        ContentHash hash = plan.tesseraHash();
+        for (HolderStatus holder : owner.holders.holders(hash).subList(0, 2)) {
+            ((MemoryTransport) cluster.byId(holder.holder().node()).transport).takeDown();
+        }
+
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.ExecutorService both = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<PlacementReport> put = both.submit(() -> {
+                together.await();
+                return owner.replication.replicate(file, ProgressListener.NONE);
+            });
+            java.util.concurrent.Future<RepairReport> repair = both.submit(() -> {
+                together.await();
+                return owner.replication.repair(hash);
+            });
+            put.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertInstanceOf(RepairAction.Healthy.class, repair.get(60, java.util.concurrent.TimeUnit.SECONDS).after());
+        } finally {
+            both.shutdownNow();
+        }
+
+        long charged = 0;
+        for (TestNode node : cluster.nodes.subList(1, cluster.nodes.size())) {
+            long held = node.fragments.list(hash).size() * plan.shardSize();
+            charged += held;
+            NodeId peer = node.identity.nodeId();
+            assertEquals(held, node.ledger.bytesStoredFor(owner.identity.nodeId()),
+                    "what " + peer.shortHex() + " charged the owner for the fragments it holds");
+            assertEquals(held, owner.ledger.entry(peer).map(e -> e.bytesTheyStoreForUs()).orElse(0L),
+                    "what the owner credited " + peer.shortHex());
+        }
+        assertTrue(charged >= (long) plan.totalShards() * plan.shardSize(), "every fragment is held: " + charged);
+    }
+
+    @Test
     void aPutAndARepairEachLookUpTheTesseraKeyOnceAndPublishOnTheNodesFound() throws Exception {
         cluster = TestCluster.inMemory(dir, 10, TestNode.Tiers.lowered(7), TestNode.settings());
         TestNode owner = cluster.owner();
