@@ -225,8 +225,10 @@ class ReplicationTest {
         Path file = cluster.randomFile("letters.bin", 1L << 20, 13);
         FragmentPlan plan = owner.replication.replicate(file, ProgressListener.NONE).plan();
         ContentHash hash = plan.tesseraHash();
+        Set<NodeId> down = new HashSet<>();
         for (HolderStatus holder : owner.holders.holders(hash).subList(0, 2)) {
             ((MemoryTransport) cluster.byId(holder.holder().node()).transport).takeDown();
+            down.add(holder.holder().node());
         }
 
         java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
@@ -253,8 +255,11 @@ class ReplicationTest {
             NodeId peer = node.identity.nodeId();
             assertEquals(held, node.ledger.bytesStoredFor(owner.identity.nodeId()),
                     "what " + peer.shortHex() + " charged the owner for the fragments it holds");
-            assertEquals(held, owner.ledger.entry(peer).map(e -> e.bytesTheyStoreForUs()).orElse(0L),
-                    "what the owner credited " + peer.shortHex());
+            if (!down.contains(peer)) {
+                // a holder gone silent loses its credit when it fails its attestations; the live ones keep theirs
+                assertEquals(held, owner.ledger.entry(peer).map(e -> e.bytesTheyStoreForUs()).orElse(0L),
+                        "what the owner credited " + peer.shortHex());
+            }
         }
         assertTrue(charged >= (long) plan.totalShards() * plan.shardSize(), "every fragment is held: " + charged);
     }
