@@ -132,6 +132,9 @@ final class TestNode implements AutoCloseable {
         dhtConfig.put("rpcTimeoutMillis", 3000L);
         dhtConfig.put("knownContactsFile", dir.resolve("dht-contacts").toString());
         dhtConfig.putAll(dhtOverrides);
+        // nodes on sockets all listen on 127.0.0.1: one subnet, which the routing table's subnet limits would cap
+        dhtConfig.putIfAbsent("maxNodesPerSubnetPerBucket", dhtConfig.getOrDefault("k", 20));
+        dhtConfig.putIfAbsent("maxNodesPerSubnet", 1000);
         dhtNode = new KademliaNode(identity, verifier, Configs.of(DhtConfiguration.class, dhtConfig));
 
         holder = new HolderService();
