@@ -223,10 +223,14 @@ class ReplicationTest {
         cluster = TestCluster.inMemory(dir, 12, TestNode.Tiers.lowered(7), TestNode.settings());
         TestNode owner = cluster.owner();
         Path file = cluster.randomFile("letters.bin", 1L << 20, 13);
-        FragmentPlan plan = owner.replication.replicate(file, ProgressListener.NONE).plan();
+        PlacementReport first = owner.replication.replicate(file, ProgressListener.NONE);
+        assertTrue(first.complete(), "the first put placed every fragment: " + first);
+        FragmentPlan plan = first.plan();
         ContentHash hash = plan.tesseraHash();
+        List<HolderStatus> holders = owner.holders.holders(hash);
+        assertTrue(holders.size() > 2, "the first put found more than two holders: " + holders);
         Set<NodeId> down = new HashSet<>();
-        for (HolderStatus holder : owner.holders.holders(hash).subList(0, 2)) {
+        for (HolderStatus holder : holders.subList(0, 2)) {
             ((MemoryTransport) cluster.byId(holder.holder().node()).transport).takeDown();
             down.add(holder.holder().node());
         }
