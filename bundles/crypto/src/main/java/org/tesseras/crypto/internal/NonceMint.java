@@ -36,6 +36,21 @@ final class NonceMint {
     /** The key file's contents once its nonce meets {@code difficulty}, minting first where needed. */
     static IdentityKeyFile.Contents ensure(Path keyFile, Hasher hasher, int difficulty)
             throws IOException, InterruptedException {
+        return ensure(keyFile, hasher, difficulty, () -> {
+        });
+    }
+
+    /** What runs between finding a nonce and writing it; tests import a key there, as an operator may. */
+    interface BeforeWriting {
+        void run() throws IOException;
+    }
+
+    /**
+     * {@link #ensure(Path, Hasher, int)}, running {@code beforeWriting} once a nonce is found: a key file replaced
+     * meanwhile (an import) is kept and the nonce found for the old key dropped.
+     */
+    static IdentityKeyFile.Contents ensure(Path keyFile, Hasher hasher, int difficulty, BeforeWriting beforeWriting)
+            throws IOException, InterruptedException {
         if (!Files.exists(keyFile)) {
             KeyPair keys = Ed25519.generate();
             NodeId id = ProofOfWork.nodeIdOf(hasher, Ed25519.rawPublicKey(keys.getPublic()));
@@ -72,6 +87,7 @@ final class NonceMint {
                     String.format("%.3g", expectedTries));
             saveProgress(progressFile, contents.nodeId(), next);
         });
+        beforeWriting.run();
         synchronized (IdentityKeyFile.class) {
             IdentityKeyFile.Contents now = IdentityKeyFile.read(keyFile, hasher);
             if (!java.util.Arrays.equals(now.publicKey(), contents.publicKey()) || now.nonce() != contents.nonce()) {

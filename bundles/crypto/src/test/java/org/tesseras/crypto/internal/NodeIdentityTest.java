@@ -117,6 +117,39 @@ class NodeIdentityTest {
     }
 
     @Test
+    void aKeyImportedWhileTheNodeMintsIsKeptAndTheMintingGivenUp() throws Exception {
+        Path keyFile = dir.resolve("identity.key");
+        Path keptAs = dir.resolve("identity.key.replaced");
+        var imported = Ed25519.generate();
+        byte[] importedKey = Ed25519.rawPublicKey(imported.getPublic());
+        long importedNonce = findNonceWithAtLeastBits(importedKey, 8, 0);
+        var minting = Ed25519.generate();
+        byte[] mintingKey = Ed25519.rawPublicKey(minting.getPublic());
+        long weakNonce = 0;
+        while (ProofOfWork.powBits(hasher, mintingKey, weakNonce) >= 8) {
+            weakNonce++;
+        }
+        IdentityKeyFile.create(keyFile, hasher, minting, weakNonce, ProofOfWork.nodeIdOf(hasher, mintingKey));
+        byte[][] mintedKey = new byte[1][];
+
+        IdentityKeyFile.Contents result = NonceMint.ensure(keyFile, hasher, 8, () -> {
+            mintedKey[0] = IdentityKeyFile.read(keyFile, hasher).publicKey();
+            IdentityKeyFile.replace(keyFile, hasher, imported, importedNonce, keptAs);
+        });
+
+        NodeId importedId = ProofOfWork.nodeIdOf(hasher, importedKey);
+        assertEquals(importedId, result.nodeId(), "the mint answers with the imported key");
+        IdentityKeyFile.Contents onDisk = IdentityKeyFile.read(keyFile, hasher);
+        assertArrayEquals(importedKey, onDisk.publicKey(), "the imported key is not overwritten by the minted nonce");
+        assertEquals(importedNonce, onDisk.nonce());
+        assertArrayEquals(mintedKey[0], IdentityKeyFile.read(keptAs, hasher).publicKey(),
+                "the key being minted is kept where the import put it");
+        assertArrayEquals(mintingKey, mintedKey[0], "the import landed while the node's own key was minted");
+        assertFalse(Files.exists(NonceMint.progressFile(keyFile)), "no progress of the old key is left to resume");
+        assertEquals(importedId, new FileNodeIdentity(hasher, config(8, keyFile)).nodeId());
+    }
+
+    @Test
     void aKeyHasOneNodeIdWhateverTheNonce() {
         PowIdentityVerifier verifier = new PowIdentityVerifier(hasher, config(6, dir.resolve("unused")));
         byte[] key = Ed25519.rawPublicKey(Ed25519.generate().getPublic());
