@@ -60,6 +60,8 @@ final class NodeContainer {
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
+                // a test node's identity is minted at once (the shipped proof-of-work takes minutes)
+                editConfigurationFilePut("etc/org.tesseras.identity.cfg", "powDifficulty", "8"),
                 // the node's transport on loopback only, on a port of its own
                 editConfigurationFilePut("etc/org.tesseras.transport.cfg", "listenHost", "127.0.0.1"),
                 editConfigurationFilePut("etc/org.tesseras.transport.cfg", "advertisedHost", "127.0.0.1"),

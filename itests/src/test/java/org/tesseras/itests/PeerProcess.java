@@ -63,9 +63,13 @@ final class PeerProcess implements AutoCloseable {
         config.put("org.ops4j.pax.web", Map.of("org.osgi.service.http.port", NodeContainer.freePort()));
         config.put("org.tesseras.metrics", Map.of("prometheusPort", NodeContainer.freePort()));
         config.put("org.tesseras.transport", Map.of("listenHost", "127.0.0.1", "advertisedHost", "127.0.0.1",
-                "listenPort", Integer.toString(transportPort)));
-        // both nodes share 127.0.0.1/24
-        config.put("org.tesseras.replication", Map.of("maxPeersPerSubnet", "100"));
+                "listenPort", Integer.toString(transportPort),
+                "maxInboundConnectionsPerAddress", "128"));
+        // both nodes share 127.0.0.1/24; a test identity is minted at once
+        config.put("org.tesseras.replication", Map.of("maxPeersPerSubnet", "100",
+                "acceptDeficitPerSubnetUpToBytes", "1099511627776", "maxStoragePerSubnetBytes", "1099511627776"));
+        config.put("org.tesseras.dht", Map.of("maxNodesPerSubnetPerBucket", "20", "maxNodesPerSubnet", "1000"));
+        config.put("org.tesseras.identity", Map.of("powDifficulty", "8"));
         for (Map.Entry<String, Map<String, String>> pid : config.entrySet()) {
             Path file = home.resolve("etc").resolve(pid.getKey() + ".cfg");
             for (Map.Entry<String, String> property : pid.getValue().entrySet()) {

@@ -154,7 +154,7 @@ class KillDuringPutSystemTest {
      * No temporary file left, every fragment indexed on {@code node} re-hashes to its checksum and has its file,
      * and every shard file of {@code hash} on its disk is indexed.
      */
-    private static void assertNothingHalfWritten(NodeProcess node, String hash) throws Exception {
+    static void assertNothingHalfWritten(NodeProcess node, String hash) throws Exception {
         assertEquals(List.of(), node.temporaryFiles(), "temporary files on " + node.name());
         String verifyOutput = node.execute("tesseras:verify");
         ShellOutput.VerifyCounts verify = ShellOutput.verifyCounts(verifyOutput);
@@ -166,14 +166,14 @@ class KillDuringPutSystemTest {
         assertEquals(onDisk, indexed, "shard files of " + hash + " on " + node.name() + " vs. its index");
     }
 
-    private static void assertSameBytes(NodeProcess reader, String hash, Path original) throws Exception {
+    static void assertSameBytes(NodeProcess reader, String hash, Path original) throws Exception {
         Path copy = original.resolveSibling("copy-of-" + hash.substring(0, 8) + "-on-" + reader.name() + ".bin");
         String get = reader.execute("tesseras:get " + hash + " " + copy, TRANSFER_TIMEOUT);
         SystemTestLog.info(reader.name() + ": " + get.strip().lines().reduce((a, b) -> b).orElse(""));
         assertEquals(TestData.sha256(original), TestData.sha256(copy), reader.name() + " got other bytes");
     }
 
-    private static ShellResult awaitCommand(CompletableFuture<ShellResult> command) throws Exception {
+    static ShellResult awaitCommand(CompletableFuture<ShellResult> command) throws Exception {
         try {
             return command.get(TRANSFER_TIMEOUT.toMinutes() + 1, TimeUnit.MINUTES);
         } catch (java.util.concurrent.TimeoutException e) {

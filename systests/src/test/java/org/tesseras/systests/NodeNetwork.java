@@ -44,6 +44,7 @@ public final class NodeNetwork implements AutoCloseable {
     /** After this long without a full routing table a node is asked to bootstrap again through the peer it lacks. */
     private static final Duration REJOIN_AFTER = Duration.ofSeconds(20);
     private static final int PORTS_PER_NODE = 6;
+    private static final int START_AT_ONCE = 3;
 
     /** How many nodes, with which JVM options and further configuration (PID → property → value). */
     public record Options(int nodes, String jvmOptions, Map<String, Map<String, String>> configuration) {
@@ -110,14 +111,19 @@ public final class NodeNetwork implements AutoCloseable {
         // tar and gzip keep a core busy each: two at a time on this two-core machine
         nodes.addAll(inParallel(unpacks, 2));
         SystemTestLog.info(options.nodes() + " nodes unpacked in " + directory + " in " + SystemTestLog.since(start));
-        for (NodeProcess node : nodes) {
-            node.start();
+        // Karaf boots take a core each for a while: a few at a time, so that on a busy two-core machine six nodes
+        // come up as reliably as four
+        for (int first = 0; first < nodes.size(); first += START_AT_ONCE) {
+            List<NodeProcess> wave = nodes.subList(first, Math.min(nodes.size(), first + START_AT_ONCE));
+            for (NodeProcess node : wave) {
+                node.start();
+            }
+            List<Callable<String>> readiness = new ArrayList<>();
+            for (NodeProcess node : wave) {
+                readiness.add(node::awaitReady);
+            }
+            inParallel(readiness, wave.size());
         }
-        List<Callable<String>> readiness = new ArrayList<>();
-        for (NodeProcess node : nodes) {
-            readiness.add(node::awaitReady);
-        }
-        inParallel(readiness, nodes.size());
         awaitPeers(PEERS_TIMEOUT);
         SystemTestLog.info("network of " + nodes.size() + " nodes up in " + SystemTestLog.since(start));
         return this;

@@ -127,14 +127,19 @@ public final class NodeProcess {
         values.put("org.apache.karaf.management", Map.of("rmiRegistryPort", Integer.toString(ports.rmiRegistry()),
                 "rmiRegistryHost", "127.0.0.1", "rmiServerPort", Integer.toString(ports.rmiServer()),
                 "rmiServerHost", "127.0.0.1"));
+        // every node connects from 127.0.0.1: the per-address cap would count them all as one host
         values.put("org.tesseras.transport", Map.of("listenHost", "127.0.0.1", "advertisedHost", "127.0.0.1",
-                "listenPort", Integer.toString(ports.transport())));
-        values.put("org.tesseras.dht", Map.of("seeds", String.join(",", settings.seeds())));
+                "listenPort", Integer.toString(ports.transport()), "maxInboundConnectionsPerAddress", "128"));
         // the status page and the metrics endpoint on ports of their own, so several nodes on one host all serve them
         values.put("org.ops4j.pax.web", Map.of("org.osgi.service.http.port", Integer.toString(ports.http())));
         values.put("org.tesseras.metrics", Map.of("prometheusPort", Integer.toString(ports.metrics())));
-        // every node shares 127.0.0.1/24: let all of them hold fragments of one tessera
-        values.put("org.tesseras.replication", Map.of("maxPeersPerSubnet", "100"));
+        // every node shares 127.0.0.1/24: let all of them into the routing tables and hold fragments of one tessera,
+        // with the allowance of one peer each; a test identity is minted at once (the shipped difficulty takes minutes)
+        values.put("org.tesseras.dht", Map.of("seeds", String.join(",", settings.seeds()),
+                "maxNodesPerSubnetPerBucket", "20", "maxNodesPerSubnet", "1000"));
+        values.put("org.tesseras.replication", Map.of("maxPeersPerSubnet", "100",
+                "acceptDeficitPerSubnetUpToBytes", "1099511627776", "maxStoragePerSubnetBytes", "1099511627776"));
+        values.put("org.tesseras.identity", Map.of("powDifficulty", "8"));
         for (Map.Entry<String, Map<String, String>> pid : settings.configuration().entrySet()) {
             Map<String, String> merged = new LinkedHashMap<>(values.getOrDefault(pid.getKey(), Map.of()));
             merged.putAll(pid.getValue());

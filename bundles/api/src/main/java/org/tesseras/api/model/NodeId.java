@@ -3,8 +3,8 @@ package org.tesseras.api.model;
 import java.util.Arrays;
 
 /**
- * A node's 160-bit identifier, {@code BLAKE3(publicKey || nonce as u64 LE)[0..20]}; also used as a
- * key in the DHT's XOR metric space. Text form: 40 lowercase hex characters.
+ * A node's 160-bit identifier, {@code BLAKE3(publicKey)[0..20]} (one per key; a proof-of-work nonce makes it
+ * valid); also used as a key in the DHT's XOR metric space. Text form: 40 lowercase hex characters.
  */
 public record NodeId(byte[] bytes) implements Comparable<NodeId> {
     /** Identifier length in bytes. */
@@ -42,7 +42,7 @@ public record NodeId(byte[] bytes) implements Comparable<NodeId> {
         return bytes[index] & 0xff;
     }
 
-    /** Number of leading zero bits, the proof-of-work this identifier carries. */
+    /** Number of leading zero bits (of a distance: the bits two identifiers share). */
     public int leadingZeroBits() {
         for (int i = 0; i < LENGTH; i++) {
             if (bytes[i] != 0) {

@@ -16,10 +16,26 @@ public interface IdentityVerifier {
     /** Leading zero bits a NodeId must have to be accepted. */
     int powDifficulty();
 
-    /** {@code BLAKE3(publicKey || nonce as u64 LE)[0..20]}. */
-    NodeId deriveNodeId(byte[] publicKey, long nonce);
+    /** The one NodeId of a key: {@code BLAKE3(publicKey)[0..20]}. */
+    NodeId deriveNodeId(byte[] publicKey);
 
-    /** Whether {@code publicKey} and {@code nonce} derive {@code claimed} with the required proof-of-work. */
+    /**
+     * The NodeId of a key; the nonce takes no part in it any more.
+     *
+     * @deprecated a key has one NodeId whatever the nonce: use {@link #deriveNodeId(byte[])}
+     */
+    @Deprecated
+    default NodeId deriveNodeId(byte[] publicKey, long nonce) {
+        return deriveNodeId(publicKey);
+    }
+
+    /** Leading zero bits of {@code BLAKE3(publicKey || nonce as u64 LE)}: the proof-of-work {@code nonce} shows. */
+    int powBits(byte[] publicKey, long nonce);
+
+    /**
+     * Whether {@code claimed} is the NodeId of {@code publicKey} and {@code nonce} shows the required proof-of-work
+     * for that key.
+     */
     boolean verifyPow(NodeId claimed, byte[] publicKey, long nonce);
 
     /** The raw 32-byte form of an Ed25519 public key (as a TLS peer certificate carries it); throws if not Ed25519. */
@@ -35,8 +51,8 @@ public interface IdentityVerifier {
     default Optional<String> manifestFault(TesseraManifest manifest) {
         byte[] key = manifest.ownerPublicKey();
         if (!verifyPow(manifest.owner(), key, manifest.ownerNonce())) {
-            return Optional.of("its owner " + manifest.owner() + " does not derive from the owner key and nonce"
-                    + " with the required proof-of-work");
+            return Optional.of("its owner " + manifest.owner() + " does not derive from the owner key, or the owner"
+                    + " nonce lacks the required proof-of-work");
         }
         if (!verifySignature(key, manifest.signedPayload(), manifest.signature())) {
             return Optional.of("its signature does not verify with the owner's key");

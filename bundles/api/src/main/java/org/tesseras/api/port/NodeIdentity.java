@@ -13,11 +13,11 @@ import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.model.TesseraPointer;
 
-/** This node's own identity: an Ed25519 key pair and the proof-of-work nonce its NodeId derives from. */
+/** This node's own identity: an Ed25519 key pair, its NodeId and the proof-of-work nonce that makes the NodeId valid. */
 @ProviderType
 public interface NodeIdentity {
 
-    /** {@code BLAKE3(publicKey || nonce as u64 LE)[0..20]}. */
+    /** {@code BLAKE3(publicKey)[0..20]}: one NodeId per key. */
     NodeId nodeId();
 
     /** The raw 32-byte Ed25519 public key. */
@@ -26,10 +26,8 @@ public interface NodeIdentity {
     /** The proof-of-work nonce. */
     long nonce();
 
-    /** Leading zero bits of the NodeId: the proof-of-work actually met. */
-    default int powBits() {
-        return nodeId().leadingZeroBits();
-    }
+    /** Leading zero bits of {@code BLAKE3(publicKey || nonce as u64 LE)}: the proof-of-work actually met. */
+    int powBits();
 
     /** The private key, for the transport's TLS handshake only. */
     PrivateKey privateKey();

@@ -26,6 +26,19 @@ public interface ReciprocityLedger {
     /** Bytes we store for {@code peer}; 0 for an unknown peer. */
     long bytesStoredFor(NodeId peer);
 
+    /**
+     * Counts {@code peer}'s account in {@code subnet} (its IPv4 /24 or IPv6 /48, as {@code Contact.subnetOf} writes
+     * it) from now on; the subnet told last counts. The sums per subnet let one allowance cover all the NodeIds of
+     * one network.
+     */
+    void placeInSubnet(NodeId peer, String subnet);
+
+    /** The sum of the balances of the peers placed in {@code subnet}; 0 when there are none. */
+    long subnetBalance(String subnet);
+
+    /** Bytes we store for the peers placed in {@code subnet}, together; 0 when there are none. */
+    long bytesStoredForSubnet(String subnet);
+
     /** The account with {@code peer}, if any. */
     Optional<LedgerEntry> entry(NodeId peer);
 

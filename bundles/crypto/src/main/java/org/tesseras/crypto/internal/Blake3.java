@@ -293,6 +293,27 @@ final class Blake3 implements Hasher.IncrementalHash {
     }
 
     /**
+     * Leading zero bits of the unkeyed BLAKE3 hash of {@code block[0..length)}, a message of at most one block
+     * whose bytes past {@code length} are zero: one compression, nothing allocated ({@code cv} is scratch of
+     * eight words). The proof-of-work search calls this millions of times; it equals hashing the same bytes.
+     */
+    static int leadingZeroBitsOfShortHash(byte[] block, int length, int[] cv) {
+        if (block.length != BLOCK_BYTES || length < 0 || length > BLOCK_BYTES || cv.length != 8) {
+            throw new IllegalArgumentException("a short hash takes one " + BLOCK_BYTES + "-byte block and 8 words");
+        }
+        compress(Blake3Compression.IV, cv, block, 0, 0, length, CHUNK_START | CHUNK_END | ROOT);
+        int bits = 0;
+        for (int i = 0; i < 8; i++) {
+            int word = Integer.reverseBytes(cv[i]);
+            if (word != 0) {
+                return bits + Integer.numberOfLeadingZeros(word);
+            }
+            bits += 32;
+        }
+        return bits;
+    }
+
+    /**
      * Written out rather than as a loop: C2's SuperWord in JDK 17.0.15 sometimes miscompiled that loop once the
      * vector lanes ran in the same JVM (digests came out zero or wrong from byte 12 on in about half of the test
      * runs; none with -XX:-UseSuperWord or with this form).

@@ -82,10 +82,10 @@ public final class FileIdentityTransfer implements IdentityTransfer {
     @Override
     public String exportText() throws IOException {
         IdentityKeyFile.Contents contents = IdentityKeyFile.read(keyFile, hasher);
-        if (contents.nodeId().leadingZeroBits() < powDifficulty) {
+        int bits = ProofOfWork.powBits(hasher, contents.publicKey(), contents.nonce());
+        if (bits < powDifficulty) {
             LOG.warn("Exporting the identity key of node {}, which shows {} bits of proof-of-work where this node asks"
-                    + " for {}: a node asking for as many refuses it", contents.nodeId(),
-                    contents.nodeId().leadingZeroBits(), powDifficulty);
+                    + " for {}: a node asking for as many refuses it", contents.nodeId(), bits, powDifficulty);
         }
         String text = IdentityText.encode(Ed25519.seed(contents.privateKey()), contents.nonce(), contents.nodeId());
         LOG.info("The identity key of node {} was exported as text", contents.nodeId());
@@ -97,13 +97,13 @@ public final class FileIdentityTransfer implements IdentityTransfer {
         IdentityText.Key key = IdentityText.decode(text);
         KeyPair keys = Ed25519.fromSeed(key.seed());
         byte[] publicKey = Ed25519.rawPublicKey(keys.getPublic());
-        NodeId imported = ProofOfWork.deriveNodeId(hasher, publicKey, key.nonce());
+        NodeId imported = ProofOfWork.nodeIdOf(hasher, publicKey);
         if (key.nodeIdWritten().isPresent() && !key.nodeIdWritten().get().equals(imported)) {
             throw new IllegalArgumentException("the key checks out but is the key of node " + imported + ", not of node "
                     + key.nodeIdWritten().get() + " written with it: check the NodeId line, or that the key and the"
                     + " NodeId were copied from the same export");
         }
-        int bits = imported.leadingZeroBits();
+        int bits = ProofOfWork.powBits(hasher, publicKey, key.nonce());
         if (!verifier.verifyPow(imported, publicKey, key.nonce())) {
             throw new IOException("the NodeId " + imported + " shows " + bits + " bits of proof-of-work, this"
                     + " node asks for " + powDifficulty + " (powDifficulty in " + IdentityConfiguration.PID + "), so"

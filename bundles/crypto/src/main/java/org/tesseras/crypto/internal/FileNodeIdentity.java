@@ -2,9 +2,7 @@ package org.tesseras.crypto.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.PrivateKey;
 
 import org.osgi.service.component.annotations.Activate;
@@ -20,9 +18,10 @@ import org.tesseras.api.port.NodeIdentity;
 /**
  * The node's identity, kept in a key file: created with a proof-of-work nonce on first start, loaded
  * unchanged on every later start. A damaged file stops the component with an error naming the file.
+ * Disabled until {@link IdentityMint} has made sure the key file needs no minting.
  */
 @Component(name = FileNodeIdentity.COMPONENT_NAME, service = NodeIdentity.class,
-        configurationPid = IdentityConfiguration.PID)
+        configurationPid = IdentityConfiguration.PID, enabled = false)
 @Designate(ocd = IdentityConfiguration.class)
 public final class FileNodeIdentity implements NodeIdentity {
     /** The component's name (the default, its class name), which other components disable and enable it by. */
@@ -30,26 +29,27 @@ public final class FileNodeIdentity implements NodeIdentity {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileNodeIdentity.class);
 
+    /** The most proof-of-work a configuration may ask for (bits; each one doubles the minting time). */
+    static final int MAX_DIFFICULTY_BITS = 40;
+
+    private final Hasher hasher;
     private final Path keyFile;
     private final PrivateKey privateKey;
     private final byte[] publicKey;
     private final long nonce;
     private final NodeId nodeId;
 
+    /**
+     * Loads the key file, first creating the key or minting a nonce for it where needed (on the calling thread;
+     * in the node, {@link IdentityMint} does that in the background and only then enables this component).
+     */
     @Activate
     public FileNodeIdentity(@Reference Hasher hasher, IdentityConfiguration config) {
         int difficulty = checkDifficulty(config.powDifficulty());
         this.keyFile = keyFile(config);
+        this.hasher = hasher;
         try {
-            if (!Files.exists(keyFile)) {
-                createIdentity(hasher, difficulty);
-            }
-            IdentityKeyFile.Contents contents = IdentityKeyFile.read(keyFile, hasher);
-            if (contents.nodeId().leadingZeroBits() < difficulty) {
-                throw new IllegalStateException("identity in " + keyFile + " has " + contents.nodeId().leadingZeroBits()
-                        + " bits of proof-of-work but powDifficulty is " + difficulty
-                        + ": lower org.tesseras.identity powDifficulty, or move the key file away to start as a new node");
-            }
+            IdentityKeyFile.Contents contents = NonceMint.ensure(keyFile, hasher, difficulty);
             if (!IdentityKeyFile.isOwnerOnly(keyFile)) {
                 LOG.warn("Identity key file {} is readable by others than its owner; run: chmod 600 {}", keyFile,
                         keyFile);
@@ -61,22 +61,14 @@ public final class FileNodeIdentity implements NodeIdentity {
         } catch (IOException e) {
             LOG.error("Node identity unavailable: {}", e.getMessage());
             throw new UncheckedIOException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("stopped while minting the identity of " + keyFile, e);
         } catch (IllegalStateException e) {
             LOG.error("Node identity unavailable: {}", e.getMessage());
             throw e;
         }
-        LOG.info("Node identity {} ({} bits of proof-of-work) from {}", nodeId, nodeId.leadingZeroBits(), keyFile);
-    }
-
-    private void createIdentity(Hasher hasher, int difficulty) throws IOException {
-        KeyPair keys = Ed25519.generate();
-        byte[] raw = Ed25519.rawPublicKey(keys.getPublic());
-        long start = System.nanoTime();
-        long found = ProofOfWork.findNonce(hasher, raw, difficulty);
-        NodeId id = ProofOfWork.deriveNodeId(hasher, raw, found);
-        IdentityKeyFile.create(keyFile, hasher, keys, found, id);
-        LOG.info("Created node identity {} in {} (nonce {} found in {} ms)", id, keyFile, found,
-                (System.nanoTime() - start) / 1_000_000);
+        LOG.info("Node identity {} ({} bits of proof-of-work) from {}", nodeId, powBits(), keyFile);
     }
 
     /** The key file the configuration names: {@code keyFile}, or {@code ${karaf.data}/tesseras/identity.key}. */
@@ -87,8 +79,9 @@ public final class FileNodeIdentity implements NodeIdentity {
     }
 
     static int checkDifficulty(int bits) {
-        if (bits < 0 || bits > 32) {
-            throw new IllegalArgumentException("org.tesseras.identity powDifficulty must be 0..32, got " + bits);
+        if (bits < 0 || bits > MAX_DIFFICULTY_BITS) {
+            throw new IllegalArgumentException("org.tesseras.identity powDifficulty must be 0.." + MAX_DIFFICULTY_BITS
+                    + ", got " + bits);
         }
         return bits;
     }
@@ -106,6 +99,11 @@ public final class FileNodeIdentity implements NodeIdentity {
     @Override
     public long nonce() {
         return nonce;
+    }
+
+    @Override
+    public int powBits() {
+        return ProofOfWork.powBits(hasher, publicKey, nonce);
     }
 
     @Override

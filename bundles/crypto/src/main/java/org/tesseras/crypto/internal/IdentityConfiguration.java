@@ -12,8 +12,10 @@ public @interface IdentityConfiguration {
     String PID = "org.tesseras.identity";
 
     @AttributeDefinition(name = "Proof-of-work difficulty",
-            description = "Leading zero bits a NodeId must have, ours and every peer's (0-32).", min = "0", max = "32")
-    int powDifficulty() default 8;
+            description = "Leading zero bits of BLAKE3(public key || nonce) our nonce and every peer's must show"
+                    + " (0-40; each bit doubles the one-time minting, 28 takes minutes of one core).",
+            min = "0", max = "40")
+    int powDifficulty() default 28;
 
     @AttributeDefinition(name = "Key file",
             description = "Where the identity key is kept; empty means ${karaf.data}/tesseras/identity.key.")

@@ -25,14 +25,20 @@ import org.tesseras.api.port.Hasher;
 /**
  * The identity key file: the Ed25519 private key, its public key, the proof-of-work nonce and the
  * NodeId, sealed with a BLAKE3 checksum so a truncated or edited file is refused, never replaced.
+ * Format 2 names the NodeId of the key ({@code BLAKE3(publicKey)[0..20]}); a file of format 1 (NodeId
+ * {@code BLAKE3(publicKey || nonce)[0..20]}) is still read, checked the old way, and reported as {@code legacy}.
  */
 final class IdentityKeyFile {
-    private static final String FORMAT = "tesseras-identity-1";
+    private static final String FORMAT = "tesseras-identity-2";
+    private static final String LEGACY_FORMAT = "tesseras-identity-1";
     private static final List<String> FIELDS = List.of("format", "privateKey", "publicKey", "nonce", "nodeId");
     private static final HexFormat HEX = HexFormat.of();
 
-    /** What a key file holds, checked for consistency. */
-    record Contents(PrivateKey privateKey, byte[] publicKey, long nonce, NodeId nodeId) {
+    /**
+     * What a key file holds, checked for consistency; {@code nodeId} is always the key's NodeId of today, and
+     * {@code legacy} says the file is of format 1 (its nonce was found for the old NodeId rule).
+     */
+    record Contents(PrivateKey privateKey, byte[] publicKey, long nonce, NodeId nodeId, boolean legacy) {
     }
 
     private IdentityKeyFile() {
@@ -40,29 +46,45 @@ final class IdentityKeyFile {
 
     /** Writes a new key file readable by the owner only; refuses to overwrite an existing one. */
     static void create(Path file, Hasher hasher, KeyPair keys, long nonce, NodeId nodeId) throws IOException {
-        write(file, hasher, keys, nonce, nodeId, false);
+        write(file, hasher, keys.getPrivate(), Ed25519.rawPublicKey(keys.getPublic()), nonce, nodeId, false);
     }
 
     /**
-     * Writes the key file for {@code keys} and {@code nonce} (the NodeId derived from them) in place of the one
-     * there, if any: that file is copied to {@code keptAs} first (when not null), then the new one is moved over
-     * it atomically, so the old key is never lost. Returns the NodeId written.
+     * Writes the key file for {@code keys} and {@code nonce} in place of the one there, if any: that file is
+     * copied to {@code keptAs} first (when not null), then the new one is moved over it atomically, so the old key
+     * is never lost. Returns the NodeId written, the key's ({@code BLAKE3(publicKey)[0..20]}).
      */
-    static NodeId replace(Path file, Hasher hasher, KeyPair keys, long nonce, Path keptAs) throws IOException {
-        NodeId nodeId = ProofOfWork.deriveNodeId(hasher, Ed25519.rawPublicKey(keys.getPublic()), nonce);
+    static synchronized NodeId replace(Path file, Hasher hasher, KeyPair keys, long nonce, Path keptAs) throws IOException {
+        byte[] publicKey = Ed25519.rawPublicKey(keys.getPublic());
+        NodeId nodeId = ProofOfWork.nodeIdOf(hasher, publicKey);
         if (keptAs != null && Files.exists(file)) {
             Files.copy(file, keptAs, StandardCopyOption.COPY_ATTRIBUTES);
         }
-        write(file, hasher, keys, nonce, nodeId, true);
+        write(file, hasher, keys.getPrivate(), publicKey, nonce, nodeId, true);
         return nodeId;
     }
 
-    private static void write(Path file, Hasher hasher, KeyPair keys, long nonce, NodeId nodeId, boolean replace)
-            throws IOException {
+    /**
+     * Writes the key file again for the same key with a new nonce (a legacy file, or a nonce below a raised
+     * difficulty); the file it replaces is kept as {@code keptAs} first when that is not null (a file of format 1,
+     * which records the NodeId the key had before).
+     */
+    static void rewrite(Path file, Hasher hasher, Contents contents, long nonce, Path keptAs) throws IOException {
+        if (keptAs != null) {
+            Files.copy(file, keptAs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        write(file, hasher, contents.privateKey(), contents.publicKey(), nonce, contents.nodeId(), true);
+    }
+
+    private static void write(Path file, Hasher hasher, PrivateKey privateKey, byte[] publicKey, long nonce,
+            NodeId nodeId, boolean replace) throws IOException {
+        if (!ProofOfWork.nodeIdOf(hasher, publicKey).equals(nodeId)) {
+            throw new IllegalArgumentException("NodeId " + nodeId + " is not the NodeId of the key");
+        }
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("format", FORMAT);
-        fields.put("privateKey", HEX.formatHex(keys.getPrivate().getEncoded()));
-        fields.put("publicKey", HEX.formatHex(Ed25519.rawPublicKey(keys.getPublic())));
+        fields.put("privateKey", HEX.formatHex(privateKey.getEncoded()));
+        fields.put("publicKey", HEX.formatHex(publicKey));
         fields.put("nonce", Long.toString(nonce));
         fields.put("nodeId", nodeId.hex());
         StringBuilder text = new StringBuilder(
@@ -125,7 +147,8 @@ final class IdentityKeyFile {
         if (!checksum.equals(checksum(hasher, fields))) {
             throw damaged(file, "the checksum does not match the contents (edited or truncated)");
         }
-        if (!FORMAT.equals(fields.get("format"))) {
+        boolean legacy = LEGACY_FORMAT.equals(fields.get("format"));
+        if (!legacy && !FORMAT.equals(fields.get("format"))) {
             throw damaged(file, "unknown format '" + fields.get("format") + "'");
         }
         try {
@@ -137,10 +160,13 @@ final class IdentityKeyFile {
             if (!Ed25519.verify(publicKey, probe, Ed25519.sign(privateKey, probe))) {
                 throw damaged(file, "the private and public keys do not belong together");
             }
-            if (!ProofOfWork.deriveNodeId(hasher, publicKey, nonce).equals(nodeId)) {
-                throw damaged(file, "the NodeId does not derive from the public key and nonce");
+            NodeId expected = legacy
+                    ? ProofOfWork.legacyNodeId(hasher, publicKey, nonce)
+                    : ProofOfWork.nodeIdOf(hasher, publicKey);
+            if (!expected.equals(nodeId)) {
+                throw damaged(file, "the NodeId is not the one of the public key" + (legacy ? " and nonce" : ""));
             }
-            return new Contents(privateKey, publicKey, nonce, nodeId);
+            return new Contents(privateKey, publicKey, nonce, ProofOfWork.nodeIdOf(hasher, publicKey), legacy);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw damaged(file, "unreadable key material: " + e.getMessage());
         }

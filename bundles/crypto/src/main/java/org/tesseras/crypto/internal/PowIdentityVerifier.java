@@ -10,7 +10,7 @@ import org.tesseras.api.model.NodeId;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.IdentityVerifier;
 
-/** Checks peers' NodeIds against their keys and proof-of-work, and their Ed25519 signatures. */
+/** Checks peers' NodeIds against their keys and proof-of-work (two BLAKE3 hashes), and their Ed25519 signatures. */
 @Component(service = IdentityVerifier.class, configurationPid = IdentityConfiguration.PID)
 public final class PowIdentityVerifier implements IdentityVerifier {
     private final Hasher hasher;
@@ -33,13 +33,18 @@ public final class PowIdentityVerifier implements IdentityVerifier {
     }
 
     @Override
-    public NodeId deriveNodeId(byte[] publicKey, long nonce) {
-        return ProofOfWork.deriveNodeId(hasher, publicKey, nonce);
+    public NodeId deriveNodeId(byte[] publicKey) {
+        return ProofOfWork.nodeIdOf(hasher, publicKey);
+    }
+
+    @Override
+    public int powBits(byte[] publicKey, long nonce) {
+        return ProofOfWork.powBits(hasher, publicKey, nonce);
     }
 
     @Override
     public boolean verifyPow(NodeId claimed, byte[] publicKey, long nonce) {
-        return claimed.leadingZeroBits() >= powDifficulty && deriveNodeId(publicKey, nonce).equals(claimed);
+        return powBits(publicKey, nonce) >= powDifficulty && deriveNodeId(publicKey).equals(claimed);
     }
 
     @Override

@@ -216,6 +216,21 @@ final class HeldData {
             public List<LedgerEntry> bestPeers(int count) {
                 throw unused();
             }
+
+            @Override
+            public void placeInSubnet(NodeId peer, String subnet) {
+                throw unused();
+            }
+
+            @Override
+            public long subnetBalance(String subnet) {
+                throw unused();
+            }
+
+            @Override
+            public long bytesStoredForSubnet(String subnet) {
+                throw unused();
+            }
         };
     }
 

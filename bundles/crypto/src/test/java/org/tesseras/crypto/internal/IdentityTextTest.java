@@ -34,8 +34,8 @@ class IdentityTextTest {
         return seed;
     }
 
-    private NodeId nodeIdOf(byte[] seed, long nonce) {
-        return ProofOfWork.deriveNodeId(hasher, Ed25519.rawPublicKey(Ed25519.fromSeed(seed).getPublic()), nonce);
+    private NodeId nodeIdOf(byte[] seed) {
+        return ProofOfWork.nodeIdOf(hasher, Ed25519.rawPublicKey(Ed25519.fromSeed(seed).getPublic()));
     }
 
     /** The 72 key characters of an export, without separators. */
@@ -78,7 +78,7 @@ class IdentityTextTest {
     @Test
     void anExportIsACommentThreeLinesOfSixGroupsAndTheNodeId() {
         byte[] seed = seed();
-        NodeId id = nodeIdOf(seed, 123_456_789L);
+        NodeId id = nodeIdOf(seed);
         String text = IdentityText.encode(seed, 123_456_789L, id);
         String[] lines = text.split("\n");
         assertEquals(5, lines.length, text);
@@ -94,7 +94,7 @@ class IdentityTextTest {
     void decodingGivesBackSeedNonceAndNodeIdForAnyNonce() {
         for (long nonce : new long[] {0, 1, 255, 1L << 32, 987_654_321_012L, Long.MAX_VALUE}) {
             byte[] seed = seed();
-            NodeId id = nodeIdOf(seed, nonce);
+            NodeId id = nodeIdOf(seed);
             IdentityText.Key key = IdentityText.decode(IdentityText.encode(seed, nonce, id));
             assertArrayEquals(seed, key.seed());
             assertEquals(nonce, key.nonce());
@@ -105,7 +105,7 @@ class IdentityTextTest {
     @Test
     void readingIgnoresCaseSpacesLineBreaksAndTakesILOForDigits() {
         byte[] seed = seed();
-        String text = IdentityText.encode(seed, 42, nodeIdOf(seed, 42));
+        String text = IdentityText.encode(seed, 42, nodeIdOf(seed));
         String characters = keyCharacters(text);
         List<String> variants = List.of(
                 characters,
@@ -117,8 +117,8 @@ class IdentityTextTest {
                 characters.replace('1', 'l').replace('0', 'o'),
                 characters.replace('1', 'L'),
                 "# any comment\n" + grouped(characters) + "\nnode id: "
-                        + nodeIdOf(seed, 42).hex().toUpperCase(Locale.ROOT),
-                grouped(characters) + " NodeId=" + nodeIdOf(seed, 42).hex(),
+                        + nodeIdOf(seed).hex().toUpperCase(Locale.ROOT),
+                grouped(characters) + " NodeId=" + nodeIdOf(seed).hex(),
                 text.replace('\n', ' '),
                 text.replace("\n", "\r\n"));
         for (String variant : variants) {
@@ -132,7 +132,7 @@ class IdentityTextTest {
     @Test
     void everySingleMistypedCharacterIsRefusedNamingItsGroup() {
         byte[] seed = seed();
-        String characters = keyCharacters(IdentityText.encode(seed, 77_777, nodeIdOf(seed, 77_777)));
+        String characters = keyCharacters(IdentityText.encode(seed, 77_777, nodeIdOf(seed)));
         int refused = 0;
         for (int p = 0; p < characters.length(); p++) {
             for (char c : ALPHABET.toCharArray()) {
@@ -153,7 +153,7 @@ class IdentityTextTest {
     void everySwappedAdjacentPairIsRefusedNamingWhere() {
         byte[] seed = seed();
         long nonce = random.nextLong() >>> 1;
-        String characters = keyCharacters(IdentityText.encode(seed, nonce, nodeIdOf(seed, nonce)));
+        String characters = keyCharacters(IdentityText.encode(seed, nonce, nodeIdOf(seed)));
         int refused = 0;
         for (int p = 0; p + 1 < characters.length(); p++) {
             if (characters.charAt(p) == characters.charAt(p + 1)) {
@@ -175,7 +175,7 @@ class IdentityTextTest {
     @Test
     void eachMissingGroupIsRefusedAndLocated() {
         byte[] seed = seed();
-        String characters = keyCharacters(IdentityText.encode(seed, 9, nodeIdOf(seed, 9)));
+        String characters = keyCharacters(IdentityText.encode(seed, 9, nodeIdOf(seed)));
         for (int group = 0; group < 18; group++) {
             String missing = characters.substring(0, group * 4) + characters.substring(group * 4 + 4);
             for (String text : List.of(grouped(missing), missing)) {
@@ -190,7 +190,7 @@ class IdentityTextTest {
     @Test
     void aGroupTypedTwiceAMissingOrAnExtraCharacterIsRefused() {
         byte[] seed = seed();
-        String characters = keyCharacters(IdentityText.encode(seed, 9, nodeIdOf(seed, 9)));
+        String characters = keyCharacters(IdentityText.encode(seed, 9, nodeIdOf(seed)));
         String doubled = characters.substring(0, 24) + characters.substring(20);
         assertTrue(refusal(grouped(doubled)).contains("a group too many"));
         for (int p = 0; p < characters.length(); p++) {
@@ -209,7 +209,7 @@ class IdentityTextTest {
     @Test
     void anyTwoToFourWrongCharactersAreRefused() {
         byte[] seed = seed();
-        String characters = keyCharacters(IdentityText.encode(seed, 31_337, nodeIdOf(seed, 31_337)));
+        String characters = keyCharacters(IdentityText.encode(seed, 31_337, nodeIdOf(seed)));
         for (int trial = 0; trial < 20_000; trial++) {
             char[] typo = characters.toCharArray();
             Set<Integer> positions = new HashSet<>();
@@ -232,7 +232,7 @@ class IdentityTextTest {
     @Test
     void foreignCharactersAndGarbageAreRefusedWithoutEchoingTheKey() {
         byte[] seed = seed();
-        String text = IdentityText.encode(seed, 1, nodeIdOf(seed, 1));
+        String text = IdentityText.encode(seed, 1, nodeIdOf(seed));
         String characters = keyCharacters(text);
         List<String> bad = new ArrayList<>();
         bad.add(characters.substring(0, 30) + 'U' + characters.substring(31));
@@ -241,7 +241,7 @@ class IdentityTextTest {
         bad.add("");
         bad.add("# only a comment");
         bad.add(text.replace("NodeId ", "NodeId: 12"));
-        bad.add(text + "NodeId " + nodeIdOf(seed(), 1).hex());
+        bad.add(text + "NodeId " + nodeIdOf(seed()).hex());
         for (String garbage : bad) {
             String message = refusal(garbage);
             for (int g = 0; g < 72; g += 4) {
@@ -254,7 +254,7 @@ class IdentityTextTest {
     @Test
     void aKeyOfAnotherFormatIsRefused() {
         byte[] seed = seed();
-        NodeId id = nodeIdOf(seed, 1);
+        NodeId id = nodeIdOf(seed);
         assertTrue(refusal(IdentityText.encode(2, seed, 1, id)).contains("format 2"));
     }
 

@@ -73,6 +73,18 @@ public @interface DhtConfiguration {
             min = "1")
     long bootstrapRetryMaxSeconds() default 300;
 
+    @AttributeDefinition(name = "Nodes per subnet in a bucket",
+            description = "At most this many nodes of one IPv4 /24 or IPv6 /48 in one k-bucket (and in its replacement"
+                    + " cache), as S/Kademlia limits them: NodeIds minted on one host cannot fill the buckets (1-k).",
+            min = "1")
+    int maxNodesPerSubnetPerBucket() default 2;
+
+    @AttributeDefinition(name = "Nodes per subnet in the table",
+            description = "At most this many nodes of one IPv4 /24 or IPv6 /48 in the whole routing table"
+                    + " (maxNodesPerSubnetPerBucket or more). A local test network on one address needs more.",
+            min = "1")
+    int maxNodesPerSubnet() default 10;
+
     @AttributeDefinition(name = "Known contacts file",
             description = "Where the addresses of the peers last in the routing table are kept, to rejoin through"
                     + " them after a restart (besides the seeds); empty means ${karaf.data}/tesseras/dht-contacts,"

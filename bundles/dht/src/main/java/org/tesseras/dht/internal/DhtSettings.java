@@ -11,7 +11,8 @@ import java.util.Optional;
 record DhtSettings(List<Seed> seeds, int k, int alpha, long rpcTimeoutMillis, int maxFailedRpcs,
         long refreshIntervalSeconds, long republishIntervalSeconds, long pointerTtlSeconds, int maxStoredPointers,
         int maxPointersPerTessera, int maxCataloguePages, long catalogueTtlSeconds, long bootstrapRetryInitialMillis,
-        long bootstrapRetryMaxSeconds, Optional<Path> knownContactsFile) {
+        long bootstrapRetryMaxSeconds, Optional<Path> knownContactsFile, int maxNodesPerSubnetPerBucket,
+        int maxNodesPerSubnet) {
 
     /** Largest k: a FoundNodes reply of k NodeInfos must stay far below the 64 KiB message cap. */
     static final int MAX_K = 100;
@@ -35,6 +36,10 @@ record DhtSettings(List<Seed> seeds, int k, int alpha, long rpcTimeoutMillis, in
         require(bootstrapRetryInitialMillis >= 1, "bootstrapRetryInitialMillis", ">= 1", bootstrapRetryInitialMillis);
         require(bootstrapRetryMaxSeconds >= 1, "bootstrapRetryMaxSeconds", ">= 1", bootstrapRetryMaxSeconds);
         Objects.requireNonNull(knownContactsFile, "knownContactsFile");
+        require(maxNodesPerSubnetPerBucket >= 1 && maxNodesPerSubnetPerBucket <= k, "maxNodesPerSubnetPerBucket",
+                "1..k (" + k + ")", maxNodesPerSubnetPerBucket);
+        require(maxNodesPerSubnet >= maxNodesPerSubnetPerBucket, "maxNodesPerSubnet",
+                ">= maxNodesPerSubnetPerBucket (" + maxNodesPerSubnetPerBucket + ")", maxNodesPerSubnet);
     }
 
     /**
@@ -54,7 +59,8 @@ record DhtSettings(List<Seed> seeds, int k, int alpha, long rpcTimeoutMillis, in
                 config.refreshIntervalSeconds(), config.republishIntervalSeconds(), config.pointerTtlSeconds(),
                 config.maxStoredPointers(), config.maxPointersPerTessera(), config.maxCataloguePages(),
                 config.catalogueTtlSeconds(), BOOTSTRAP_RETRY_INITIAL_MILLIS, config.bootstrapRetryMaxSeconds(),
-                knownContactsFile(config.knownContactsFile()));
+                knownContactsFile(config.knownContactsFile()), config.maxNodesPerSubnetPerBucket(),
+                config.maxNodesPerSubnet());
     }
 
     /** The configured file; empty text means the default under {@code karaf.data}, "none" means no file. */

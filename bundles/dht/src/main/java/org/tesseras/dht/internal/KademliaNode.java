@@ -56,7 +56,8 @@ public final class KademliaNode {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = clock;
         this.random = random;
-        this.table = new RoutingTable(self, settings.k(), clock.millis());
+        this.table = new RoutingTable(self, settings.k(), clock.millis(), settings.maxNodesPerSubnetPerBucket(),
+                settings.maxNodesPerSubnet());
         this.pointers = new PointerStore(self, settings.maxStoredPointers(), settings.maxPointersPerTessera());
         this.catalogues = new CatalogueStore(settings.maxCataloguePages());
         this.knownContacts = new KnownContacts(settings.knownContactsFile());

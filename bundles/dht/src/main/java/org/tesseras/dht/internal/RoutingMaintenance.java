@@ -90,8 +90,7 @@ final class RoutingMaintenance {
             return lookups.notActive("refresh buckets");
         }
         RoutingTable table = node.table();
-        List<Integer> stale = table.staleBuckets(node.now(), node.settings().refreshIntervalMillis(),
-                node.verifier().powDifficulty());
+        List<Integer> stale = table.staleBuckets(node.now(), node.settings().refreshIntervalMillis(), 0);
         List<CompletableFuture<NodeLookup.Result>> refreshes = new ArrayList<>();
         for (int bucket : stale) {
             refreshes.add(lookups.lookupNodes(XorMetric.randomIdWithSharedPrefix(table.self(), bucket, node.random())));
@@ -210,7 +209,7 @@ final class RoutingMaintenance {
         return lookups.lookupNodes(self, initial).thenCompose(result -> {
             List<CompletableFuture<NodeLookup.Result>> refreshes = new ArrayList<>();
             int nearest = table.nearestNonEmptyBucket();
-            for (int bucket = node.verifier().powDifficulty(); bucket < nearest; bucket++) {
+            for (int bucket = 0; bucket < nearest; bucket++) {
                 refreshes.add(lookups.lookupNodes(XorMetric.randomIdWithSharedPrefix(self, bucket, node.random())));
             }
             return CompletableFuture.allOf(refreshes.toArray(CompletableFuture[]::new));

@@ -1,10 +1,13 @@
 package org.tesseras.dht.internal;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.tesseras.api.model.Contact;
@@ -17,6 +20,11 @@ import org.tesseras.api.model.RoutingEntry;
  * with us, least-recently-seen first, plus a replacement cache of nodes seen while it was full. This
  * node's own id never enters. Thread-safe; it never does I/O: when a full bucket's oldest entry must
  * be pinged, {@link #observe} says so and the caller reports back.
+ *
+ * <p>Like S/Kademlia, the table limits what one network may take: at most {@code maxPerSubnetPerBucket} nodes of
+ * one IPv4 /24 or IPv6 /48 in a bucket (and its replacement cache), and {@code maxPerSubnet} in the whole table, so
+ * many NodeIds minted on one host or one small network cannot fill the buckets. A node over a limit is not taken
+ * ({@link Outcome#SUBNET_FULL}); the nodes already there stay.
  */
 final class RoutingTable {
 
@@ -29,7 +37,9 @@ final class RoutingTable {
         /** The node was known and is now the most recently seen of its bucket. */
         REFRESHED,
         /** The bucket is full: the node waits in the replacement cache. */
-        CACHED
+        CACHED,
+        /** The node's subnet already has as many nodes as the bucket or the table allow: not taken. */
+        SUBNET_FULL
     }
 
     /** The outcome, and the bucket's oldest entry when the caller must ping it before anything is evicted. */
@@ -38,14 +48,40 @@ final class RoutingTable {
 
     private final NodeId self;
     private final int k;
+    private final int maxPerSubnetPerBucket;
+    private final int maxPerSubnet;
     private final Bucket[] buckets = new Bucket[NodeId.BITS];
+    /** Nodes in the buckets (not the caches) per subnet. */
+    private final Map<String, Integer> perSubnet = new HashMap<>();
 
+    /** A table without subnet limits (every node may take a slot). */
     RoutingTable(NodeId self, int k, long nowMillis) {
+        this(self, k, nowMillis, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    RoutingTable(NodeId self, int k, long nowMillis, int maxPerSubnetPerBucket, int maxPerSubnet) {
+        if (maxPerSubnetPerBucket < 1 || maxPerSubnet < maxPerSubnetPerBucket) {
+            throw new IllegalArgumentException("subnet limits must be 1 <= per bucket (" + maxPerSubnetPerBucket
+                    + ") <= per table (" + maxPerSubnet + ")");
+        }
         this.self = self;
         this.k = k;
+        this.maxPerSubnetPerBucket = maxPerSubnetPerBucket;
+        this.maxPerSubnet = maxPerSubnet;
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] = new Bucket(nowMillis);
         }
+    }
+
+    /** The IPv4 /24 or IPv6 /48 a node counts in; an unresolved address counts by its host name. */
+    static String subnetOf(NodeInfo node) {
+        InetSocketAddress address = node.address();
+        return address.isUnresolved() ? address.getHostString() : Contact.subnetOf(address.getAddress());
+    }
+
+    /** How many nodes of {@code subnet} the buckets hold now. */
+    synchronized int countInSubnet(String subnet) {
+        return perSubnet.getOrDefault(subnet, 0);
     }
 
     NodeId self() {
@@ -65,18 +101,30 @@ final class RoutingTable {
             return new Observation(Outcome.SELF, null);
         }
         Bucket bucket = buckets[index];
+        String subnet = subnetOf(node);
         Entry known = bucket.find(node.id());
         if (known != null) {
+            NodeInfo kept = node;
+            if (!known.subnet().equals(subnet) && !fits(bucket, subnet)) {
+                kept = known.node();
+            }
             bucket.entries.remove(known);
-            bucket.entries.add(new Entry(node, nowMillis, 0));
+            uncount(known);
+            bucket.entries.add(count(new Entry(kept, subnetOf(kept), nowMillis, 0)));
             return new Observation(Outcome.REFRESHED, null);
         }
         bucket.replacements.remove(node.id());
+        if (!fits(bucket, subnet)) {
+            return new Observation(Outcome.SUBNET_FULL, null);
+        }
         if (bucket.entries.size() < k) {
-            bucket.entries.add(new Entry(node, nowMillis, 0));
+            bucket.entries.add(count(new Entry(node, subnet, nowMillis, 0)));
             return new Observation(Outcome.ADDED, null);
         }
-        bucket.replacements.put(node.id(), new Entry(node, nowMillis, 0));
+        if (bucket.cachedInSubnet(subnet) >= maxPerSubnetPerBucket) {
+            return new Observation(Outcome.SUBNET_FULL, null);
+        }
+        bucket.replacements.put(node.id(), new Entry(node, subnet, nowMillis, 0));
         if (bucket.replacements.size() > k) {
             Iterator<NodeId> eldest = bucket.replacements.keySet().iterator();
             eldest.next();
@@ -113,7 +161,8 @@ final class RoutingTable {
             return Optional.empty();
         }
         bucket.entries.remove(entry);
-        return bucket.promote(k);
+        uncount(entry);
+        return promote(bucket);
     }
 
     /**
@@ -141,11 +190,11 @@ final class RoutingTable {
         int failures = entry.failedRpcs() + 1;
         int position = bucket.entries.indexOf(entry);
         if (failures < maxFailedRpcs) {
-            bucket.entries.set(position, new Entry(entry.node(), entry.lastSeenMillis(), failures));
+            bucket.entries.set(position, new Entry(entry.node(), entry.subnet(), entry.lastSeenMillis(), failures));
             return false;
         }
-        bucket.entries.remove(position);
-        bucket.promote(k);
+        uncount(bucket.entries.remove(position));
+        promote(bucket);
         return true;
     }
 
@@ -159,7 +208,7 @@ final class RoutingTable {
         Entry entry = bucket.find(id);
         if (entry != null) {
             bucket.entries.remove(entry);
-            bucket.entries.add(new Entry(entry.node(), nowMillis, 0));
+            bucket.entries.add(new Entry(entry.node(), entry.subnet(), nowMillis, 0));
         }
     }
 
@@ -243,7 +292,45 @@ final class RoutingTable {
         return -1;
     }
 
-    private record Entry(NodeInfo node, long lastSeenMillis, int failedRpcs) {
+    /** Whether one more node of {@code subnet} may enter {@code bucket}'s entries. */
+    private boolean fits(Bucket bucket, String subnet) {
+        return bucket.entriesInSubnet(subnet) < maxPerSubnetPerBucket
+                && perSubnet.getOrDefault(subnet, 0) < maxPerSubnet;
+    }
+
+    private Entry count(Entry entry) {
+        perSubnet.merge(entry.subnet(), 1, Integer::sum);
+        return entry;
+    }
+
+    private void uncount(Entry entry) {
+        perSubnet.computeIfPresent(entry.subnet(), (subnet, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Moves the newest cached node whose subnet fits into the bucket's free slot; returns it. */
+    private Optional<NodeInfo> promote(Bucket bucket) {
+        if (bucket.entries.size() >= k) {
+            return Optional.empty();
+        }
+        Entry promoted = null;
+        for (Entry cached : bucket.replacements.values()) {
+            if (fits(bucket, cached.subnet())) {
+                promoted = cached;
+            }
+        }
+        if (promoted == null) {
+            return Optional.empty();
+        }
+        bucket.replacements.remove(promoted.node().id());
+        int position = bucket.entries.size();
+        while (position > 0 && bucket.entries.get(position - 1).lastSeenMillis() > promoted.lastSeenMillis()) {
+            position--;
+        }
+        bucket.entries.add(position, count(promoted));
+        return Optional.of(promoted.node());
+    }
+
+    private record Entry(NodeInfo node, String subnet, long lastSeenMillis, int failedRpcs) {
     }
 
     private static final class Bucket {
@@ -267,21 +354,24 @@ final class RoutingTable {
             return null;
         }
 
-        Optional<NodeInfo> promote(int k) {
-            if (replacements.isEmpty() || entries.size() >= k) {
-                return Optional.empty();
+        int entriesInSubnet(String subnet) {
+            int n = 0;
+            for (Entry entry : entries) {
+                if (entry.subnet().equals(subnet)) {
+                    n++;
+                }
             }
-            NodeId newest = null;
-            for (NodeId id : replacements.keySet()) {
-                newest = id;
+            return n;
+        }
+
+        int cachedInSubnet(String subnet) {
+            int n = 0;
+            for (Entry entry : replacements.values()) {
+                if (entry.subnet().equals(subnet)) {
+                    n++;
+                }
             }
-            Entry promoted = replacements.remove(newest);
-            int position = entries.size();
-            while (position > 0 && entries.get(position - 1).lastSeenMillis() > promoted.lastSeenMillis()) {
-                position--;
-            }
-            entries.add(position, promoted);
-            return Optional.of(promoted.node());
+            return n;
         }
     }
 }

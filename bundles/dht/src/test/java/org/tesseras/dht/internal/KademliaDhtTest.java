@@ -292,7 +292,7 @@ class KademliaDhtTest {
                 config.alpha = 2;
             };
             Node a = cluster.add(smallBuckets);
-            int bucket = DhtCluster.POW_DIFFICULTY;
+            int bucket = 0;
             List<Node> sameBucket = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 sameBucket.add(cluster.add(smallBuckets,

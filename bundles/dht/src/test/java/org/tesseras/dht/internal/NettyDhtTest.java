@@ -53,9 +53,13 @@ class NettyDhtTest {
             identities.add(identity);
             NettyTransport transport = new NettyTransport(identity, DhtCluster.VERIFIER, annotation(
                     TransportConfiguration.class, Map.of("listenHost", "127.0.0.1", "advertisedHost", "127.0.0.1",
-                            "listenPort", 0, "rpcTimeoutMillis", 15_000L)));
+                            "listenPort", 0, "rpcTimeoutMillis", 15_000L,
+                            // all twenty nodes connect from 127.0.0.1
+                            "maxInboundConnectionsPerAddress", 4 * NODES)));
             TestConfig config = new TestConfig();
             config.rpcTimeoutMillis = 15_000;
+            config.maxNodesPerSubnetPerBucket = config.k;
+            config.maxNodesPerSubnet = NODES;
             if (seed != null) {
                 config.seeds = new String[] {DhtCluster.seedText(seed)};
             }

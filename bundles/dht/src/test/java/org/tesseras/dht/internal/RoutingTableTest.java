@@ -116,6 +116,85 @@ class RoutingTableTest {
         assertEquals(Set.copyOf(List.of(2, 3, 5, NodeId.BITS - 1)), Set.copyOf(table.staleBuckets(1000, 1000, 2)));
     }
 
+    @Test
+    void fiftySybilNodeIdsFromOneSlash24TakeNoMoreThanTheSubnetLimits() throws Exception {
+        RoutingTable table = new RoutingTable(self, 20, 0, 2, 10);
+        List<NodeInfo> honest = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            honest.add(nodeAt(randomId(), new byte[] {(byte) 198, 51, (byte) i, 7}));
+        }
+        int sybilsTaken = 0;
+        for (int i = 0; i < 50; i++) {
+            NodeInfo sybil = nodeAt(randomId(), new byte[] {(byte) 203, 0, 113, (byte) (i + 1)});
+            RoutingTable.Outcome outcome = table.observe(sybil, i).outcome();
+            if (outcome == RoutingTable.Outcome.ADDED) {
+                sybilsTaken++;
+            } else {
+                assertEquals(RoutingTable.Outcome.SUBNET_FULL, outcome, "a sybil over the limit is refused");
+            }
+        }
+        for (NodeInfo node : honest) {
+            assertEquals(RoutingTable.Outcome.ADDED, table.observe(node, 100).outcome(), "honest " + node.address());
+        }
+
+        assertTrue(sybilsTaken <= 10, sybilsTaken + " sybils in the table");
+        assertEquals(sybilsTaken, table.countInSubnet("203.0.113.0/24"));
+        int[] perBucket = new int[NodeId.BITS];
+        for (var entry : table.snapshot()) {
+            if (RoutingTable.subnetOf(entry.node()).equals("203.0.113.0/24")) {
+                perBucket[entry.bucket()]++;
+            }
+        }
+        for (int bucket = 0; bucket < NodeId.BITS; bucket++) {
+            assertTrue(perBucket[bucket] <= 2, perBucket[bucket] + " sybils in bucket " + bucket);
+        }
+        assertEquals(40 + sybilsTaken, table.size(), "every honest node from its own /24 got in");
+    }
+
+    @Test
+    void aSubnetCannotFloodAFullBucketsReplacementCacheAndOneOfItsNodesLeavingLetsAnotherIn() throws Exception {
+        RoutingTable table = new RoutingTable(self, 2, 0, 1, 10);
+        NodeInfo a = nodeAt(XorMetric.randomIdWithSharedPrefix(self, 0, random), new byte[] {(byte) 198, 51, 100, 1});
+        NodeInfo b = nodeAt(XorMetric.randomIdWithSharedPrefix(self, 0, random), new byte[] {(byte) 198, 51, 101, 1});
+        table.observe(a, 1);
+        table.observe(b, 2);
+        NodeInfo sameAsA = nodeAt(XorMetric.randomIdWithSharedPrefix(self, 0, random),
+                new byte[] {(byte) 198, 51, 100, 2});
+        assertEquals(RoutingTable.Outcome.SUBNET_FULL, table.observe(sameAsA, 3).outcome());
+        NodeInfo c = nodeAt(XorMetric.randomIdWithSharedPrefix(self, 0, random), new byte[] {(byte) 198, 51, 102, 1});
+        NodeInfo c2 = nodeAt(XorMetric.randomIdWithSharedPrefix(self, 0, random), new byte[] {(byte) 198, 51, 102, 2});
+        assertEquals(RoutingTable.Outcome.CACHED, table.observe(c, 4).outcome());
+        assertEquals(RoutingTable.Outcome.SUBNET_FULL, table.observe(c2, 5).outcome(), "one per subnet in the cache");
+
+        assertEquals(c, table.pingFailed(a.id()).orElseThrow(), "the cached node of another subnet takes a's slot");
+        assertEquals(RoutingTable.Outcome.CACHED, table.observe(sameAsA, 6).outcome(), "a's subnet has room again");
+    }
+
+    @Test
+    void theDhtNodeCapsFiftyGenuineIdentitiesFromOneSlash24() throws Exception {
+        TestConfig config = new TestConfig();
+        KademliaNode node = new KademliaNode(MemoryIdentityHolder.ONE.nodeId(), DhtCluster.VERIFIER, config.settings(),
+                java.time.Clock.systemUTC(), new Random(3));
+        for (int i = 0; i < 50; i++) {
+            var sybil = org.tesseras.transport.memory.MemoryIdentity.generate(DhtCluster.VERIFIER);
+            node.observe(sybil.nodeInfo(new InetSocketAddress(
+                    InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, (byte) (i + 1)}), 4433)));
+        }
+        assertTrue(node.table().size() <= config.maxNodesPerSubnet, node.table().size() + " sybils in the table");
+        assertTrue(node.table().size() >= config.maxNodesPerSubnetPerBucket, "the first of them were taken");
+    }
+
+    /** One identity for tests that need a node id. */
+    private static final class MemoryIdentityHolder {
+        static final org.tesseras.transport.memory.MemoryIdentity ONE =
+                org.tesseras.transport.memory.MemoryIdentity.generate(DhtCluster.VERIFIER, 99);
+    }
+
+    private static NodeInfo nodeAt(NodeId id, byte[] ip) throws java.net.UnknownHostException {
+        return new NodeInfo(id, new byte[NodeInfo.PUBLIC_KEY_LENGTH], 0,
+                new InetSocketAddress(InetAddress.getByAddress(ip), 7000), Set.of());
+    }
+
     private NodeId randomId() {
         byte[] bytes = new byte[NodeId.LENGTH];
         random.nextBytes(bytes);

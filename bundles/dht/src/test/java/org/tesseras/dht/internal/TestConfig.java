@@ -19,6 +19,8 @@ final class TestConfig implements DhtConfiguration {
     long bootstrapRetryMaxSeconds = 300;
     /** No file unless a test wants one. */
     String knownContactsFile = "none";
+    int maxNodesPerSubnetPerBucket = 2;
+    int maxNodesPerSubnet = 10;
 
     DhtSettings settings() {
         return DhtSettings.from(this);
@@ -97,5 +99,15 @@ final class TestConfig implements DhtConfiguration {
     @Override
     public long catalogueTtlSeconds() {
         return catalogueTtlSeconds;
+    }
+
+    @Override
+    public int maxNodesPerSubnetPerBucket() {
+        return maxNodesPerSubnetPerBucket;
+    }
+
+    @Override
+    public int maxNodesPerSubnet() {
+        return maxNodesPerSubnet;
     }
 }

@@ -3,6 +3,7 @@ package org.tesseras.replication.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.NodeId;
@@ -27,8 +29,9 @@ import org.tesseras.api.port.ReciprocityLedger;
  * Judges fragments pushed by peers, in the order of DESIGN.md §6 and §9, in two steps. {@link #judge} looks at
  * the header before any byte crosses the network: plan and size sane, the manifest signed by its owner (whose key
  * must derive the owner's NodeId) and naming the fragment's checksum, no other manifest kept for the tessera,
- * the sender within its deficit and per-peer allowance and the disk within its margin, counting what other
- * pushes in flight will take (their bytes are reserved). {@link #receive} then streams the bytes in, checked, and
+ * the sender within its deficit and per-peer allowance, the sender's subnet (IPv4 /24, IPv6 /48: one allowance for
+ * all the NodeIds of one network) within its own, and the disk within its margin, counting what other pushes in
+ * flight will take (their bytes are reserved). {@link #receive} then streams the bytes in, checked, and
  * charges the sender once. No lock is held while bytes are read from the network; a fragment already held is
  * taken without its bytes and not charged again, and one already arriving from another push is refused.
  */
@@ -39,13 +42,20 @@ final class FragmentReceiver {
     /** Pushes judged and not finished: the fragment, who sends it, and the bytes reserved for it. */
     private final Map<FragmentId, Reservation> arriving = new HashMap<>();
     private final Map<NodeId, Long> reservedBySender = new HashMap<>();
+    private final Map<String, Long> reservedBySubnet = new HashMap<>();
     private long reservedTotal;
 
     FragmentReceiver(LocalPorts ports) {
         this.ports = ports;
     }
 
-    private record Reservation(NodeId sender, long bytes) {
+    private record Reservation(NodeId sender, String subnet, long bytes) {
+    }
+
+    /** The IPv4 /24 or IPv6 /48 of the address the sender connected from. */
+    static String subnetOf(NodeInfo sender) {
+        InetSocketAddress address = sender.address();
+        return address.isUnresolved() ? address.getHostString() : Contact.subnetOf(address.getAddress());
     }
 
     /** Empty when the fragment may come (its bytes are then reserved), else the answer to give at once. */
@@ -60,6 +70,8 @@ final class FragmentReceiver {
             return Optional.of(ReplicateAck.accepted(heldIndices(store, id)));
         }
         long bytes = manifest.plan().shardSize();
+        String subnet = subnetOf(sender);
+        ports.ledger().placeInSubnet(sender.id(), subnet);
         synchronized (this) {
             Reservation already = arriving.get(id);
             if (already != null) {
@@ -67,12 +79,13 @@ final class FragmentReceiver {
                         + (already.sender().equals(sender.id()) ? "another push of this peer" : "another peer")
                         + " right now"));
             }
-            Optional<ReplicateAck> refusal = checkAllowance(sender, id, bytes);
+            Optional<ReplicateAck> refusal = checkAllowance(sender, subnet, id, bytes);
             if (refusal.isPresent()) {
                 return refusal;
             }
-            arriving.put(id, new Reservation(sender.id(), bytes));
+            arriving.put(id, new Reservation(sender.id(), subnet, bytes));
             reservedBySender.merge(sender.id(), bytes, Long::sum);
+            reservedBySubnet.merge(subnet, bytes, Long::sum);
             reservedTotal += bytes;
         }
         return Optional.empty();
@@ -129,6 +142,8 @@ final class FragmentReceiver {
         if (reservation != null) {
             reservedBySender.computeIfPresent(reservation.sender(), (peer, bytes) -> bytes == reservation.bytes() ? null
                     : bytes - reservation.bytes());
+            reservedBySubnet.computeIfPresent(reservation.subnet(), (net, bytes) -> bytes == reservation.bytes()
+                    ? null : bytes - reservation.bytes());
             reservedTotal -= reservation.bytes();
         }
     }
@@ -163,7 +178,7 @@ final class FragmentReceiver {
     }
 
     /** Called with this receiver's lock held: what other pushes in flight reserved counts as taken. */
-    private Optional<ReplicateAck> checkAllowance(NodeInfo sender, FragmentId id, long bytes) {
+    private Optional<ReplicateAck> checkAllowance(NodeInfo sender, String subnet, FragmentId id, long bytes) {
         ReplicationSettings settings = ports.settings();
         ReciprocityLedger ledger = ports.ledger();
         NodeId peer = sender.id();
@@ -177,6 +192,20 @@ final class FragmentReceiver {
         if (storedAfter > settings.maxStoragePerPeerBytes()) {
             return Optional.of(refuse(sender, id, RefusalReason.PEER_LIMIT, "we would store " + storedAfter
                     + " bytes for the peer, more than the " + settings.maxStoragePerPeerBytes() + " allowed"));
+        }
+        PeerLimits limits = settings.peerLimits();
+        long subnetReserved = reservedBySubnet.getOrDefault(subnet, 0L);
+        long subnetDeficitAfter = -(ledger.subnetBalance(subnet) - subnetReserved - bytes);
+        if (subnetDeficitAfter > limits.acceptDeficitPerSubnetUpToBytes()) {
+            return Optional.of(refuse(sender, id, RefusalReason.DEFICIT, "the peers of " + subnet + " together would"
+                    + " owe " + subnetDeficitAfter + " bytes, more than the " + limits.acceptDeficitPerSubnetUpToBytes()
+                    + " allowed per subnet"));
+        }
+        long subnetStoredAfter = ledger.bytesStoredForSubnet(subnet) + subnetReserved + bytes;
+        if (subnetStoredAfter > limits.maxStoragePerSubnetBytes()) {
+            return Optional.of(refuse(sender, id, RefusalReason.PEER_LIMIT, "we would store " + subnetStoredAfter
+                    + " bytes for the peers of " + subnet + ", more than the " + limits.maxStoragePerSubnetBytes()
+                    + " allowed per subnet"));
         }
         long freeAfter = ports.fragments().usage().freeBytes() - reservedTotal - bytes;
         if (freeAfter < settings.minFreeSpaceBytes()) {

@@ -35,7 +35,8 @@ import org.tesseras.api.port.TierPolicy;
 
 /**
  * What this node does as a holder of other nodes' fragments: takes pushes it judges acceptable (before their
- * bytes come), proves possession when challenged, serves fragments to those who fetch them. The transport hands
+ * bytes come), proves possession when challenged (at most {@code maxAttestationsPerPeerPerMinute} times a minute for
+ * any one peer), serves fragments to those who fetch them. The transport hands
  * it that traffic; it needs no transport itself, so there is no service cycle. Stores and ledger are optional,
  * dynamic, greedy references: a replacement is used from the next request on.
  */
@@ -70,6 +71,7 @@ public final class HolderService implements RequestHandler, PushHandler, FetchHa
     private volatile ReplicationSettings settings = ReplicationSettings.DEFAULTS;
     private FragmentReceiver receiver;
     private Attestor attestor;
+    private AttestationRateLimit attestationLimit;
 
     @Activate
     void activate(ReplicationConfiguration config) {
@@ -81,6 +83,7 @@ public final class HolderService implements RequestHandler, PushHandler, FetchHa
         this.settings = initial;
         this.receiver = new FragmentReceiver(this);
         this.attestor = new Attestor(this);
+        this.attestationLimit = new AttestationRateLimit(() -> clock.millis());
     }
 
     @Modified
@@ -98,6 +101,12 @@ public final class HolderService implements RequestHandler, PushHandler, FetchHa
         if (!(request instanceof Message.AttestRequest attest)) {
             return new Message.ErrorReply(ErrorCode.UNKNOWN_TYPE, request.kind() + " is not a request a holder"
                     + " answers");
+        }
+        int perMinute = settings.peerLimits().maxAttestationsPerPeerPerMinute();
+        if (!attestationLimit.tryTake(sender.id(), perMinute)) {
+            return new Message.ErrorReply(ErrorCode.BUSY, "peer " + sender.id() + " asked for more than " + perMinute
+                    + " attestations a minute; ask again in " + attestationLimit.secondsUntilNext(sender.id(), perMinute)
+                    + " s");
         }
         NodeMetrics.Timing timing = metrics().start(NodeMetrics.Operation.ATTESTATION_ANSWERED);
         Optional<Attestation> attestation = attestor.attest(attest.tesseraHash(), attest.nonce());

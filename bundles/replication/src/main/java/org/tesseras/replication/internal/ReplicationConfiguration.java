@@ -36,6 +36,21 @@ public @interface ReplicationConfiguration {
             description = "We store at most this much for any one peer.", min = "0")
     long maxStoragePerPeerBytes() default 1L << 30;
 
+    @AttributeDefinition(name = "Accepted deficit per subnet (bytes)",
+            description = "All the peers of one IPv4 /24 or IPv6 /48 together may owe us at most this much, however"
+                    + " many NodeIds they show (default: two peers' acceptDeficitUpToBytes).", min = "0")
+    long acceptDeficitPerSubnetUpToBytes() default 512L << 20;
+
+    @AttributeDefinition(name = "Storage per subnet (bytes)",
+            description = "We store at most this much for all the peers of one IPv4 /24 or IPv6 /48 together"
+                    + " (default: two peers' maxStoragePerPeerBytes).", min = "0")
+    long maxStoragePerSubnetBytes() default 2L << 30;
+
+    @AttributeDefinition(name = "Attestations per peer per minute",
+            description = "A peer may ask this node for at most this many attestations a minute (each one reads"
+                    + " every fragment held of a tessera); more are answered BUSY.", min = "1")
+    int maxAttestationsPerPeerPerMinute() default 120;
+
     @AttributeDefinition(name = "Peers per subnet",
             description = "At most this many holders of one tessera per IPv4 /24 or IPv6 /48. Raise it only for "
                     + "test networks on one host.", min = "1")

@@ -6,12 +6,13 @@ import java.time.Duration;
 record ReplicationSettings(Duration repairInterval, Duration repairJitter, int maxConcurrentTransfers,
         long minFreeSpaceBytes, long acceptDeficitUpToBytes, long maxStoragePerPeerBytes, int maxPeersPerSubnet,
         int maxFailedAttestations, boolean repairLoopEnabled, Duration firstRepairRoundDelay, Duration announceInterval,
-        Duration ownerSilenceBeforeCustody, Duration putDeadline, Duration repairRoundDeadline) {
+        Duration ownerSilenceBeforeCustody, Duration putDeadline, Duration repairRoundDeadline,
+        PeerLimits peerLimits) {
 
     /** The defaults of DESIGN.md §6. */
     static final ReplicationSettings DEFAULTS = new ReplicationSettings(Duration.ofHours(24), Duration.ofHours(2), 4,
             1L << 30, 256L << 20, 1L << 30, 2, 3, true, Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(7),
-            Duration.ofHours(6), Duration.ofHours(6));
+            Duration.ofHours(6), Duration.ofHours(6), PeerLimits.DEFAULTS);
 
     ReplicationSettings {
         positive("repairIntervalSeconds", repairInterval.toSeconds());
@@ -27,6 +28,15 @@ record ReplicationSettings(Duration repairInterval, Duration repairJitter, int m
         positive("ownerSilenceBeforeCustodySeconds", ownerSilenceBeforeCustody.toSeconds());
         positive("putDeadlineSeconds", putDeadline.toSeconds());
         positive("repairRoundDeadlineSeconds", repairRoundDeadline.toSeconds());
+        java.util.Objects.requireNonNull(peerLimits, "peerLimits");
+    }
+
+    /** These settings with other {@code limits}. */
+    ReplicationSettings withPeerLimits(PeerLimits limits) {
+        return new ReplicationSettings(repairInterval, repairJitter, maxConcurrentTransfers, minFreeSpaceBytes,
+                acceptDeficitUpToBytes, maxStoragePerPeerBytes, maxPeersPerSubnet, maxFailedAttestations,
+                repairLoopEnabled, firstRepairRoundDelay, announceInterval, ownerSilenceBeforeCustody, putDeadline,
+                repairRoundDeadline, limits);
     }
 
     /** Reads and checks a configuration; a bad value throws naming its property. */
@@ -38,14 +48,16 @@ record ReplicationSettings(Duration repairInterval, Duration repairJitter, int m
                 Duration.ofSeconds(config.firstRepairRoundDelaySeconds()),
                 Duration.ofSeconds(config.announceIntervalSeconds()),
                 Duration.ofSeconds(config.ownerSilenceBeforeCustodySeconds()),
-                Duration.ofSeconds(config.putDeadlineSeconds()), Duration.ofSeconds(config.repairRoundDeadlineSeconds()));
+                Duration.ofSeconds(config.putDeadlineSeconds()), Duration.ofSeconds(config.repairRoundDeadlineSeconds()),
+                PeerLimits.from(config));
     }
 
     /** Settings with another announcement interval and owner silence (tests shorten both). */
     ReplicationSettings withSurvival(Duration announce, Duration ownerSilence) {
         return new ReplicationSettings(repairInterval, repairJitter, maxConcurrentTransfers, minFreeSpaceBytes,
                 acceptDeficitUpToBytes, maxStoragePerPeerBytes, maxPeersPerSubnet, maxFailedAttestations,
-                repairLoopEnabled, firstRepairRoundDelay, announce, ownerSilence, putDeadline, repairRoundDeadline);
+                repairLoopEnabled, firstRepairRoundDelay, announce, ownerSilence, putDeadline, repairRoundDeadline,
+                peerLimits);
     }
 
     /** Settings with other deadlines for a put's placement and a repair round (tests shorten both). */
@@ -53,7 +65,7 @@ record ReplicationSettings(Duration repairInterval, Duration repairJitter, int m
         return new ReplicationSettings(repairInterval, repairJitter, maxConcurrentTransfers, minFreeSpaceBytes,
                 acceptDeficitUpToBytes, maxStoragePerPeerBytes, maxPeersPerSubnet, maxFailedAttestations,
                 repairLoopEnabled, firstRepairRoundDelay, announceInterval, ownerSilenceBeforeCustody, put,
-                repairRound);
+                repairRound, peerLimits);
     }
 
     /** The repair schedule these settings make for the node whose jitter is drawn with {@code nodeSeed}. */

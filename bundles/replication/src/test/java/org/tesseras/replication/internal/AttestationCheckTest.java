@@ -37,7 +37,7 @@ class AttestationCheckTest {
 
     @BeforeEach
     void identities() {
-        verifier = new PowIdentityVerifier(hasher, Configs.of(IdentityConfiguration.class, Map.of()));
+        verifier = new PowIdentityVerifier(hasher, Configs.of(IdentityConfiguration.class, Map.of("powDifficulty", 8)));
         holder = identity("holder.key");
         other = identity("other.key");
         nonce[0] = 7;
@@ -46,7 +46,7 @@ class AttestationCheckTest {
 
     private FileNodeIdentity identity(String file) {
         return new FileNodeIdentity(hasher, Configs.of(IdentityConfiguration.class,
-                Map.of("keyFile", dir.resolve(file).toString())));
+                Map.of("keyFile", dir.resolve(file).toString(), "powDifficulty", 8)));
     }
 
     private Attestation signed(FileNodeIdentity signer, ContentHash about, byte[] answeredNonce, NodeId named) {

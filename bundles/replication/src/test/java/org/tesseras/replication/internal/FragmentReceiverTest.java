@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tesseras.api.message.ErrorCode;
+import org.tesseras.api.message.Message;
+import org.tesseras.api.model.Attestation;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentId;
@@ -28,6 +36,7 @@ import org.tesseras.api.model.ReplicateAck;
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.NodeIdentity;
+import org.tesseras.transport.memory.MemoryIdentity;
 
 /** The receiving side's rules, in DESIGN.md §6 and §9 order, on a real node (store, ledger, Derby). */
 class FragmentReceiverTest {
@@ -196,6 +205,52 @@ class FragmentReceiverTest {
     }
 
     @Test
+    void fiftySybilNodeIdsFromOneSlash24GetTheAllowanceOfTwoPeers() throws Exception {
+        long shard = 64 * 1024;
+        receiver.holder.apply(withLimits(1L << 40, 4 * shard, 0).withPeerLimits(new PeerLimits(8 * shard, 1L << 40,
+                120)));
+        int accepted = 0;
+        for (int i = 0; i < 50; i++) {
+            NodeInfo sybil = MemoryIdentity.generate(receiver.verifier).nodeInfo(new InetSocketAddress(
+                    InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, (byte) (i + 1)}), 4433));
+            for (int f = 0; f < 4; f++) {
+                ReplicateAck ack = offer(sybil, fragment(f, (int) shard, 1000 + 10L * i + f));
+                if (ack.accepted()) {
+                    accepted++;
+                } else {
+                    assertEquals(RefusalReason.DEFICIT, ack.reason());
+                }
+            }
+        }
+        assertEquals(8, accepted, "50 NodeIds of one /24 got what two peers (4 fragments each) would");
+        assertEquals(8 * shard, receiver.ledger.bytesStoredForSubnet("203.0.113.0/24"));
+
+        NodeInfo elsewhere = MemoryIdentity.generate(receiver.verifier).nodeInfo(new InetSocketAddress(
+                InetAddress.getByAddress(new byte[] {(byte) 198, 51, 100, 7}), 4433));
+        assertTrue(offer(elsewhere, fragment(0, (int) shard, 5000)).accepted(), "another network still has its own");
+    }
+
+    @Test
+    void aPeerAskingForMoreAttestationsThanItsRateIsAnsweredBusyAndOthersStillAnswered() {
+        assertTrue(offer(sender, fragment(2, 4096, 21)).accepted());
+        ContentHash tessera = receiver.fragments.listTesseras().get(0);
+        receiver.holder.clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        receiver.holder.start(TestNode.settings().withPeerLimits(new PeerLimits(1L << 40, 1L << 40, 10)));
+        Message.AttestRequest ask = new Message.AttestRequest(tessera, new byte[Attestation.NONCE_LENGTH]);
+        for (int i = 0; i < 10; i++) {
+            assertTrue(receiver.holder.answer(sender, ask) instanceof Message.AttestResponse, "ask " + i);
+        }
+        Message refused = receiver.holder.answer(sender, ask);
+        assertTrue(refused instanceof Message.ErrorReply error && error.code() == ErrorCode.BUSY, refused.toString());
+        NodeInfo other = cluster.nodes.get(2).transport.localNode();
+        assertTrue(receiver.holder.answer(other, ask) instanceof Message.AttestResponse, "another peer is answered");
+
+        receiver.holder.clock = Clock.offset(receiver.holder.clock, java.time.Duration.ofSeconds(6));
+        assertTrue(receiver.holder.answer(sender, ask) instanceof Message.AttestResponse, "6 s later: one more");
+        assertTrue(receiver.holder.answer(sender, ask) instanceof Message.ErrorReply, "and only one");
+    }
+
+    @Test
     void aPushRefusedAtItsHeaderNeverOpensItsBytes() {
         receiver.ledger.recordStoredForPeer(sender.id(), 256 * MIB);
         FragmentEnvelope honest = fragment(0, 4096, 10);
@@ -307,6 +362,6 @@ class FragmentReceiverTest {
         return new ReplicationSettings(s.repairInterval(), s.repairJitter(), s.maxConcurrentTransfers(), minFree,
                 acceptDeficit, maxStoragePerPeer, s.maxPeersPerSubnet(), s.maxFailedAttestations(), false,
                 s.firstRepairRoundDelay(), s.announceInterval(), s.ownerSilenceBeforeCustody(), s.putDeadline(),
-                s.repairRoundDeadline());
+                s.repairRoundDeadline(), s.peerLimits());
     }
 }

@@ -129,7 +129,7 @@ class ReplicationTest {
         ReplicationSettings settings = new ReplicationSettings(d.repairInterval(), d.repairJitter(), limit,
                 d.minFreeSpaceBytes(), d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), d.maxPeersPerSubnet(),
                 d.maxFailedAttestations(), false, d.firstRepairRoundDelay(), d.announceInterval(),
-                d.ownerSilenceBeforeCustody(), d.putDeadline(), d.repairRoundDeadline());
+                d.ownerSilenceBeforeCustody(), d.putDeadline(), d.repairRoundDeadline(), d.peerLimits());
         cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), settings, false, true);
         Path file = cluster.randomFile("album.bin", 1L << 20, 9);
         TestNode owner = cluster.owner();
@@ -216,6 +216,56 @@ class ReplicationTest {
         assertEquals(lostIndices.size(), repair.fragmentsPushed());
         HealthReport after = owner.replication.checkHealth(hash);
         assertInstanceOf(RepairAction.Healthy.class, after.action(), after.toString());
+    }
+
+    @Test
+    void aPutAndARepairOfOneTesseraRunningAtOnceCreditEachFragmentOnce() throws Exception {
+        cluster = TestCluster.inMemory(dir, 12, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("letters.bin", 1L << 20, 13);
+        PlacementReport first = owner.replication.replicate(file, ProgressListener.NONE);
+        assertTrue(first.complete(), "the first put placed every fragment: " + first);
+        FragmentPlan plan = first.plan();
+        ContentHash hash = plan.tesseraHash();
+        List<HolderStatus> holders = owner.holders.holders(hash);
+        assertTrue(holders.size() > 2, "the first put found more than two holders: " + holders);
+        Set<NodeId> down = new HashSet<>();
+        for (HolderStatus holder : holders.subList(0, 2)) {
+            ((MemoryTransport) cluster.byId(holder.holder().node()).transport).takeDown();
+            down.add(holder.holder().node());
+        }
+
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.ExecutorService both = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<PlacementReport> put = both.submit(() -> {
+                together.await();
+                return owner.replication.replicate(file, ProgressListener.NONE);
+            });
+            java.util.concurrent.Future<RepairReport> repair = both.submit(() -> {
+                together.await();
+                return owner.replication.repair(hash);
+            });
+            put.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertInstanceOf(RepairAction.Healthy.class, repair.get(60, java.util.concurrent.TimeUnit.SECONDS).after());
+        } finally {
+            both.shutdownNow();
+        }
+
+        long charged = 0;
+        for (TestNode node : cluster.nodes.subList(1, cluster.nodes.size())) {
+            long held = node.fragments.list(hash).size() * plan.shardSize();
+            charged += held;
+            NodeId peer = node.identity.nodeId();
+            assertEquals(held, node.ledger.bytesStoredFor(owner.identity.nodeId()),
+                    "what " + peer.shortHex() + " charged the owner for the fragments it holds");
+            if (!down.contains(peer)) {
+                // a holder gone silent loses its credit when it fails its attestations; the live ones keep theirs
+                assertEquals(held, owner.ledger.entry(peer).map(e -> e.bytesTheyStoreForUs()).orElse(0L),
+                        "what the owner credited " + peer.shortHex());
+            }
+        }
+        assertTrue(charged >= (long) plan.totalShards() * plan.shardSize(), "every fragment is held: " + charged);
     }
 
     @Test

@@ -103,7 +103,9 @@ final class TestCluster implements AutoCloseable {
                     TestNode.Handlers handlers, int port) {
                 NettyTransport transport = new NettyTransport(identity, verifier, Configs.of(
                         TransportConfiguration.class, Map.of("listenHost", "127.0.0.1", "advertisedHost", "127.0.0.1",
-                                "listenPort", port, "rpcTimeoutMillis", 15_000L)));
+                                "listenPort", port, "rpcTimeoutMillis", 15_000L,
+                                // every node connects from 127.0.0.1
+                                "maxInboundConnectionsPerAddress", 1024)));
                 transport.addRequestHandler(handlers.dht(), DhtResponder.KINDS);
                 transport.addPeerListener(handlers.dht());
                 transport.addRequestHandler(handlers.holder(), HolderService.KINDS);

@@ -107,8 +107,8 @@ final class TestNode implements AutoCloseable {
         this.transports = transports;
         Files.createDirectories(dir);
         identity = new FileNodeIdentity(hasher, Configs.of(IdentityConfiguration.class,
-                Map.of("keyFile", dir.resolve("identity.key").toString())));
-        verifier = new PowIdentityVerifier(hasher, Configs.of(IdentityConfiguration.class, Map.of()));
+                Map.of("keyFile", dir.resolve("identity.key").toString(), "powDifficulty", 8)));
+        verifier = new PowIdentityVerifier(hasher, Configs.of(IdentityConfiguration.class, Map.of("powDifficulty", 8)));
         // creating an on-disk Derby database takes seconds; nodes that never restart use memory
         String databaseName = persistentDatabase ? dir.resolve("db").toString()
                 : "memory:" + dir.toAbsolutePath().toString().replace('/', '_');
@@ -132,6 +132,9 @@ final class TestNode implements AutoCloseable {
         dhtConfig.put("rpcTimeoutMillis", 3000L);
         dhtConfig.put("knownContactsFile", dir.resolve("dht-contacts").toString());
         dhtConfig.putAll(dhtOverrides);
+        // nodes on sockets all listen on 127.0.0.1: one subnet, which the routing table's subnet limits would cap
+        dhtConfig.putIfAbsent("maxNodesPerSubnetPerBucket", dhtConfig.getOrDefault("k", 20));
+        dhtConfig.putIfAbsent("maxNodesPerSubnet", 1000);
         dhtNode = new KademliaNode(identity, verifier, Configs.of(DhtConfiguration.class, dhtConfig));
 
         holder = new HolderService();
@@ -194,7 +197,7 @@ final class TestNode implements AutoCloseable {
         return new ReplicationSettings(d.repairInterval(), d.repairJitter(), d.maxConcurrentTransfers(), 0,
                 d.acceptDeficitUpToBytes(), d.maxStoragePerPeerBytes(), 100, d.maxFailedAttestations(), false,
                 d.firstRepairRoundDelay(), d.announceInterval(), d.ownerSilenceBeforeCustody(), d.putDeadline(),
-                d.repairRoundDeadline());
+                d.repairRoundDeadline(), d.peerLimits().withoutSubnetCeiling());
     }
 
     /** Flips one bit of the byte at {@code position} in this node's stored shard {@code index} of {@code hash}. */

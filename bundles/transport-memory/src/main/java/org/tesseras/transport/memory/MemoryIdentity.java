@@ -29,8 +29,10 @@ public final class MemoryIdentity implements NodeIdentity {
     private final byte[] publicKey;
     private final long nonce;
     private final NodeId nodeId;
+    private final int powBits;
 
-    private MemoryIdentity(KeyPair keys, byte[] publicKey, long nonce, NodeId nodeId) {
+    private MemoryIdentity(KeyPair keys, byte[] publicKey, long nonce, NodeId nodeId, int powBits) {
+        this.powBits = powBits;
         this.keys = keys;
         this.publicKey = publicKey;
         this.nonce = nonce;
@@ -50,18 +52,18 @@ public final class MemoryIdentity implements NodeIdentity {
     private static MemoryIdentity withProofOfWork(IdentityVerifier verifier, KeyPair keys) {
         byte[] raw = verifier.rawPublicKey(keys.getPublic());
         int difficulty = verifier.powDifficulty();
+        NodeId id = verifier.deriveNodeId(raw);
         for (long nonce = 0; nonce < Long.MAX_VALUE; nonce++) {
-            NodeId id = verifier.deriveNodeId(raw, nonce);
-            if (id.leadingZeroBits() >= difficulty) {
-                return new MemoryIdentity(keys, raw, nonce, id);
+            if (verifier.powBits(raw, nonce) >= difficulty) {
+                return new MemoryIdentity(keys, raw, nonce, id, verifier.powBits(raw, nonce));
             }
         }
         throw new IllegalStateException("no nonce meets " + difficulty + " bits of proof-of-work");
     }
 
     /**
-     * A new identity whose NodeId is correctly derived from its key and nonce but has fewer leading
-     * zero bits than {@code verifier.powDifficulty()}: a node that skipped the proof-of-work.
+     * A new identity whose NodeId is its key's but whose nonce shows less work than
+     * {@code verifier.powDifficulty()}: a node that skipped the proof-of-work.
      */
     public static MemoryIdentity withoutProofOfWork(IdentityVerifier verifier) {
         int difficulty = verifier.powDifficulty();
@@ -70,10 +72,10 @@ public final class MemoryIdentity implements NodeIdentity {
         }
         KeyPair keys = newKeyPair(null);
         byte[] raw = verifier.rawPublicKey(keys.getPublic());
+        NodeId id = verifier.deriveNodeId(raw);
         for (long nonce = 0; nonce < Long.MAX_VALUE; nonce++) {
-            NodeId id = verifier.deriveNodeId(raw, nonce);
-            if (id.leadingZeroBits() < difficulty) {
-                return new MemoryIdentity(keys, raw, nonce, id);
+            if (verifier.powBits(raw, nonce) < difficulty) {
+                return new MemoryIdentity(keys, raw, nonce, id, verifier.powBits(raw, nonce));
             }
         }
         throw new IllegalStateException("every nonce met the proof-of-work, which cannot happen");
@@ -98,6 +100,11 @@ public final class MemoryIdentity implements NodeIdentity {
     @Override
     public NodeId nodeId() {
         return nodeId;
+    }
+
+    @Override
+    public int powBits() {
+        return powBits;
     }
 
     @Override

@@ -7,9 +7,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import javax.sql.DataSource;
@@ -35,6 +37,10 @@ import org.tesseras.db.derby.UtcTimes;
  * Derby's {@code MERGE} is not used: in 10.16.1.1 concurrent {@code MERGE ... WHEN MATCHED THEN UPDATE SET c = c + ?}
  * on one row loses updates (16 threads x 1,000 increments summed to about 1,800), and under repeatable read it fails
  * with 21000 instead.
+ *
+ * <p>Which subnet each peer counts in is kept in this bundle's own table {@code reciprocity_subnet}, created at
+ * activation when missing (the node database's numbered migrations do not know it); the sums per subnet join it
+ * with {@code reciprocity}.
  */
 @Component(service = ReciprocityLedger.class)
 public final class DerbyReciprocityLedger implements ReciprocityLedger {
@@ -50,18 +56,78 @@ public final class DerbyReciprocityLedger implements ReciprocityLedger {
     private static final String COLUMNS = "SELECT peer_id, bytes_stored_for_them, bytes_they_store_for_us,"
             + " last_updated FROM reciprocity";
 
+    private static final String SUBNET_SUM = "SELECT COALESCE(SUM(r.%s), 0) FROM reciprocity r"
+            + " JOIN reciprocity_subnet s ON s.peer_id = r.peer_id WHERE s.subnet = ?";
+
     private final DataSource database;
     private final LongAdder retries = new LongAdder();
+    /** The subnet last written for each peer, so that a push from a known place costs no write. */
+    private final Map<NodeId, String> placed = new ConcurrentHashMap<>();
 
     /** This adapter's tables in the node database, brought by this bundle. */
     static final List<AdapterSchema.Script> SCHEMA = List.of(
-            new AdapterSchema.Script(1, "reciprocity", "/db/ledger-derby/001_reciprocity.sql"));
+            new AdapterSchema.Script(1, "reciprocity", "/db/ledger-derby/001_reciprocity.sql"),
+            new AdapterSchema.Script(2, "peer subnets", "/db/ledger-derby/002_subnets.sql"));
 
     /** A ledger over the node database, its tables brought up to date first. */
     @Activate
     public DerbyReciprocityLedger(@Reference(name = "database", target = "(tesseras.db=node)") DataSource database) {
         this.database = Objects.requireNonNull(database, "database");
         AdapterSchema.migrate(database, "ledger-derby", DerbyReciprocityLedger.class, SCHEMA);
+    }
+
+    @Override
+    public void placeInSubnet(NodeId peer, String subnet) {
+        Objects.requireNonNull(peer, "peer");
+        if (subnet == null || subnet.isBlank() || subnet.length() > 64) {
+            throw new IllegalArgumentException("subnet of peer " + peer + " must be 1..64 characters, got " + subnet);
+        }
+        if (subnet.equals(placed.get(peer))) {
+            return;
+        }
+        runWithRetry(peer, () -> {
+            try (Connection connection = database.getConnection()) {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE reciprocity_subnet SET subnet = ? WHERE peer_id = ?")) {
+                    update.setString(1, subnet);
+                    update.setString(2, peer.hex());
+                    if (update.executeUpdate() > 0) {
+                        return;
+                    }
+                }
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO reciprocity_subnet (peer_id, subnet) VALUES (?, ?)")) {
+                    insert.setString(1, peer.hex());
+                    insert.setString(2, subnet);
+                    insert.executeUpdate();
+                }
+            }
+        });
+        placed.put(peer, subnet);
+    }
+
+    @Override
+    public long subnetBalance(String subnet) {
+        return subnetSum("balance", subnet);
+    }
+
+    @Override
+    public long bytesStoredForSubnet(String subnet) {
+        return subnetSum(STORED_FOR_THEM, subnet);
+    }
+
+    private long subnetSum(String column, String subnet) {
+        Objects.requireNonNull(subnet, "subnet");
+        try (Connection connection = database.getConnection();
+                PreparedStatement select = connection.prepareStatement(String.format(SUBNET_SUM, column))) {
+            select.setString(1, subnet);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot sum the ledger of subnet " + subnet + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -65,6 +65,29 @@ class DerbyReciprocityLedgerTest {
     }
 
     @Test
+    void accountsSumPerSubnetAndAPeerCountsInTheSubnetToldLast() {
+        for (int i = 0; i < 50; i++) {
+            ledger.placeInSubnet(peer(i), "203.0.113.0/24");
+            ledger.recordStoredForPeer(peer(i), 1000);
+        }
+        ledger.placeInSubnet(peer(100), "198.51.100.0/24");
+        ledger.recordStoredForPeer(peer(100), 7);
+        ledger.recordPeerStoresForUs(peer(3), 400);
+
+        assertEquals(50_000, ledger.bytesStoredForSubnet("203.0.113.0/24"));
+        assertEquals(-50_000 + 400, ledger.subnetBalance("203.0.113.0/24"));
+        assertEquals(-7, ledger.subnetBalance("198.51.100.0/24"));
+        assertEquals(0, ledger.subnetBalance("192.0.2.0/24"));
+
+        ledger.placeInSubnet(peer(0), "198.51.100.0/24");
+        assertEquals(49_000, ledger.bytesStoredForSubnet("203.0.113.0/24"));
+        assertEquals(1_007, ledger.bytesStoredForSubnet("198.51.100.0/24"));
+
+        DerbyReciprocityLedger reopened = new DerbyReciprocityLedger(db);
+        assertEquals(1_007, reopened.bytesStoredForSubnet("198.51.100.0/24"), "kept in the database");
+    }
+
+    @Test
     void storingForAPeerMakesItOweUs() {
         ledger.recordStoredForPeer(peer(1), 1000);
         assertEquals(-1000, ledger.balance(peer(1)));

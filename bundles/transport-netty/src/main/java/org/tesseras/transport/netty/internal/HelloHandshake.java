@@ -181,10 +181,10 @@ final class HelloHandshake extends ChannelInboundHandlerAdapter {
             return;
         }
         long nonce = hello.getNonce();
-        NodeId id = runtime.verifier().deriveNodeId(publicKey, nonce);
+        NodeId id = runtime.verifier().deriveNodeId(publicKey);
         if (!runtime.verifier().verifyPow(id, publicKey, nonce)) {
-            reject(ErrorCode.REFUSED, "NodeId " + id + " (from the TLS key and nonce " + nonce + ") has "
-                    + id.leadingZeroBits() + " bits of proof-of-work, " + runtime.verifier().powDifficulty()
+            reject(ErrorCode.REFUSED, "nonce " + nonce + " shows " + runtime.verifier().powBits(publicKey, nonce)
+                    + " bits of proof-of-work for the TLS key of " + id + ", " + runtime.verifier().powDifficulty()
                     + " required");
             return;
         }

@@ -38,6 +38,8 @@ final class InboundFragmentStream extends InputStream {
     private final String description;
     private final long expectedBytes;
     private final long stallTimeoutMillis;
+    private final long minBytesPerSecond;
+    private final long startNanos = System.nanoTime();
     private final long highWaterBytes;
     private final ReadControl control;
     private final AtomicLong peakQueuedBytes;
@@ -63,9 +65,19 @@ final class InboundFragmentStream extends InputStream {
      */
     InboundFragmentStream(String description, long expectedBytes, long stallTimeoutMillis, long highWaterBytes,
             ReadControl control, AtomicLong peakQueuedBytes) {
+        this(description, expectedBytes, stallTimeoutMillis, 1, highWaterBytes, control, peakQueuedBytes);
+    }
+
+    /**
+     * @param minBytesPerSecond once the stream has run for {@code stallTimeoutMillis}, it must have brought this
+     *        many bytes a second on average since (a trickling sender is cut)
+     */
+    InboundFragmentStream(String description, long expectedBytes, long stallTimeoutMillis, long minBytesPerSecond,
+            long highWaterBytes, ReadControl control, AtomicLong peakQueuedBytes) {
         this.description = description;
         this.expectedBytes = expectedBytes;
         this.stallTimeoutMillis = stallTimeoutMillis;
+        this.minBytesPerSecond = minBytesPerSecond;
         this.highWaterBytes = highWaterBytes;
         this.control = control;
         this.peakQueuedBytes = peakQueuedBytes;
@@ -219,13 +231,15 @@ final class InboundFragmentStream extends InputStream {
                 item = queue.poll(stallTimeoutMillis, TimeUnit.MILLISECONDS);
             }
             if (item == null) {
-                failure = new IOException(description + ": no data for " + stallTimeoutMillis + " ms after "
-                        + consumedBytes + " of " + expectedBytes + " bytes");
-                abandoned = true;
-                queue.clear();
-                queuedBytes.set(0);
-                postResume();
-                throw failure;
+                throw giveUp(new IOException(description + ": no data for " + stallTimeoutMillis + " ms after "
+                        + consumedBytes + " of " + expectedBytes + " bytes"));
+            }
+            long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
+            long brought = consumedBytes + queuedBytes.get();
+            if (item instanceof ByteString && elapsedMillis > stallTimeoutMillis
+                    && brought < (elapsedMillis - stallTimeoutMillis) * minBytesPerSecond / 1000) {
+                throw giveUp(new IOException(description + ": too slow, " + brought + " of " + expectedBytes
+                        + " bytes in " + elapsedMillis + " ms, less than " + minBytesPerSecond + " bytes a second"));
             }
             return item;
         } catch (InterruptedException e) {
@@ -233,6 +247,15 @@ final class InboundFragmentStream extends InputStream {
             throw new InterruptedIOException(description + ": interrupted after " + consumedBytes + " of "
                     + expectedBytes + " bytes");
         }
+    }
+
+    private IOException giveUp(IOException cause) {
+        failure = cause;
+        abandoned = true;
+        queue.clear();
+        queuedBytes.set(0);
+        postResume();
+        return cause;
     }
 
     private void postResume() {

@@ -10,7 +10,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -81,6 +83,8 @@ public final class NettyTransport implements Transport {
     private static final int WORKER_THREADS = 32;
     private static final int WORKER_QUEUE = 1024;
     private static final int CALLBACK_THREADS = 4;
+    private static final int CONTROL_THREADS = 8;
+    private static final int CONTROL_QUEUE = 512;
     private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
 
     private final NodeIdentity identity;
@@ -90,6 +94,9 @@ public final class NettyTransport implements Transport {
     private final EventLoopGroup ioGroup;
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor callbacks;
+    private final ThreadPoolExecutor controlWorkers;
+    private final ThreadPoolExecutor servedStreamWorkers;
+    private final InboundConnections inbound;
     private final TransportRuntime runtime;
     private final ByteCounter byteCounter;
     private final Bootstrap clientBootstrap;
@@ -114,7 +121,12 @@ public final class NettyTransport implements Transport {
                 new DefaultThreadFactory(THREAD_NAME_PREFIX + "-io", true));
         this.workers = executor("worker", WORKER_THREADS, new LinkedBlockingQueue<>(WORKER_QUEUE));
         this.callbacks = executor("callback", CALLBACK_THREADS, new LinkedBlockingQueue<>());
-        this.runtime = new TransportRuntime(settings, identity, verifier, workers);
+        this.controlWorkers = executor("control", CONTROL_THREADS, new LinkedBlockingQueue<>(CONTROL_QUEUE));
+        this.servedStreamWorkers = executor("served", settings.maxServedStreams(), new SynchronousQueue<>());
+        this.inbound = new InboundConnections(settings.maxInboundConnections(),
+                settings.maxInboundConnectionsPerAddress());
+        this.runtime = new TransportRuntime(settings, identity, verifier, workers, controlWorkers,
+                servedStreamWorkers);
         this.byteCounter = new ByteCounter(runtime::metrics);
         WriteBufferWaterMark waterMark = new WriteBufferWaterMark(settings.chunkBytes() / 2, settings.chunkBytes());
         this.clientBootstrap = new Bootstrap().group(ioGroup).channel(NioSocketChannel.class)
@@ -315,6 +327,11 @@ public final class NettyTransport implements Transport {
         return channels.size();
     }
 
+    /** Connections peers opened to this node, open now. */
+    public int inboundConnectionCount() {
+        return inbound.size();
+    }
+
     /** Connections this node opened, opening or open. */
     int outboundConnectionCount() {
         int count = 0;
@@ -411,6 +428,13 @@ public final class NettyTransport implements Transport {
                     return;
                 }
                 PeerConnection connection = client != null ? client : new ServerConnection(runtime);
+                if (client == null) {
+                    if (!inbound.admit(channel, (ServerConnection) connection)) {
+                        channel.close();
+                        return;
+                    }
+                    channel.closeFuture().addListener(future -> inbound.closed(channel));
+                }
                 SslHandler ssl = client != null
                         ? tls.client().newHandler(channel.alloc())
                         : tls.server().newHandler(channel.alloc());
@@ -438,7 +462,7 @@ public final class NettyTransport implements Transport {
         }
     }
 
-    private ThreadPoolExecutor executor(String role, int threads, LinkedBlockingQueue<Runnable> queue) {
+    private ThreadPoolExecutor executor(String role, int threads, BlockingQueue<Runnable> queue) {
         AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = task -> {
             Thread thread = new Thread(task, THREAD_NAME_PREFIX + "-" + role + "-" + count.incrementAndGet());
@@ -451,12 +475,15 @@ public final class NettyTransport implements Transport {
     }
 
     private void stopThreads() {
-        workers.shutdown();
+        List<ThreadPoolExecutor> executors = List.of(workers, controlWorkers, servedStreamWorkers);
+        executors.forEach(ThreadPoolExecutor::shutdown);
         try {
-            if (!workers.awaitTermination(SHUTDOWN_WAIT_MILLIS / 2, TimeUnit.MILLISECONDS)) {
-                LOG.warn("Transport workers still busy after {} ms; interrupting them", SHUTDOWN_WAIT_MILLIS / 2);
-                workers.shutdownNow();
-                workers.awaitTermination(SHUTDOWN_WAIT_MILLIS / 2, TimeUnit.MILLISECONDS);
+            for (ThreadPoolExecutor pool : executors) {
+                if (!pool.awaitTermination(SHUTDOWN_WAIT_MILLIS / 2, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("Transport workers still busy after {} ms; interrupting them", SHUTDOWN_WAIT_MILLIS / 2);
+                    pool.shutdownNow();
+                    pool.awaitTermination(SHUTDOWN_WAIT_MILLIS / 2, TimeUnit.MILLISECONDS);
+                }
             }
             acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
             ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
@@ -468,7 +495,7 @@ public final class NettyTransport implements Transport {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            workers.shutdownNow();
+            executors.forEach(ThreadPoolExecutor::shutdownNow);
             callbacks.shutdownNow();
             acceptGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             ioGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);

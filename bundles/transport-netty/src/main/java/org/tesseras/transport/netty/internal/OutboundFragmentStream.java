@@ -40,7 +40,7 @@ final class OutboundFragmentStream implements Runnable {
     // pump thread only (runs are serialized by `scheduled`)
     private InputStream source;
     private byte[] buffer;
-    private long sentBytes;
+    private volatile long sentBytes;
     private boolean started;
 
     /**
@@ -82,6 +82,11 @@ final class OutboundFragmentStream implements Runnable {
     /** When bytes last moved, for stall detection. */
     long lastProgressNanos() {
         return lastProgressNanos;
+    }
+
+    /** Bytes read from the source and handed to the connection so far. */
+    long sentBytes() {
+        return sentBytes;
     }
 
     long requestId() {

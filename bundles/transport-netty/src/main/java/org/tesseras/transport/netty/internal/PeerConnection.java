@@ -45,6 +45,7 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
     private final CompletableFuture<NodeInfo> ready = new CompletableFuture<>();
     protected final AtomicInteger handlerTasks = new AtomicInteger();
     protected volatile ChannelHandlerContext ctx;
+    private volatile long lastFrameNanos = System.nanoTime();
     private volatile NodeInfo peer;
     private volatile String closeReason;
 
@@ -82,6 +83,19 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
     /** Completes with the peer's verified identity once both Hellos are accepted. */
     CompletableFuture<NodeInfo> ready() {
         return ready;
+    }
+
+    /** When the peer last sent a frame (or the connection opened), as {@link System#nanoTime}. */
+    long lastFrameNanos() {
+        return lastFrameNanos;
+    }
+
+    /**
+     * Whether a request is being answered or a stream is open (read from any thread: the stream maps belong to the
+     * event loop, so the answer may be a moment old).
+     */
+    boolean hasWorkUnderWay() {
+        return handlerTasks.get() > 0 || !inbound.isEmpty() || !outbound.isEmpty();
     }
 
     /** The verified peer, or null before the Hello exchange. */
@@ -167,6 +181,7 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object message) {
+        lastFrameNanos = System.nanoTime();
         try {
             if (message instanceof FrameFault fault) {
                 onFault(fault);
@@ -242,7 +257,8 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
 
     protected InboundFragmentStream openInbound(long id, String description, long length) {
         InboundFragmentStream stream = new InboundFragmentStream(description, length,
-                runtime.settings().rpcTimeoutMillis(), runtime.settings().streamHighWaterBytes(), this,
+                runtime.settings().rpcTimeoutMillis(), runtime.settings().minStreamBytesPerSecond(),
+                runtime.settings().streamHighWaterBytes(), this,
                 runtime.peakQueuedBytes());
         inbound.put(id, stream);
         return stream;
@@ -315,7 +331,11 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
         };
     }
 
-    /** Starts checking that {@code stream} still moves; {@code onStall} runs if it did not for the RPC timeout. */
+    /**
+     * Starts checking that {@code stream} still moves; {@code onStall} runs if it did not for the RPC timeout, or if,
+     * once it has run that long, it moved fewer than {@code minStreamBytesPerSecond} on average since (a trickling
+     * receiver holds a stream as surely as a silent one).
+     */
     protected StallWatch watchStall(OutboundFragmentStream stream, Runnable onStall) {
         StallWatch watch = new StallWatch(stream, onStall);
         watch.schedule(TimeUnit.MILLISECONDS.toNanos(runtime.settings().rpcTimeoutMillis()));
@@ -325,6 +345,8 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
     /** Re-arms itself while a stream makes progress; cancelled when the stream is over. */
     protected final class StallWatch implements Runnable {
         private final long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(runtime.settings().rpcTimeoutMillis());
+        private final long minBytesPerSecond = runtime.settings().minStreamBytesPerSecond();
+        private final long startNanos = System.nanoTime();
         private OutboundFragmentStream stream;
         private Runnable onStall;
         private ScheduledFuture<?> next;
@@ -352,13 +374,23 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
             if (stream == null || !ctx.channel().isActive()) {
                 return;
             }
-            long idle = System.nanoTime() - stream.lastProgressNanos();
-            if (idle < timeoutNanos) {
-                schedule(timeoutNanos - idle);
+            long now = System.nanoTime();
+            long idle = now - stream.lastProgressNanos();
+            long elapsed = now - startNanos;
+            boolean tooSlow = elapsed > timeoutNanos
+                    && stream.sentBytes() < (double) (elapsed - timeoutNanos) / 1e9 * minBytesPerSecond;
+            if (idle < timeoutNanos && !tooSlow) {
+                schedule(Math.min(timeoutNanos - idle, TimeUnit.SECONDS.toNanos(1)));
                 return;
             }
-            LOG.info("Fragment stream {} with {} made no progress for {} ms", stream.requestId(), PeerConnection.this,
-                    TimeUnit.NANOSECONDS.toMillis(idle));
+            if (tooSlow) {
+                LOG.info("Fragment stream {} with {} moved {} bytes in {} ms, less than {} bytes a second",
+                        stream.requestId(), PeerConnection.this, stream.sentBytes(),
+                        TimeUnit.NANOSECONDS.toMillis(elapsed), minBytesPerSecond);
+            } else {
+                LOG.info("Fragment stream {} with {} made no progress for {} ms", stream.requestId(),
+                        PeerConnection.this, TimeUnit.NANOSECONDS.toMillis(idle));
+            }
             Runnable stalled = onStall;
             cancel();
             stalled.run();
@@ -403,11 +435,11 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
 
     // ---------------------------------------------------------------- threads
 
-    /** Runs a handler task on a worker; when the workers refuse, answers BUSY and returns false. */
-    protected boolean runOnWorker(long id, Runnable task) {
+    /** Runs a handler task on one of {@code workers}; when they refuse, answers BUSY and returns false. */
+    protected boolean runOnWorker(long id, java.util.concurrent.Executor workers, Runnable task) {
         handlerTasks.incrementAndGet();
         try {
-            runtime.workers().execute(() -> {
+            workers.execute(() -> {
                 try {
                     task.run();
                 } finally {

@@ -23,7 +23,8 @@ import org.tesseras.api.port.TransportException;
 /**
  * The answering end of a connection a peer opened: requests go to the handler of their kind, a push header
  * is judged before any fragment byte is let through (go, or a refusal), and fetched fragments are streamed
- * back. Handlers run on worker threads, never on the event loop.
+ * back. Handlers run on worker threads, never on the event loop: requests on the control workers, pushes and
+ * fetches on the served-stream workers, so streams can never keep a Ping from being answered.
  */
 final class ServerConnection extends PeerConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
@@ -95,7 +96,7 @@ final class ServerConnection extends PeerConnection {
             return;
         }
         NodeInfo sender = peer();
-        runOnWorker(id, () -> {
+        runOnWorker(id, runtime.controlWorkers(), () -> {
             Message reply;
             Throwable failure = null;
             try {
@@ -186,7 +187,7 @@ final class ServerConnection extends PeerConnection {
             send(id, reply);
             rethrowIfFatal(failure);
         };
-        if (!runOnWorker(id, task)) {
+        if (!runOnWorker(id, runtime.servedStreamWorkers(), task)) {
             awaitingGo.remove(id);
             inbound.remove(id);
             stream.close();
@@ -229,7 +230,7 @@ final class ServerConnection extends PeerConnection {
             return;
         }
         String what = tesseraHash + "/" + index;
-        boolean queued = runOnWorker(id, () -> {
+        boolean queued = runOnWorker(id, runtime.servedStreamWorkers(), () -> {
             Optional<FragmentEnvelope> found;
             try {
                 found = handler.get().serve(sender, tesseraHash, index);

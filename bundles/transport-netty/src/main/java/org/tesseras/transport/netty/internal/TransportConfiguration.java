@@ -45,6 +45,29 @@ public @interface TransportConfiguration {
             description = "An unused connection is closed after this long (1-86400).", min = "1", max = "86400")
     int idleTimeoutSeconds() default 60;
 
+    @AttributeDefinition(name = "Inbound connections",
+            description = "Connections peers may hold open to this node at once (16-65536); past it the oldest idle"
+                    + " one is closed first, and a new one is refused when none is idle.", min = "16", max = "65536")
+    int maxInboundConnections() default 256;
+
+    @AttributeDefinition(name = "Inbound connections per address",
+            description = "Connections one IP address may hold open to this node at once (2-65536); past it that"
+                    + " address's oldest idle one is closed first, and a new one is refused when none is idle.",
+            min = "2", max = "65536")
+    int maxInboundConnectionsPerAddress() default 16;
+
+    @AttributeDefinition(name = "Served streams",
+            description = "Fragment streams peers may push to or fetch from this node at once, all peers together"
+                    + " (1-1024); more are answered BUSY at once, so their sender tries another node.",
+            min = "1", max = "1024")
+    int maxServedStreams() default 32;
+
+    @AttributeDefinition(name = "Slowest stream (bytes per second)",
+            description = "A fragment stream, in or out, that moves fewer bytes a second than this on average once"
+                    + " it has run for the RPC timeout is cut, so a trickling peer cannot hold it (1-1073741824).",
+            min = "1")
+    int minStreamBytesPerSecond() default 16384;
+
     @AttributeDefinition(name = "RPC timeout (milliseconds)",
             description = "How long a request waits for its reply and a fragment stream for progress (100-600000); "
                     + "connecting and the TLS and Hello handshake get this too, but at least 10 s.",

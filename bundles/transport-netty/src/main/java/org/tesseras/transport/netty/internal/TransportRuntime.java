@@ -24,9 +24,10 @@ import org.tesseras.api.port.PushHandler;
 import org.tesseras.api.port.RequestHandler;
 
 /**
- * What every connection of one transport shares: settings, identity, verifier, the worker threads that run
- * handlers and streams, the handlers inbound traffic goes to (by kind), the listeners told of every peer
- * heard from, and the per-peer stream counts.
+ * What every connection of one transport shares: settings, identity, verifier, the worker threads (three pools, so
+ * that no kind of work can starve another: control requests, the streams peers push to or fetch from this node, and
+ * this node's own streams), the handlers inbound traffic goes to (by kind), the listeners told of every peer heard
+ * from, and the per-peer stream counts.
  */
 final class TransportRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(TransportRuntime.class);
@@ -39,6 +40,8 @@ final class TransportRuntime {
     private final NodeIdentity identity;
     private final IdentityVerifier verifier;
     private final ExecutorService workers;
+    private final ExecutorService controlWorkers;
+    private final ExecutorService servedStreamWorkers;
     private final Map<String, RequestHandler> requestHandlers = new ConcurrentHashMap<>();
     private final AtomicReference<PushHandler> pushHandler = new AtomicReference<>();
     private final AtomicReference<FetchHandler> fetchHandler = new AtomicReference<>();
@@ -49,11 +52,13 @@ final class TransportRuntime {
     private volatile int listenPort;
 
     TransportRuntime(TransportSettings settings, NodeIdentity identity, IdentityVerifier verifier,
-            ExecutorService workers) {
+            ExecutorService workers, ExecutorService controlWorkers, ExecutorService servedStreamWorkers) {
         this.settings = settings;
         this.identity = identity;
         this.verifier = verifier;
         this.workers = workers;
+        this.controlWorkers = controlWorkers;
+        this.servedStreamWorkers = servedStreamWorkers;
     }
 
     TransportSettings settings() {
@@ -68,8 +73,22 @@ final class TransportRuntime {
         return verifier;
     }
 
+    /** Threads of this node's own streams: pushes and fetches it started, and the pumps of fetches it serves. */
     ExecutorService workers() {
         return workers;
+    }
+
+    /** Threads that answer control requests (Ping, FindNode, attestations...): never taken by a stream. */
+    ExecutorService controlWorkers() {
+        return controlWorkers;
+    }
+
+    /**
+     * Threads that run the handlers of streams peers push to or fetch from this node, {@code maxServedStreams} of
+     * them and no queue: when all are taken, the next stream is answered BUSY at once.
+     */
+    ExecutorService servedStreamWorkers() {
+        return servedStreamWorkers;
     }
 
     // ---- routes ----

@@ -14,7 +14,8 @@ import java.util.Optional;
  */
 record TransportSettings(InetAddress listenAddress, int listenPort, Optional<InetAddress> advertisedAddress,
         int maxFrameBytes, int chunkBytes, int maxConcurrentStreamsPerPeer, int connectionsPerPeer,
-        int idleTimeoutSeconds, long rpcTimeoutMillis) {
+        int idleTimeoutSeconds, long rpcTimeoutMillis, int maxInboundConnections, int maxInboundConnectionsPerAddress,
+        int maxServedStreams, int minStreamBytesPerSecond) {
 
     /** Largest chunk any node may send; a receiver accepts chunk frames up to this whatever its own chunk size. */
     static final int MAX_CHUNK_BYTES = 1024 * 1024;
@@ -41,7 +42,11 @@ record TransportSettings(InetAddress listenAddress, int listenPort, Optional<Ine
                 inRange("maxConcurrentStreamsPerPeer", config.maxConcurrentStreamsPerPeer(), 1, 64),
                 inRange("connectionsPerPeer", config.connectionsPerPeer(), 1, 16),
                 inRange("idleTimeoutSeconds", config.idleTimeoutSeconds(), 1, 86_400),
-                inRange("rpcTimeoutMillis", config.rpcTimeoutMillis(), 100, 600_000));
+                inRange("rpcTimeoutMillis", config.rpcTimeoutMillis(), 100, 600_000),
+                inRange("maxInboundConnections", config.maxInboundConnections(), 16, 65_536),
+                inRange("maxInboundConnectionsPerAddress", config.maxInboundConnectionsPerAddress(), 2, 65_536),
+                inRange("maxServedStreams", config.maxServedStreams(), 1, 1024),
+                inRange("minStreamBytesPerSecond", config.minStreamBytesPerSecond(), 1, 1 << 30));
     }
 
     /** Shortest time allowed for connecting, the TLS handshake and the Hello exchange. */
