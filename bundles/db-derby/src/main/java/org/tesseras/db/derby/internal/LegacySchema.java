@@ -15,11 +15,14 @@ import org.slf4j.LoggerFactory;
  */
 final class LegacySchema {
     private static final Logger LOG = LoggerFactory.getLogger(LegacySchema.class);
-    /** The adapters whose first migration the node schema 1 to 4 already made, with what it made. */
-    static final List<String[]> ADOPTERS = List.of(
-            new String[] {"storage-fs", "fragment_plans, fragments and manifests"},
-            new String[] {"ledger-derby", "reciprocity"},
-            new String[] {"holders-derby", "holders, holder_fragments, tessera_health, put_journal and repair_rounds"});
+    /** An adapter whose first migration the node schema 1 to 4 already made, and the tables it made. */
+    private record Adopter(String adapter, String tables) {
+    }
+
+    private static final List<Adopter> ADOPTERS = List.of(
+            new Adopter("storage-fs", "fragment_plans, fragments and manifests"),
+            new Adopter("ledger-derby", "reciprocity"),
+            new Adopter("holders-derby", "holders, holder_fragments, tessera_health, put_journal and repair_rounds"));
 
     private LegacySchema() {
     }
@@ -36,14 +39,15 @@ final class LegacySchema {
         boolean autoCommit = connection.getAutoCommit();
         try {
             connection.setAutoCommit(false);
-            for (String[] adopter : ADOPTERS) {
-                VersionTable table = VersionTable.of(adopter[0]);
+            for (Adopter adopter : ADOPTERS) {
+                VersionTable table = VersionTable.of(adopter.adapter());
                 table.create(connection);
                 table.lock(connection);
                 if (table.recordedChecksum(connection, 1) == null) {
-                    table.record(connection, 1, "adopted from the node schema 1-4: " + adopter[1],
+                    table.record(connection, 1, "adopted from the node schema 1-4: " + adopter.tables(),
                             VersionTable.ADOPTED);
-                    LOG.info("Adapter {} adopts its tables from the node schema ({})", adopter[0], adopter[1]);
+                    LOG.info("Adapter {} adopts its tables from the node schema ({})", adopter.adapter(),
+                            adopter.tables());
                 }
                 connection.commit();
             }
