@@ -16,11 +16,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tesseras.api.port.BlobStore;
-import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.StorageBackend;
-import org.tesseras.api.storage.StoreRegistrations;
+import org.tesseras.api.storage.StorageBackendSupport;
 
 /**
  * The file-system backend {@code fs}: fragments and whole tesseras under one root directory, its rank kept in
@@ -29,67 +27,39 @@ import org.tesseras.api.storage.StoreRegistrations;
 @Component(service = StorageBackend.class, configurationPid = StorageConfiguration.PID, immediate = true,
         property = StorageBackend.NAME_PROPERTY + "=" + FsStorageBackend.NAME)
 @Designate(ocd = StorageConfiguration.class)
-public final class FsStorageBackend implements StorageBackend {
+public final class FsStorageBackend extends StorageBackendSupport {
     /** The backend's name. */
     static final String NAME = "fs";
     static final String RANK_FILE = "storage-fs.rank";
     private static final Logger LOG = LoggerFactory.getLogger(FsStorageBackend.class);
 
     private final Path root;
-    private final FsFragmentStore fragments;
-    private final FsBlobStore blobs;
-    private final StoreRegistrations registrations;
-    private volatile int rank;
 
     /** Opens both stores under the configured root and registers them with the kept rank. */
     @Activate
     public FsStorageBackend(BundleContext context,
             @Reference(name = "database", target = "(tesseras.db=node)") DataSource database,
             @Reference(name = "hasher") Hasher hasher, StorageConfiguration config) throws IOException {
-        this.root = StorageRoot.resolve(config.rootDirectory());
-        this.fragments = new FsFragmentStore(database, hasher, root);
-        this.blobs = new FsBlobStore(hasher, root);
-        this.rank = readRank(root);
-        this.registrations = new StoreRegistrations(context, NAME, rank, fragments, blobs);
-        LOG.info("Storage backend fs at {} (rank {})", root, rank);
+        this(database, hasher, StorageRoot.resolve(config.rootDirectory()));
+        register(context);
+        LOG.info("Storage backend fs at {} (rank {})", root, rank());
+    }
+
+    private FsStorageBackend(DataSource database, Hasher hasher, Path root) throws IOException {
+        super(NAME, root.toString(), new FsFragmentStore(database, hasher, root), new FsBlobStore(hasher, root),
+                readRank(root));
+        this.root = root;
     }
 
     /** Withdraws the stores. */
     @Deactivate
     void deactivate() {
-        registrations.unregister();
+        unregister();
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String location() {
-        return root.toString();
-    }
-
-    @Override
-    public FragmentStore fragments() {
-        return fragments;
-    }
-
-    @Override
-    public BlobStore blobs() {
-        return blobs;
-    }
-
-    @Override
-    public int rank() {
-        return rank;
-    }
-
-    @Override
-    public synchronized void rank(int newRank) throws IOException {
+    protected void keepRank(int newRank) throws IOException {
         writeRank(root, newRank);
-        this.rank = newRank;
-        registrations.rank(newRank);
         LOG.info("Storage backend fs now has rank {}", newRank);
     }
 

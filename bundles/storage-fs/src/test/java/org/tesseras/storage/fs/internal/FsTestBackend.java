@@ -5,27 +5,21 @@ import java.nio.file.Path;
 
 import javax.sql.DataSource;
 
-import org.tesseras.api.port.BlobStore;
-import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
-import org.tesseras.api.port.StorageBackend;
+import org.tesseras.api.storage.StorageBackendSupport;
 
 /**
  * The fs backend outside a framework, for the tests of other modules (shipped in this module's test jar): the
  * real stores and the real rank file under {@code root}, without service registrations. Opening it again on the
  * same root and database is a restart.
  */
-public final class FsTestBackend implements StorageBackend {
+public final class FsTestBackend extends StorageBackendSupport {
     private final Path root;
-    private final FsFragmentStore fragments;
-    private final FsBlobStore blobs;
-    private volatile int rank;
 
     public FsTestBackend(DataSource database, Hasher hasher, Path root) throws IOException {
+        super(FsStorageBackend.NAME, root.toString(), new FsFragmentStore(database, hasher, root),
+                new FsBlobStore(hasher, root), FsStorageBackend.readRank(root));
         this.root = root;
-        this.fragments = new FsFragmentStore(database, hasher, this.root);
-        this.blobs = new FsBlobStore(hasher, this.root);
-        this.rank = FsStorageBackend.readRank(this.root);
     }
 
     /** The file of shard {@code index} of a tessera, for tests that damage it. */
@@ -34,33 +28,7 @@ public final class FsTestBackend implements StorageBackend {
     }
 
     @Override
-    public String name() {
-        return FsStorageBackend.NAME;
-    }
-
-    @Override
-    public String location() {
-        return root.toString();
-    }
-
-    @Override
-    public FragmentStore fragments() {
-        return fragments;
-    }
-
-    @Override
-    public BlobStore blobs() {
-        return blobs;
-    }
-
-    @Override
-    public int rank() {
-        return rank;
-    }
-
-    @Override
-    public void rank(int newRank) throws IOException {
+    protected void keepRank(int newRank) throws IOException {
         FsStorageBackend.writeRank(root, newRank);
-        this.rank = newRank;
     }
 }

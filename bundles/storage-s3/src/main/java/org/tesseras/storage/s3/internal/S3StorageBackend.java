@@ -14,11 +14,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tesseras.api.port.BlobStore;
-import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.StorageBackend;
-import org.tesseras.api.storage.StoreRegistrations;
+import org.tesseras.api.storage.StorageBackendSupport;
 
 /**
  * The S3 backend {@code s3}: fragments and whole tesseras in a bucket of S3-compatible object storage, its rank
@@ -30,77 +28,40 @@ import org.tesseras.api.storage.StoreRegistrations;
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = StorageBackend.NAME_PROPERTY + "=" + S3StorageBackend.NAME)
 @Designate(ocd = S3StorageConfiguration.class)
-public final class S3StorageBackend implements StorageBackend {
+public final class S3StorageBackend extends StorageBackendSupport {
     /** The backend's name. */
     static final String NAME = "s3";
     /** The rank of a bucket no migration has chosen. */
     static final int UNCHOSEN_RANK = -1;
     private static final Logger LOG = LoggerFactory.getLogger(S3StorageBackend.class);
 
-    private final S3Settings settings;
     private final S3Objects objects;
-    private final S3FragmentStore fragments;
-    private final S3BlobStore blobs;
-    private final StoreRegistrations registrations;
-    private volatile int rank;
 
     /** Connects to the configured bucket, indexes it and registers both stores with the kept rank. */
     @Activate
     public S3StorageBackend(BundleContext context, @Reference(name = "hasher") Hasher hasher,
             S3StorageConfiguration config) throws IOException {
-        this.settings = S3Settings.from(config);
-        this.objects = new S3Objects(settings);
-        try {
-            this.fragments = new S3FragmentStore(objects, hasher, settings.capacityBytes());
-            this.blobs = new S3BlobStore(objects, hasher);
-            this.rank = readRank(objects);
-        } catch (IOException | RuntimeException e) {
-            objects.close();
-            LOG.error("Storage backend s3 at {} unavailable: {}", settings.location(), e.getMessage());
-            throw e;
-        }
-        this.registrations = new StoreRegistrations(context, NAME, rank, fragments, blobs);
-        LOG.info("Storage backend s3 at {} (rank {})", settings.location(), rank);
+        this(S3Bucket.open(S3Settings.from(config), hasher));
+        register(context);
+        LOG.info("Storage backend s3 at {} (rank {})", location(), rank());
+    }
+
+    private S3StorageBackend(S3Bucket bucket) {
+        super(NAME, bucket.settings().location(), bucket.fragments(), bucket.blobs(), bucket.rank());
+        this.objects = bucket.objects();
     }
 
     /** Withdraws the stores and closes the client. */
     @Deactivate
     void deactivate() {
-        registrations.unregister();
+        unregister();
         objects.close();
-        LOG.info("Storage backend s3 at {} stopped", settings.location());
+        LOG.info("Storage backend s3 at {} stopped", location());
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String location() {
-        return settings.location();
-    }
-
-    @Override
-    public FragmentStore fragments() {
-        return fragments;
-    }
-
-    @Override
-    public BlobStore blobs() {
-        return blobs;
-    }
-
-    @Override
-    public int rank() {
-        return rank;
-    }
-
-    @Override
-    public synchronized void rank(int newRank) throws IOException {
+    protected void keepRank(int newRank) throws IOException {
         writeRank(objects, newRank);
-        this.rank = newRank;
-        registrations.rank(newRank);
         LOG.info("Storage backend s3 now has rank {}", newRank);
     }
 
