@@ -19,7 +19,12 @@ public record Contact(NodeId id, InetSocketAddress address) {
 
     /** The network this contact counts in for holder diversity: its IPv4 /24 or IPv6 /48. */
     public String subnet() {
-        return subnetOf(address.getAddress());
+        return subnetOf(address);
+    }
+
+    /** The IPv4 /24 or IPv6 /48 of {@code address}; an unresolved address counts by its host name. */
+    public static String subnetOf(InetSocketAddress address) {
+        return address.isUnresolved() ? address.getHostString() : subnetOf(address.getAddress());
     }
 
     /** The IPv4 /24 or IPv6 /48 of {@code ip}, e.g. {@code 192.168.7.0/24}. */

@@ -52,4 +52,9 @@ public record NodeInfo(NodeId id, byte[] publicKey, long nonce, InetSocketAddres
     public String toString() {
         return id.shortHex() + "@" + address.getAddress().getHostAddress() + ":" + address.getPort();
     }
+
+    /** The network this node counts in for Sybil limits: the IPv4 /24 or IPv6 /48 it connected from or listens on. */
+    public String subnet() {
+        return Contact.subnetOf(address);
+    }
 }

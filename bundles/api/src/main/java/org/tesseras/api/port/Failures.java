@@ -3,6 +3,8 @@ package org.tesseras.api.port;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
+import org.tesseras.api.message.ErrorCode;
+
 /** How a failure that travelled through futures is told: its own cause, and its root message for people. */
 public final class Failures {
     private Failures() {
@@ -16,6 +18,11 @@ public final class Failures {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /** Whether the peer answered BUSY: it has no room for the request now and may be asked again shortly. */
+    public static boolean answeredBusy(Throwable failure) {
+        return unwrap(failure) instanceof RemoteErrorException remote && remote.code() == ErrorCode.BUSY;
     }
 
     /** The message of the innermost cause, or its class name when it has none. */

@@ -13,20 +13,19 @@ import org.tesseras.api.model.TesseraPointer;
 @ProviderType
 public interface IdentityVerifier {
 
-    /** Leading zero bits a NodeId must have to be accepted. */
+    /** Leading zero bits of {@code BLAKE3(publicKey || nonce)} a peer's nonce must show to be accepted. */
     int powDifficulty();
 
     /** The one NodeId of a key: {@code BLAKE3(publicKey)[0..20]}. */
     NodeId deriveNodeId(byte[] publicKey);
 
     /**
-     * The NodeId of a key; the nonce takes no part in it any more.
-     *
-     * @deprecated a key has one NodeId whatever the nonce: use {@link #deriveNodeId(byte[])}
+     * Whether {@code claimed} is the NodeId {@code publicKey} and {@code nonce} made before a key had one NodeId
+     * ({@code BLAKE3(publicKey || nonce)[0..20]}). Manifests signed then name it as their owner; they stay valid,
+     * so tesseras put before that change can still be placed, repaired, fetched and recovered.
      */
-    @Deprecated
-    default NodeId deriveNodeId(byte[] publicKey, long nonce) {
-        return deriveNodeId(publicKey);
+    default boolean isFormerNodeId(NodeId claimed, byte[] publicKey, long nonce) {
+        return false;
     }
 
     /** Leading zero bits of {@code BLAKE3(publicKey || nonce as u64 LE)}: the proof-of-work {@code nonce} shows. */
@@ -45,12 +44,14 @@ public interface IdentityVerifier {
     boolean verifySignature(byte[] publicKey, byte[] message, byte[] signature);
 
     /**
-     * Why {@code manifest} cannot be trusted, or empty when it can: its owner's NodeId must derive from the
-     * owner key and nonce with the required proof-of-work, and the signature must verify with that key.
+     * Why {@code manifest} cannot be trusted, or empty when it can: its owner's NodeId must be the owner key's
+     * (with the required proof-of-work, or {@linkplain #isFormerNodeId its NodeId from before}), and the signature
+     * must verify with that key.
      */
     default Optional<String> manifestFault(TesseraManifest manifest) {
         byte[] key = manifest.ownerPublicKey();
-        if (!verifyPow(manifest.owner(), key, manifest.ownerNonce())) {
+        if (!verifyPow(manifest.owner(), key, manifest.ownerNonce())
+                && !isFormerNodeId(manifest.owner(), key, manifest.ownerNonce())) {
             return Optional.of("its owner " + manifest.owner() + " does not derive from the owner key, or the owner"
                     + " nonce lacks the required proof-of-work");
         }

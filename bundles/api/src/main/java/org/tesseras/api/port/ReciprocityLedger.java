@@ -28,10 +28,11 @@ public interface ReciprocityLedger {
 
     /**
      * Counts {@code peer}'s account in {@code subnet} (its IPv4 /24 or IPv6 /48, as {@code Contact.subnetOf} writes
-     * it) from now on; the subnet told last counts. The sums per subnet let one allowance cover all the NodeIds of
-     * one network.
+     * it) from now on, and returns the subnet it counts in. The sums per subnet let one allowance cover all the
+     * NodeIds of one network. A peer placed elsewhere that we store bytes for, or that owes us, stays where it is
+     * until that is settled: a debt made in one subnet never leaves it by connecting from another address.
      */
-    void placeInSubnet(NodeId peer, String subnet);
+    String placeInSubnet(NodeId peer, String subnet);
 
     /** The sum of the balances of the peers placed in {@code subnet}; 0 when there are none. */
     long subnetBalance(String subnet);

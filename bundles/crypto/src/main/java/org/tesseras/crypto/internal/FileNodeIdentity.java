@@ -40,8 +40,12 @@ public final class FileNodeIdentity implements NodeIdentity {
     private final NodeId nodeId;
 
     /**
-     * Loads the key file, first creating the key or minting a nonce for it where needed (on the calling thread;
-     * in the node, {@link IdentityMint} does that in the background and only then enables this component).
+     * Loads the key file. It never mints: {@link IdentityMint} enables this component once the key shows the
+     * proof-of-work asked, so a raised {@code powDifficulty} is minted in the background, not on the thread that
+     * starts components.
+     *
+     * @throws IllegalStateException when the key file is missing or shows less proof-of-work than asked for
+     * @throws UncheckedIOException when the key file is damaged (it is kept as it is)
      */
     @Activate
     public FileNodeIdentity(@Reference Hasher hasher, IdentityConfiguration config) {
@@ -49,7 +53,12 @@ public final class FileNodeIdentity implements NodeIdentity {
         this.keyFile = keyFile(config);
         this.hasher = hasher;
         try {
-            IdentityKeyFile.Contents contents = NonceMint.ensure(keyFile, hasher, difficulty);
+            if (!NonceMint.isReady(keyFile, hasher, difficulty)) {
+                throw new IllegalStateException("identity key file " + keyFile + " is missing or shows less than the "
+                        + difficulty + " bits of proof-of-work asked for (powDifficulty in " + IdentityConfiguration.PID
+                        + "); the node mints them in the background and starts its identity when done");
+            }
+            IdentityKeyFile.Contents contents = IdentityKeyFile.read(keyFile, hasher);
             if (!IdentityKeyFile.isOwnerOnly(keyFile)) {
                 LOG.warn("Identity key file {} is readable by others than its owner; run: chmod 600 {}", keyFile,
                         keyFile);
@@ -61,14 +70,29 @@ public final class FileNodeIdentity implements NodeIdentity {
         } catch (IOException e) {
             LOG.error("Node identity unavailable: {}", e.getMessage());
             throw new UncheckedIOException(e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("stopped while minting the identity of " + keyFile, e);
         } catch (IllegalStateException e) {
             LOG.error("Node identity unavailable: {}", e.getMessage());
             throw e;
         }
         LOG.info("Node identity {} ({} bits of proof-of-work) from {}", nodeId, powBits(), keyFile);
+    }
+
+    /**
+     * The identity of the configured key file, creating the key or minting its nonce first on the calling thread
+     * where needed: for tests and tools outside the framework.
+     */
+    public static FileNodeIdentity minted(Hasher hasher, IdentityConfiguration config) {
+        Path keyFile = keyFile(config);
+        try {
+            NonceMint.ensure(keyFile, hasher, checkDifficulty(config.powDifficulty()));
+        } catch (IOException e) {
+            LOG.error("Node identity unavailable: {}", e.getMessage());
+            throw new UncheckedIOException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("stopped while minting the identity of " + keyFile, e);
+        }
+        return new FileNodeIdentity(hasher, config);
     }
 
     /** The key file the configuration names: {@code keyFile}, or {@code ${karaf.data}/tesseras/identity.key}. */

@@ -16,8 +16,9 @@ import org.tesseras.api.port.Hasher;
  * Mints the node's proof-of-work in the background so that a first start (minutes of one core at the shipped
  * difficulty) does not hold up Karaf: when the key file needs no minting it enables {@link FileNodeIdentity} at
  * once, else it mints on its own thread, saying how far it got every 30 s, and enables it when done. Until then
- * the node has no identity, so its transport, DHT and replication wait. Stopped, it leaves its progress in the
- * {@code .mint} file beside the key and goes on from there at the next start.
+ * the node has no identity, so its transport, DHT and replication wait; a raised {@code powDifficulty} stops the
+ * identity the same way until the key shows the new work (its NodeId stays, only the nonce changes). Stopped, it
+ * leaves its progress in the {@code .mint} file beside the key and goes on from there at the next start.
  */
 @Component(immediate = true, configurationPid = IdentityConfiguration.PID)
 public final class IdentityMint {
@@ -44,6 +45,8 @@ public final class IdentityMint {
             context.enableComponent(IDENTITY_COMPONENT);
             return;
         }
+        // an identity running with a lower difficulty (powDifficulty was raised) stops until the new work is done
+        context.disableComponent(IDENTITY_COMPONENT);
         this.minting = new Thread(() -> {
             try {
                 NonceMint.ensure(keyFile, hasher, difficulty);

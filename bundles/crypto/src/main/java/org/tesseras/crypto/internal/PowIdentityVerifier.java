@@ -38,6 +38,11 @@ public final class PowIdentityVerifier implements IdentityVerifier {
     }
 
     @Override
+    public boolean isFormerNodeId(NodeId claimed, byte[] publicKey, long nonce) {
+        return ProofOfWork.legacyNodeId(hasher, publicKey, nonce).equals(claimed);
+    }
+
+    @Override
     public int powBits(byte[] publicKey, long nonce) {
         return ProofOfWork.powBits(hasher, publicKey, nonce);
     }

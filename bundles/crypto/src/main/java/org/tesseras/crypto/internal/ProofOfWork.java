@@ -39,7 +39,7 @@ public final class ProofOfWork {
 
     /**
      * The NodeId identities had before one key made one NodeId, {@code BLAKE3(publicKey || nonce)[0..20]}; only to
-     * check key files written then.
+     * check key files and manifests written then.
      */
     static NodeId legacyNodeId(Hasher hasher, byte[] publicKey, long nonce) {
         return new NodeId(Arrays.copyOf(hasher.hash(keyAndNonce(publicKey, nonce)).bytes(), NodeId.LENGTH));

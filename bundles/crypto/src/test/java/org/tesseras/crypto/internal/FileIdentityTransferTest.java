@@ -40,7 +40,7 @@ class FileIdentityTransferTest {
     }
 
     private FileNodeIdentity start(String node, int difficulty) {
-        return new FileNodeIdentity(hasher, NodeIdentityTest.config(difficulty, keyFile(node)));
+        return FileNodeIdentity.minted(hasher, NodeIdentityTest.config(difficulty, keyFile(node)));
     }
 
     private FileIdentityTransfer transfer(String node, int difficulty) {

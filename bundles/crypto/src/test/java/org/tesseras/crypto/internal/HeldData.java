@@ -218,7 +218,7 @@ final class HeldData {
             }
 
             @Override
-            public void placeInSubnet(NodeId peer, String subnet) {
+            public String placeInSubnet(NodeId peer, String subnet) {
                 throw unused();
             }
 

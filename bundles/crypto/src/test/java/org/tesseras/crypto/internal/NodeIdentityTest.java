@@ -49,7 +49,7 @@ class NodeIdentityTest {
     @Test
     void firstStartCreatesAnOwnerOnlyKeyWhoseNodeIdCarriesTheProofOfWork() throws IOException {
         Path keyFile = dir.resolve("tesseras").resolve("identity.key");
-        FileNodeIdentity identity = new FileNodeIdentity(hasher, config(8, keyFile));
+        FileNodeIdentity identity = FileNodeIdentity.minted(hasher, config(8, keyFile));
 
         assertTrue(Files.exists(keyFile));
         assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(keyFile));
@@ -64,8 +64,8 @@ class NodeIdentityTest {
     @Test
     void laterStartsLoadTheSameIdentity() {
         Path keyFile = dir.resolve("identity.key");
-        FileNodeIdentity first = new FileNodeIdentity(hasher, config(8, keyFile));
-        FileNodeIdentity second = new FileNodeIdentity(hasher, config(8, keyFile));
+        FileNodeIdentity first = FileNodeIdentity.minted(hasher, config(8, keyFile));
+        FileNodeIdentity second = FileNodeIdentity.minted(hasher, config(8, keyFile));
         assertEquals(first.nodeId(), second.nodeId());
         assertArrayEquals(first.publicKey(), second.publicKey());
         assertEquals(first.nonce(), second.nonce());
@@ -76,13 +76,13 @@ class NodeIdentityTest {
     @Test
     void aTruncatedKeyFileStopsTheNodeAndIsKept() throws IOException {
         Path keyFile = dir.resolve("identity.key");
-        new FileNodeIdentity(hasher, config(8, keyFile));
+        FileNodeIdentity.minted(hasher, config(8, keyFile));
         byte[] original = Files.readAllBytes(keyFile);
         byte[] truncated = java.util.Arrays.copyOf(original, original.length / 2);
         Files.write(keyFile, truncated);
 
         UncheckedIOException e = assertThrows(UncheckedIOException.class,
-                () -> new FileNodeIdentity(hasher, config(8, keyFile)));
+                () -> FileNodeIdentity.minted(hasher, config(8, keyFile)));
         assertTrue(e.getMessage().contains(keyFile.toString()), e.getMessage());
         assertArrayEquals(truncated, Files.readAllBytes(keyFile), "a damaged key file is never replaced");
     }
@@ -90,13 +90,13 @@ class NodeIdentityTest {
     @Test
     void anEditedKeyFileStopsTheNode() throws IOException {
         Path keyFile = dir.resolve("identity.key");
-        FileNodeIdentity identity = new FileNodeIdentity(hasher, config(8, keyFile));
+        FileNodeIdentity identity = FileNodeIdentity.minted(hasher, config(8, keyFile));
         String text = Files.readString(keyFile);
         String edited = text.replace("nonce=" + identity.nonce(), "nonce=" + (identity.nonce() + 1));
         Files.writeString(keyFile, edited);
 
         UncheckedIOException e = assertThrows(UncheckedIOException.class,
-                () -> new FileNodeIdentity(hasher, config(8, keyFile)));
+                () -> FileNodeIdentity.minted(hasher, config(8, keyFile)));
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
         assertTrue(e.getMessage().contains(keyFile.toString()), e.getMessage());
         assertEquals(edited, Files.readString(keyFile));
@@ -105,14 +105,14 @@ class NodeIdentityTest {
     @Test
     void aRaisedDifficultyKeepsTheKeyAndNodeIdAndMintsANewNonce() throws IOException {
         Path keyFile = dir.resolve("identity.key");
-        FileNodeIdentity weak = new FileNodeIdentity(hasher, config(0, keyFile));
+        FileNodeIdentity weak = FileNodeIdentity.minted(hasher, config(0, keyFile));
         int required = weak.powBits() + 4;
-        FileNodeIdentity strong = new FileNodeIdentity(hasher, config(required, keyFile));
+        FileNodeIdentity strong = FileNodeIdentity.minted(hasher, config(required, keyFile));
 
         assertEquals(weak.nodeId(), strong.nodeId());
         assertArrayEquals(weak.publicKey(), strong.publicKey());
         assertTrue(strong.powBits() >= required, "pow " + strong.powBits() + " < " + required);
-        assertEquals(strong.nonce(), new FileNodeIdentity(hasher, config(required, keyFile)).nonce());
+        assertEquals(strong.nonce(), FileNodeIdentity.minted(hasher, config(required, keyFile)).nonce());
         assertFalse(Files.exists(NonceMint.progressFile(keyFile)), "the minting progress is gone once done");
     }
 
@@ -146,7 +146,24 @@ class NodeIdentityTest {
                 "the key being minted is kept where the import put it");
         assertArrayEquals(mintingKey, mintedKey[0], "the import landed while the node's own key was minted");
         assertFalse(Files.exists(NonceMint.progressFile(keyFile)), "no progress of the old key is left to resume");
-        assertEquals(importedId, new FileNodeIdentity(hasher, config(8, keyFile)).nodeId());
+        assertEquals(importedId, FileNodeIdentity.minted(hasher, config(8, keyFile)).nodeId());
+    }
+
+    @Test
+    void theComponentNeverMintsOnTheThreadThatStartsIt() throws IOException {
+        Path keyFile = dir.resolve("identity.key");
+        FileNodeIdentity weak = FileNodeIdentity.minted(hasher, config(0, keyFile));
+        byte[] before = Files.readAllBytes(keyFile);
+        int raised = weak.powBits() + 12;
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> new FileNodeIdentity(hasher, config(raised, keyFile)));
+        assertTrue(refused.getMessage().contains("mints them in the background"), refused.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(keyFile), "the key file is left to IdentityMint");
+        assertEquals(weak.nodeId(), new FileNodeIdentity(hasher, config(weak.powBits(), keyFile)).nodeId(),
+                "a key that shows enough work loads at once");
+        assertThrows(IllegalStateException.class, () -> new FileNodeIdentity(hasher, config(8, dir.resolve("none"))),
+                "nor creates a key");
     }
 
     @Test
@@ -196,24 +213,24 @@ class NodeIdentityTest {
         Files.writeString(keyFile, text);
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
 
-        FileNodeIdentity identity = new FileNodeIdentity(hasher, config(6, keyFile));
+        FileNodeIdentity identity = FileNodeIdentity.minted(hasher, config(6, keyFile));
 
         assertArrayEquals(key, identity.publicKey());
         assertEquals(ProofOfWork.nodeIdOf(hasher, key), identity.nodeId());
         assertTrue(identity.powBits() >= 6);
         assertEquals(text, Files.readString(NonceMint.legacyCopy(keyFile)), "the old file is kept as it was");
         assertTrue(Files.readString(keyFile).contains("format=tesseras-identity-2"));
-        assertEquals(identity.nonce(), new FileNodeIdentity(hasher, config(6, keyFile)).nonce());
+        assertEquals(identity.nonce(), FileNodeIdentity.minted(hasher, config(6, keyFile)).nonce());
     }
 
     @Test
     void aStoppedMintGoesOnFromItsSavedProgress() throws IOException {
         Path keyFile = dir.resolve("identity.key");
-        FileNodeIdentity weak = new FileNodeIdentity(hasher, config(0, keyFile));
+        FileNodeIdentity weak = FileNodeIdentity.minted(hasher, config(0, keyFile));
         long firstValid = findNonceWithAtLeastBits(weak.publicKey(), 8, 0);
         Files.writeString(NonceMint.progressFile(keyFile), weak.nodeId().hex() + " " + (firstValid + 1) + "\n");
 
-        FileNodeIdentity strong = new FileNodeIdentity(hasher, config(8, keyFile));
+        FileNodeIdentity strong = FileNodeIdentity.minted(hasher, config(8, keyFile));
 
         assertTrue(strong.nonce() > firstValid, "went on after the saved nonce, found " + strong.nonce());
         assertEquals(findNonceWithAtLeastBits(weak.publicKey(), 8, firstValid + 1), strong.nonce());
@@ -222,13 +239,13 @@ class NodeIdentityTest {
     @Test
     void badDifficultyIsRefusedNamingTheProperty() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new FileNodeIdentity(hasher, config(41, dir.resolve("k"))));
+                () -> FileNodeIdentity.minted(hasher, config(41, dir.resolve("k"))));
         assertTrue(e.getMessage().contains("powDifficulty"), e.getMessage());
     }
 
     @Test
     void verifierAcceptsProvenIdsAndRefusesOthers() {
-        FileNodeIdentity identity = new FileNodeIdentity(hasher, config(8, dir.resolve("identity.key")));
+        FileNodeIdentity identity = FileNodeIdentity.minted(hasher, config(8, dir.resolve("identity.key")));
         PowIdentityVerifier verifier = new PowIdentityVerifier(hasher, config(8, dir.resolve("unused")));
         byte[] key = identity.publicKey();
 
@@ -245,7 +262,7 @@ class NodeIdentityTest {
 
     @Test
     void signaturesVerifyOnlyForTheSignedMessageAndKey() throws NoSuchAlgorithmException {
-        FileNodeIdentity identity = new FileNodeIdentity(hasher, config(8, dir.resolve("identity.key")));
+        FileNodeIdentity identity = FileNodeIdentity.minted(hasher, config(8, dir.resolve("identity.key")));
         PowIdentityVerifier verifier = new PowIdentityVerifier(hasher, config(8, dir.resolve("unused")));
         byte[] message = "attestation".getBytes(StandardCharsets.US_ASCII);
         byte[] signature = identity.sign(message);

@@ -1,6 +1,5 @@
 package org.tesseras.dht.internal;
 
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,12 +72,6 @@ final class RoutingTable {
         }
     }
 
-    /** The IPv4 /24 or IPv6 /48 a node counts in; an unresolved address counts by its host name. */
-    static String subnetOf(NodeInfo node) {
-        InetSocketAddress address = node.address();
-        return address.isUnresolved() ? address.getHostString() : Contact.subnetOf(address.getAddress());
-    }
-
     /** How many nodes of {@code subnet} the buckets hold now. */
     synchronized int countInSubnet(String subnet) {
         return perSubnet.getOrDefault(subnet, 0);
@@ -101,7 +94,7 @@ final class RoutingTable {
             return new Observation(Outcome.SELF, null);
         }
         Bucket bucket = buckets[index];
-        String subnet = subnetOf(node);
+        String subnet = node.subnet();
         Entry known = bucket.find(node.id());
         if (known != null) {
             NodeInfo kept = node;
@@ -110,7 +103,7 @@ final class RoutingTable {
             }
             bucket.entries.remove(known);
             uncount(known);
-            bucket.entries.add(count(new Entry(kept, subnetOf(kept), nowMillis, 0)));
+            bucket.entries.add(count(new Entry(kept, kept.subnet(), nowMillis, 0)));
             return new Observation(Outcome.REFRESHED, null);
         }
         bucket.replacements.remove(node.id());

@@ -141,7 +141,7 @@ class RoutingTableTest {
         assertEquals(sybilsTaken, table.countInSubnet("203.0.113.0/24"));
         int[] perBucket = new int[NodeId.BITS];
         for (var entry : table.snapshot()) {
-            if (RoutingTable.subnetOf(entry.node()).equals("203.0.113.0/24")) {
+            if (entry.node().subnet().equals("203.0.113.0/24")) {
                 perBucket[entry.bucket()]++;
             }
         }

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
@@ -41,7 +40,6 @@ import org.tesseras.api.port.FragmentIntegrityException;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.ProgressListener;
-import org.tesseras.api.port.RemoteErrorException;
 
 /**
  * Gathers {@code dataShards} fragments of a tessera for decoding: those held here first, the rest fetched
@@ -267,10 +265,6 @@ final class FragmentGatherer {
             notifyAll();
         }
 
-        private static boolean isBusy(Throwable failure) {
-            return Failures.unwrap(failure) instanceof RemoteErrorException remote && remote.code() == ErrorCode.BUSY;
-        }
-
         private synchronized void finished(int index, Contact source, Path path, Throwable failure) {
             inFlight--;
             if (failure == null) {
@@ -278,7 +272,7 @@ final class FragmentGatherer {
                 fromPeers.add(source.id());
                 fetched++;
                 progress.onProgress("fetching fragments", fetched, missing);
-            } else if (isBusy(failure) && busyAnswers.merge(source + "/" + index, 1, Integer::sum) <= MAX_BUSY_ANSWERS) {
+            } else if (Failures.answeredBusy(failure) && busyAnswers.merge(source + "/" + index, 1, Integer::sum) <= MAX_BUSY_ANSWERS) {
                 // the source has as many streams open with us as it allows: ask it again shortly, it is not at fault
                 int attempt = busyAnswers.get(source + "/" + index);
                 waiting++;

@@ -3,7 +3,6 @@ package org.tesseras.replication.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,6 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.FragmentEnvelope;
 import org.tesseras.api.model.FragmentId;
 import org.tesseras.api.model.NodeId;
@@ -52,12 +50,6 @@ final class FragmentReceiver {
     private record Reservation(NodeId sender, String subnet, long bytes) {
     }
 
-    /** The IPv4 /24 or IPv6 /48 of the address the sender connected from. */
-    static String subnetOf(NodeInfo sender) {
-        InetSocketAddress address = sender.address();
-        return address.isUnresolved() ? address.getHostString() : Contact.subnetOf(address.getAddress());
-    }
-
     /** Empty when the fragment may come (its bytes are then reserved), else the answer to give at once. */
     Optional<ReplicateAck> judge(NodeInfo sender, FragmentId id, TesseraManifest manifest) {
         Optional<String> invalid = invalid(sender, id, manifest);
@@ -70,8 +62,7 @@ final class FragmentReceiver {
             return Optional.of(ReplicateAck.accepted(heldIndices(store, id)));
         }
         long bytes = manifest.plan().shardSize();
-        String subnet = subnetOf(sender);
-        ports.ledger().placeInSubnet(sender.id(), subnet);
+        String subnet = ports.ledger().placeInSubnet(sender.id(), sender.subnet());
         synchronized (this) {
             Reservation already = arriving.get(id);
             if (already != null) {

@@ -47,6 +47,10 @@ final class HealthChecker {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
     /** Longest wait for one holder's attestation (it hashes what it holds), after which it counts as failed. */
     static final long ATTEST_TIMEOUT_SECONDS = 120;
+    /** How often a holder answering BUSY (it limits the attestations it computes) is asked again. */
+    static final int MAX_BUSY_ANSWERS = 8;
+    /** The wait after a BUSY answer, times how many the holder gave. */
+    static final long BUSY_RETRY_MILLIS = 1000;
 
     private final Ports ports;
     private final LocalRestorer restorer;
@@ -124,8 +128,26 @@ final class HealthChecker {
                 .thenCompose(check -> check);
     }
 
-    /** Asks {@code holder} for a fresh attestation and checks it answers this very challenge. */
+    /**
+     * Asks {@code holder} for a fresh attestation and checks it answers this very challenge; a holder answering
+     * BUSY is asked again after a wait, so that its limits never count as a failed attestation.
+     */
     private CompletableFuture<Attestation> attest(HolderStatus holder, ContentHash hash, byte[] nonce) {
+        return attest(holder, hash, nonce, 1);
+    }
+
+    private CompletableFuture<Attestation> attest(HolderStatus holder, ContentHash hash, byte[] nonce, int attempt) {
+        return askOnce(holder, hash, nonce).exceptionallyCompose(failure -> {
+            if (!Failures.answeredBusy(failure) || attempt >= MAX_BUSY_ANSWERS) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(
+                    BUSY_RETRY_MILLIS * attempt, TimeUnit.MILLISECONDS))
+                    .thenCompose(ignored -> attest(holder, hash, nonce, attempt + 1));
+        });
+    }
+
+    private CompletableFuture<Attestation> askOnce(HolderStatus holder, ContentHash hash, byte[] nonce) {
         Contact peer = holder.holder().contact();
         NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.ATTESTATION_ASKED);
         CompletableFuture<Attestation> answer = ports.transport().request(peer, new Message.AttestRequest(hash, nonce))

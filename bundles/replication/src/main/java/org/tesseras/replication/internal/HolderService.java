@@ -103,14 +103,19 @@ public final class HolderService implements RequestHandler, PushHandler, FetchHa
                     + " answers");
         }
         int perMinute = settings.peerLimits().maxAttestationsPerPeerPerMinute();
-        if (!attestationLimit.tryTake(sender.id(), perMinute)) {
-            return new Message.ErrorReply(ErrorCode.BUSY, "peer " + sender.id() + " asked for more than " + perMinute
-                    + " attestations a minute; ask again in " + attestationLimit.secondsUntilNext(sender.id(), perMinute)
-                    + " s");
+        Optional<AttestationRateLimit.Permit> permit = attestationLimit.tryStart(sender.id(), perMinute);
+        if (permit.isEmpty()) {
+            return new Message.ErrorReply(ErrorCode.BUSY, "peer " + sender.id() + " asked for more attestations than"
+                    + " this node answers now (" + perMinute + " a minute per peer, " + AttestationRateLimit.BURST
+                    + " at most back to back, one at a time, " + AttestationRateLimit.AT_ONCE + " for all peers);"
+                    + " ask again in " + attestationLimit.secondsUntilNext(sender.id(), perMinute) + " s");
         }
-        NodeMetrics.Timing timing = metrics().start(NodeMetrics.Operation.ATTESTATION_ANSWERED);
-        Optional<Attestation> attestation = attestor.attest(attest.tesseraHash(), attest.nonce());
-        timing.end(attestation.isPresent() ? NodeMetrics.Outcome.SUCCESS : NodeMetrics.Outcome.FAILURE);
+        Optional<Attestation> attestation;
+        try (AttestationRateLimit.Permit answering = permit.get()) {
+            NodeMetrics.Timing timing = metrics().start(NodeMetrics.Operation.ATTESTATION_ANSWERED);
+            attestation = attestor.attest(attest.tesseraHash(), attest.nonce());
+            timing.end(attestation.isPresent() ? NodeMetrics.Outcome.SUCCESS : NodeMetrics.Outcome.FAILURE);
+        }
         if (attestation.isEmpty()) {
             return new Message.ErrorReply(ErrorCode.NOT_FOUND, "node " + identity.nodeId()
                     + " holds no fragments of " + attest.tesseraHash());

@@ -1,5 +1,7 @@
 package org.tesseras.replication.internal;
 
+import java.util.Arrays;
+
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.BlobStore;
 import org.tesseras.api.port.DhtPort;
@@ -29,7 +31,9 @@ interface Ports extends LocalPorts {
 
     /** Whether this node made and signed {@code manifest}: it owns the tessera. */
     default boolean owns(TesseraManifest manifest) {
-        return manifest.owner().equals(identity().nodeId());
+        return manifest.owner().equals(identity().nodeId())
+                || Arrays.equals(manifest.ownerPublicKey(), identity().publicKey())
+                && verifier().isFormerNodeId(manifest.owner(), manifest.ownerPublicKey(), manifest.ownerNonce());
     }
 
     /** The coder, checked to be the one that cut a tessera: decoding with another would rebuild garbage. */

@@ -88,7 +88,7 @@ final class Recovery {
         NodeId self = ports.identity().nodeId();
         Optional<PointerRecords> records = PointerLookup.find(ports, hash);
         Optional<PointerRecords.Variant> ours = records.flatMap(r -> r.variants().stream()
-                .filter(v -> v.manifest().owner().equals(self) && ports.verifier().manifestFault(v.manifest()).isEmpty()
+                .filter(v -> ports.owns(v.manifest()) && ports.verifier().manifestFault(v.manifest()).isEmpty()
                         && v.manifest().tesseraHash().equals(hash))
                 .findFirst());
         if (ours.isEmpty()) {

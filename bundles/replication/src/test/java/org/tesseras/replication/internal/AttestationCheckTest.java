@@ -45,7 +45,7 @@ class AttestationCheckTest {
     }
 
     private FileNodeIdentity identity(String file) {
-        return new FileNodeIdentity(hasher, Configs.of(IdentityConfiguration.class,
+        return FileNodeIdentity.minted(hasher, Configs.of(IdentityConfiguration.class,
                 Map.of("keyFile", dir.resolve(file).toString(), "powDifficulty", 8)));
     }
 

@@ -231,13 +231,39 @@ class FragmentReceiverTest {
     }
 
     @Test
+    void sybilsThatUsedUpTheirSubnetsAllowanceGetNoMoreFromAnotherAddress() throws Exception {
+        long shard = 64 * 1024;
+        receiver.holder.apply(withLimits(1L << 40, 4 * shard, 0).withPeerLimits(new PeerLimits(8 * shard, 1L << 40,
+                120)));
+        List<MemoryIdentity> served = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            MemoryIdentity sybil = MemoryIdentity.generate(receiver.verifier);
+            NodeInfo fromA = sybil.nodeInfo(new InetSocketAddress(
+                    InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, (byte) (i + 1)}), 4433));
+            if (offer(fromA, fragment(0, (int) shard, 2000 + i)).accepted()) {
+                served.add(sybil);
+            }
+        }
+        assertEquals(8, served.size(), "the /24's allowance, two peers' worth");
+
+        for (int i = 0; i < served.size(); i++) {
+            NodeInfo fromD = served.get(i).nodeInfo(new InetSocketAddress(
+                    InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, (byte) (i + 1)}), 4433));
+            ReplicateAck ack = offer(fromD, fragment(1, (int) shard, 3000 + i));
+            assertEquals(RefusalReason.DEFICIT, ack.reason(), "a Sybil owing its /24 took the debt elsewhere: " + ack);
+        }
+        assertEquals(8 * shard, receiver.ledger.bytesStoredForSubnet("203.0.113.0/24"));
+        assertEquals(0, receiver.ledger.bytesStoredForSubnet("192.0.2.0/24"));
+    }
+
+    @Test
     void aPeerAskingForMoreAttestationsThanItsRateIsAnsweredBusyAndOthersStillAnswered() {
         assertTrue(offer(sender, fragment(2, 4096, 21)).accepted());
         ContentHash tessera = receiver.fragments.listTesseras().get(0);
         receiver.holder.clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
         receiver.holder.start(TestNode.settings().withPeerLimits(new PeerLimits(1L << 40, 1L << 40, 10)));
         Message.AttestRequest ask = new Message.AttestRequest(tessera, new byte[Attestation.NONCE_LENGTH]);
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < AttestationRateLimit.BURST; i++) {
             assertTrue(receiver.holder.answer(sender, ask) instanceof Message.AttestResponse, "ask " + i);
         }
         Message refused = receiver.holder.answer(sender, ask);

@@ -106,7 +106,7 @@ final class TestNode implements AutoCloseable {
         this.dir = dir;
         this.transports = transports;
         Files.createDirectories(dir);
-        identity = new FileNodeIdentity(hasher, Configs.of(IdentityConfiguration.class,
+        identity = FileNodeIdentity.minted(hasher, Configs.of(IdentityConfiguration.class,
                 Map.of("keyFile", dir.resolve("identity.key").toString(), "powDifficulty", 8)));
         verifier = new PowIdentityVerifier(hasher, Configs.of(IdentityConfiguration.class, Map.of("powDifficulty", 8)));
         // creating an on-disk Derby database takes seconds; nodes that never restart use memory

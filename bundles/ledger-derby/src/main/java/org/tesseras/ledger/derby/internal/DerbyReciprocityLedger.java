@@ -38,9 +38,9 @@ import org.tesseras.db.derby.UtcTimes;
  * on one row loses updates (16 threads x 1,000 increments summed to about 1,800), and under repeatable read it fails
  * with 21000 instead.
  *
- * <p>Which subnet each peer counts in is kept in this bundle's own table {@code reciprocity_subnet}, created at
- * activation when missing (the node database's numbered migrations do not know it); the sums per subnet join it
- * with {@code reciprocity}.
+ * <p>Which subnet each peer counts in is kept in the table {@code reciprocity_subnet} (this adapter's migration 2);
+ * the sums per subnet join it with {@code reciprocity}. A peer we store bytes for, or that owes us, keeps its
+ * subnet when it connects from another one, so no debt leaves the subnet it was made in.
  */
 @Component(service = ReciprocityLedger.class)
 public final class DerbyReciprocityLedger implements ReciprocityLedger {
@@ -61,7 +61,7 @@ public final class DerbyReciprocityLedger implements ReciprocityLedger {
 
     private final DataSource database;
     private final LongAdder retries = new LongAdder();
-    /** The subnet last written for each peer, so that a push from a known place costs no write. */
+    /** The subnet written for each peer, so that a push from its known place costs no query. */
     private final Map<NodeId, String> placed = new ConcurrentHashMap<>();
 
     /** This adapter's tables in the node database, brought by this bundle. */
@@ -77,33 +77,59 @@ public final class DerbyReciprocityLedger implements ReciprocityLedger {
     }
 
     @Override
-    public void placeInSubnet(NodeId peer, String subnet) {
+    public synchronized String placeInSubnet(NodeId peer, String subnet) {
         Objects.requireNonNull(peer, "peer");
         if (subnet == null || subnet.isBlank() || subnet.length() > 64) {
             throw new IllegalArgumentException("subnet of peer " + peer + " must be 1..64 characters, got " + subnet);
         }
         if (subnet.equals(placed.get(peer))) {
-            return;
+            return subnet;
         }
-        runWithRetry(peer, () -> {
-            try (Connection connection = database.getConnection()) {
-                try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE reciprocity_subnet SET subnet = ? WHERE peer_id = ?")) {
-                    update.setString(1, subnet);
-                    update.setString(2, peer.hex());
-                    if (update.executeUpdate() > 0) {
-                        return;
+        Optional<String> current = placedSubnet(peer);
+        if (current.isPresent() && !current.get().equals(subnet) && owesOrIsServed(peer)) {
+            LOG.debug("Peer {} connects from {} but stays counted in {}, where we store bytes for it or it owes us",
+                    peer, subnet, current.get());
+            return current.get();
+        }
+        if (current.isEmpty() || !current.get().equals(subnet)) {
+            runWithRetry(peer, () -> {
+                try (Connection connection = database.getConnection()) {
+                    try (PreparedStatement update = connection.prepareStatement(
+                            "UPDATE reciprocity_subnet SET subnet = ? WHERE peer_id = ?")) {
+                        update.setString(1, subnet);
+                        update.setString(2, peer.hex());
+                        if (update.executeUpdate() > 0) {
+                            return;
+                        }
+                    }
+                    try (PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO reciprocity_subnet (peer_id, subnet) VALUES (?, ?)")) {
+                        insert.setString(1, peer.hex());
+                        insert.setString(2, subnet);
+                        insert.executeUpdate();
                     }
                 }
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO reciprocity_subnet (peer_id, subnet) VALUES (?, ?)")) {
-                    insert.setString(1, peer.hex());
-                    insert.setString(2, subnet);
-                    insert.executeUpdate();
-                }
-            }
-        });
+            });
+        }
         placed.put(peer, subnet);
+        return subnet;
+    }
+
+    private Optional<String> placedSubnet(NodeId peer) {
+        try (Connection connection = database.getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT subnet FROM reciprocity_subnet WHERE peer_id = ?")) {
+            select.setString(1, peer.hex());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the subnet of peer " + peer + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean owesOrIsServed(NodeId peer) {
+        return bytesStoredFor(peer) > 0 || balance(peer) < 0;
     }
 
     @Override

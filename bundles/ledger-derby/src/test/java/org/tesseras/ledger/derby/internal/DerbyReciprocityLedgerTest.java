@@ -65,9 +65,9 @@ class DerbyReciprocityLedgerTest {
     }
 
     @Test
-    void accountsSumPerSubnetAndAPeerCountsInTheSubnetToldLast() {
+    void accountsSumPerSubnetAndAPeerWithNothingOwedMovesToTheSubnetToldLast() {
         for (int i = 0; i < 50; i++) {
-            ledger.placeInSubnet(peer(i), "203.0.113.0/24");
+            assertEquals("203.0.113.0/24", ledger.placeInSubnet(peer(i), "203.0.113.0/24"));
             ledger.recordStoredForPeer(peer(i), 1000);
         }
         ledger.placeInSubnet(peer(100), "198.51.100.0/24");
@@ -79,12 +79,34 @@ class DerbyReciprocityLedgerTest {
         assertEquals(-7, ledger.subnetBalance("198.51.100.0/24"));
         assertEquals(0, ledger.subnetBalance("192.0.2.0/24"));
 
-        ledger.placeInSubnet(peer(0), "198.51.100.0/24");
-        assertEquals(49_000, ledger.bytesStoredForSubnet("203.0.113.0/24"));
-        assertEquals(1_007, ledger.bytesStoredForSubnet("198.51.100.0/24"));
+        ledger.placeInSubnet(peer(200), "203.0.113.0/24");
+        ledger.recordPeerStoresForUs(peer(200), 5);
+        assertEquals("198.51.100.0/24", ledger.placeInSubnet(peer(200), "198.51.100.0/24"),
+                "a peer that owes nothing and stores nothing here moves");
+        assertEquals(-2, ledger.subnetBalance("198.51.100.0/24"));
 
         DerbyReciprocityLedger reopened = new DerbyReciprocityLedger(db);
-        assertEquals(1_007, reopened.bytesStoredForSubnet("198.51.100.0/24"), "kept in the database");
+        assertEquals(-2, reopened.subnetBalance("198.51.100.0/24"), "kept in the database");
+        assertEquals("198.51.100.0/24", reopened.placeInSubnet(peer(200), "198.51.100.0/24"));
+    }
+
+    @Test
+    void peersThatOweASubnetsAllowanceCannotTakeTheirDebtToAnotherSubnet() {
+        for (int i = 0; i < 50; i++) {
+            ledger.placeInSubnet(peer(i), "203.0.113.0/24");
+            ledger.recordStoredForPeer(peer(i), 1000);
+        }
+        for (int i = 0; i < 50; i++) {
+            assertEquals("203.0.113.0/24", ledger.placeInSubnet(peer(i), "192.0.2.0/24"),
+                    "a peer we store bytes for stays in the subnet its debt was made in");
+        }
+        assertEquals(50_000, ledger.bytesStoredForSubnet("203.0.113.0/24"));
+        assertEquals(-50_000, ledger.subnetBalance("203.0.113.0/24"));
+        assertEquals(0, ledger.bytesStoredForSubnet("192.0.2.0/24"), "the throwaway address took no debt away");
+
+        DerbyReciprocityLedger reopened = new DerbyReciprocityLedger(db);
+        assertEquals("203.0.113.0/24", reopened.placeInSubnet(peer(7), "192.0.2.0/24"), "after a restart too");
+        assertEquals(50_000, reopened.bytesStoredForSubnet("203.0.113.0/24"));
     }
 
     @Test

@@ -31,8 +31,11 @@ import org.tesseras.api.port.RequestHandler;
  */
 final class TransportRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(TransportRuntime.class);
-    /** Version of the Hello exchange and the rules around it. */
-    static final int PROTOCOL_VERSION = 1;
+    /**
+     * Version of the Hello exchange and the rules around it: 2 since a key has one NodeId ({@code BLAKE3(key)}, the
+     * nonce only showing the proof-of-work); 1 before, when the NodeId was {@code BLAKE3(key || nonce)}.
+     */
+    static final int PROTOCOL_VERSION = 2;
     /** What this transport offers, as announced in Hello. */
     static final Set<String> CAPABILITIES = Set.of("fragment-stream/1");
 

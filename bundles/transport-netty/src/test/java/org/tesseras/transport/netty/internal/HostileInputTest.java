@@ -360,11 +360,14 @@ class HostileInputTest {
 
     @Test
     void aWrongHelloVersionIsRefused() throws Exception {
-        try (RawPeer peer = RawPeer.connect(server.address(), rawIdentity, verifier)) {
-            peer.send(Wire.Envelope.newBuilder().setVersion(1).setHello(Wire.Hello.newBuilder()
-                    .setProtocolVersion(7).setNonce(rawIdentity.nonce()).setListenPort(1)).build());
-            assertError(peer.receive(), 0, Wire.ErrorCode.ERROR_UNSUPPORTED_VERSION);
-            assertTrue(peer.closedByServer());
+        // 1: a node from before one NodeId per key, whose NodeIds this node would not recognise
+        for (int version : new int[] {1, 7}) {
+            try (RawPeer peer = RawPeer.connect(server.address(), rawIdentity, verifier)) {
+                peer.send(Wire.Envelope.newBuilder().setVersion(1).setHello(Wire.Hello.newBuilder()
+                        .setProtocolVersion(version).setNonce(rawIdentity.nonce()).setListenPort(1)).build());
+                assertError(peer.receive(), 0, Wire.ErrorCode.ERROR_UNSUPPORTED_VERSION);
+                assertTrue(peer.closedByServer(), "version " + version);
+            }
         }
         assertServing();
     }

@@ -81,7 +81,7 @@ final class TestNodes {
         try {
             Path keyFile = Files.createTempFile(dir, "identity", ".key");
             Files.delete(keyFile);
-            return new FileNodeIdentity(HASHER, identityConfig(keyFile, difficulty));
+            return FileNodeIdentity.minted(HASHER, identityConfig(keyFile, difficulty));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
