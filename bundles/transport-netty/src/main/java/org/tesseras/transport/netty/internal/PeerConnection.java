@@ -37,7 +37,8 @@ import io.netty.util.concurrent.EventExecutor;
  * streams that stop moving), replies, closing with a reason, and the hops between the event loop and the
  * worker threads. Whatever a peer sends, the worst outcome is an error reply or this connection closing.
  */
-abstract class PeerConnection extends ChannelInboundHandlerAdapter implements InboundFragmentStream.ReadControl {
+abstract class PeerConnection extends ChannelInboundHandlerAdapter
+        implements InboundFragmentStream.ReadControl, InboundConnections.Occupant {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
 
     protected final TransportRuntime runtime;
@@ -85,8 +86,8 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
         return ready;
     }
 
-    /** When the peer last sent a frame (or the connection opened), as {@link System#nanoTime}. */
-    long lastFrameNanos() {
+    @Override
+    public long lastFrameNanos() {
         return lastFrameNanos;
     }
 
@@ -94,8 +95,14 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
      * Whether a request is being answered or a stream is open (read from any thread: the stream maps belong to the
      * event loop, so the answer may be a moment old).
      */
-    boolean hasWorkUnderWay() {
+    @Override
+    public boolean hasWorkUnderWay() {
         return handlerTasks.get() > 0 || !inbound.isEmpty() || !outbound.isEmpty();
+    }
+
+    @Override
+    public boolean helloDone() {
+        return peer != null;
     }
 
     /** The verified peer, or null before the Hello exchange. */
@@ -131,7 +138,8 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
     }
 
     /** Remembers why the connection ends, for whatever fails because of it (the first reason wins). */
-    void noteCloseReason(String reason) {
+    @Override
+    public void noteCloseReason(String reason) {
         if (closeReason == null) {
             closeReason = reason;
         }

@@ -51,8 +51,9 @@ public @interface TransportConfiguration {
     int maxInboundConnections() default 256;
 
     @AttributeDefinition(name = "Inbound connections per address",
-            description = "Connections one IP address may hold open to this node at once (2-65536); past it that"
-                    + " address's oldest idle one is closed first, and a new one is refused when none is idle.",
+            description = "Connections one IPv4 address or IPv6 /64 may hold open to this node at once (2-65536);"
+                    + " past it an idle one of that address is closed first (one that has not completed the Hello"
+                    + " before a proven peer, then the oldest), and a new one is refused when none is idle.",
             min = "2", max = "65536")
     int maxInboundConnectionsPerAddress() default 16;
 
