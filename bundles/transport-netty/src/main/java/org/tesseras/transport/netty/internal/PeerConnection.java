@@ -345,7 +345,15 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter
      * receiver holds a stream as surely as a silent one).
      */
     protected StallWatch watchStall(OutboundFragmentStream stream, Runnable onStall) {
-        StallWatch watch = new StallWatch(stream, onStall);
+        return watchStall(stream, onStall, onStall);
+    }
+
+    /**
+     * As {@link #watchStall(OutboundFragmentStream, Runnable)}, but a stream that still moves, only too slowly, gets
+     * {@code onTooSlow} instead.
+     */
+    protected StallWatch watchStall(OutboundFragmentStream stream, Runnable onStall, Runnable onTooSlow) {
+        StallWatch watch = new StallWatch(stream, onStall, onTooSlow);
         watch.schedule(TimeUnit.MILLISECONDS.toNanos(runtime.settings().rpcTimeoutMillis()));
         return watch;
     }
@@ -357,11 +365,13 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter
         private final long startNanos = System.nanoTime();
         private OutboundFragmentStream stream;
         private Runnable onStall;
+        private Runnable onTooSlow;
         private ScheduledFuture<?> next;
 
-        StallWatch(OutboundFragmentStream stream, Runnable onStall) {
+        StallWatch(OutboundFragmentStream stream, Runnable onStall, Runnable onTooSlow) {
             this.stream = stream;
             this.onStall = onStall;
+            this.onTooSlow = onTooSlow;
         }
 
         void schedule(long delayNanos) {
@@ -375,6 +385,7 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter
             }
             stream = null;
             onStall = null;
+            onTooSlow = null;
         }
 
         @Override
@@ -385,23 +396,26 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter
             long now = System.nanoTime();
             long idle = now - stream.lastProgressNanos();
             long elapsed = now - startNanos;
+            boolean stalled = idle >= timeoutNanos;
             boolean tooSlow = elapsed > timeoutNanos
                     && stream.sentBytes() < (double) (elapsed - timeoutNanos) / 1e9 * minBytesPerSecond;
-            if (idle < timeoutNanos && !tooSlow) {
+            if (!stalled && !tooSlow) {
                 schedule(Math.min(timeoutNanos - idle, TimeUnit.SECONDS.toNanos(1)));
                 return;
             }
-            if (tooSlow) {
+            Runnable action;
+            if (stalled) {
+                LOG.info("Fragment stream {} with {} made no progress for {} ms", stream.requestId(),
+                        PeerConnection.this, TimeUnit.NANOSECONDS.toMillis(idle));
+                action = onStall;
+            } else {
                 LOG.info("Fragment stream {} with {} moved {} bytes in {} ms, less than {} bytes a second",
                         stream.requestId(), PeerConnection.this, stream.sentBytes(),
                         TimeUnit.NANOSECONDS.toMillis(elapsed), minBytesPerSecond);
-            } else {
-                LOG.info("Fragment stream {} with {} made no progress for {} ms", stream.requestId(),
-                        PeerConnection.this, TimeUnit.NANOSECONDS.toMillis(idle));
+                action = onTooSlow;
             }
-            Runnable stalled = onStall;
             cancel();
-            stalled.run();
+            action.run();
         }
     }
 

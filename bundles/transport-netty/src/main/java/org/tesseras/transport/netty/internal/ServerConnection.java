@@ -305,7 +305,9 @@ final class ServerConnection extends PeerConnection {
                     }
                 }));
         outbound.put(id, stream);
-        watch[0] = watchStall(stream, () -> close("fragment stream to " + sender + " stalled"));
+        watch[0] = watchStall(stream, () -> close("fragment stream to " + sender + " stalled"),
+                () -> stream.stop("too slow: the receiver took less than "
+                        + runtime.settings().minStreamBytesPerSecond() + " bytes a second"));
         stream.resume();
     }
 }
