@@ -74,4 +74,36 @@ class AbandonedPushTest {
             }
         }
     }
+
+    @Test
+    void chunksAPeerSendsAfterTheReceiverAnsweredAreDroppedAndTheConnectionServesOn() throws Exception {
+        IdentityVerifier verifier = TestNodes.verifier(TestNodes.DIFFICULTY);
+        try (Node server = TestNodes.node(dir, Map.of())) {
+            server.handler().onFragment = (sender, envelope) -> ReplicateAck.refused(
+                    org.tesseras.api.model.RefusalReason.NO_SPACE, "answered without reading", List.of());
+            NodeIdentity identity = TestNodes.identity(dir, TestNodes.DIFFICULTY);
+            try (RawPeer peer = RawPeer.connect(server.address(), identity, verifier)) {
+                assertEquals(Wire.Envelope.BodyCase.HELLO, peer.hello(identity.nonce()).getBodyCase());
+                FragmentEnvelope fragment = FragmentStreamTest.patternEnvelope(400_000, 3);
+                peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(9).setFragmentHeader(
+                        WireMapper.header(fragment)).build());
+                assertEquals(Wire.Envelope.BodyCase.FRAGMENT_GO, peer.receive().getBodyCase());
+                Wire.Envelope verdict = peer.receive();
+                assertEquals(Wire.Envelope.BodyCase.FRAGMENT_ACK, verdict.getBodyCase(), verdict.toString());
+                // sent as if the verdict had crossed them: chunks over the control limit, then the end
+                for (int i = 0; i < 2; i++) {
+                    peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(9).setFragmentChunk(
+                            Wire.FragmentChunk.newBuilder().setData(com.google.protobuf.ByteString.copyFrom(
+                                    new byte[200_000]))).build());
+                }
+                peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(9).setFragmentEnd(
+                        Wire.FragmentEnd.newBuilder().setAborted(true).setReason("answered")).build());
+                peer.send(Wire.Envelope.newBuilder().setVersion(1).setRequestId(10).setPing(
+                        Wire.Ping.getDefaultInstance()).build());
+                Wire.Envelope pong = peer.receive();
+                assertNotNull(pong, "the connection serves on");
+                assertEquals(Wire.Envelope.BodyCase.PONG, pong.getBodyCase(), pong.toString());
+            }
+        }
+    }
 }
