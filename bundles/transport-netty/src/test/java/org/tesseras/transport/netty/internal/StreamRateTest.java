@@ -9,11 +9,13 @@ import static org.tesseras.transport.netty.internal.NettyTransportTest.await;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -80,6 +82,40 @@ class StreamRateTest {
                 (id, plan, in) -> FragmentStreamTest.drain(in)));
         assertNull(fast.failure());
         assertEquals(small.id().checksum(), fast.hash());
+    }
+
+    @Test
+    void aFetchWhoseHolderStopsSendingIsCutAndFreesItsStreamSlot() throws Exception {
+        Node holder = start(Map.of("rpcTimeoutMillis", 600_000L));
+        Node owner = start(Map.of("rpcTimeoutMillis", 1_000L, "maxConcurrentStreamsPerPeer", 1));
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            FragmentEnvelope stuck = FragmentStreamTest.uncheckedEnvelope(MIB, 54);
+            FragmentEnvelope silent = new FragmentEnvelope(stuck.id(), stuck.manifest(), () -> new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new InterruptedIOException();
+                    }
+                    return -1;
+                }
+            });
+            FragmentEnvelope small = FragmentStreamTest.patternEnvelope(MIB, 55);
+            holder.handler().onFetch = (sender, hash) -> Optional.of(hash.equals(stuck.id().tesseraHash())
+                    ? silent : small);
+            Received cut = await(owner.transport().fetchFragment(holder.loopbackContact(), stuck.id().tesseraHash(),
+                    0, (id, plan, in) -> FragmentStreamTest.drain(in)));
+            assertNotNull(cut.failure(), "a holder that sends the header and then nothing is given up on");
+
+            Received fetched = await(owner.transport().fetchFragment(holder.loopbackContact(),
+                    small.id().tesseraHash(), 0, (id, plan, in) -> FragmentStreamTest.drain(in)));
+            assertNull(fetched.failure(), "the only stream slot to the holder is free again");
+            assertEquals(small.id().checksum(), fetched.hash());
+        } finally {
+            release.countDown();
+        }
     }
 
     /** Reads 32 KiB every 100 ms for {@code slowMillis}, then as fast as it can; returns the count or the failure. */
