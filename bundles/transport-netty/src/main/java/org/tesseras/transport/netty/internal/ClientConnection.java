@@ -377,6 +377,11 @@ final class ClientConnection extends PeerConnection {
                     stream.close();
                     runOnEventLoop(() -> {
                         op.readerDone = true;
+                        IOException cut = stream.cut();
+                        if (cut != null && !op.streamDone) {
+                            LOG.info("Closing connection with {}: {}", this, cut.getMessage());
+                            close("fragment stream cut: " + cut.getMessage());
+                        }
                         finishFetch(op);
                     });
                 }

@@ -39,7 +39,7 @@ final class InboundFragmentStream extends InputStream {
     private final long expectedBytes;
     private final long stallTimeoutMillis;
     private final long minBytesPerSecond;
-    private final long startNanos = System.nanoTime();
+    private volatile long startNanos = System.nanoTime();
     private final long highWaterBytes;
     private final ReadControl control;
     private final AtomicLong peakQueuedBytes;
@@ -47,6 +47,7 @@ final class InboundFragmentStream extends InputStream {
     private final AtomicLong queuedBytes = new AtomicLong();
     private volatile boolean paused;
     private volatile boolean abandoned;
+    private volatile IOException cut;
 
     // event loop only
     private long receivedBytes;
@@ -81,6 +82,14 @@ final class InboundFragmentStream extends InputStream {
         this.highWaterBytes = highWaterBytes;
         this.control = control;
         this.peakQueuedBytes = peakQueuedBytes;
+    }
+
+    /**
+     * Starts the clock of the minimum rate again: a served push calls this when it lets the sender go, so the time
+     * spent judging the header is not held against the sender.
+     */
+    void startClock() {
+        startNanos = System.nanoTime();
     }
 
     // ---- producer side: the event loop ----
@@ -216,6 +225,11 @@ final class InboundFragmentStream extends InputStream {
         postResume();
     }
 
+    /** Why the reader gave up on a sender that stalled or trickled, or null when it did not. */
+    IOException cut() {
+        return cut;
+    }
+
     /** Bytes handed to the reader so far. */
     long consumedBytes() {
         return consumedBytes;
@@ -251,6 +265,7 @@ final class InboundFragmentStream extends InputStream {
 
     private IOException giveUp(IOException cause) {
         failure = cause;
+        cut = cause;
         abandoned = true;
         queue.clear();
         queuedBytes.set(0);

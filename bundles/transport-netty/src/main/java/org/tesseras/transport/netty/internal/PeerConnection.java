@@ -37,7 +37,8 @@ import io.netty.util.concurrent.EventExecutor;
  * streams that stop moving), replies, closing with a reason, and the hops between the event loop and the
  * worker threads. Whatever a peer sends, the worst outcome is an error reply or this connection closing.
  */
-abstract class PeerConnection extends ChannelInboundHandlerAdapter implements InboundFragmentStream.ReadControl {
+abstract class PeerConnection extends ChannelInboundHandlerAdapter
+        implements InboundFragmentStream.ReadControl, InboundConnections.Occupant {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
 
     protected final TransportRuntime runtime;
@@ -85,8 +86,8 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
         return ready;
     }
 
-    /** When the peer last sent a frame (or the connection opened), as {@link System#nanoTime}. */
-    long lastFrameNanos() {
+    @Override
+    public long lastFrameNanos() {
         return lastFrameNanos;
     }
 
@@ -94,8 +95,14 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
      * Whether a request is being answered or a stream is open (read from any thread: the stream maps belong to the
      * event loop, so the answer may be a moment old).
      */
-    boolean hasWorkUnderWay() {
+    @Override
+    public boolean hasWorkUnderWay() {
         return handlerTasks.get() > 0 || !inbound.isEmpty() || !outbound.isEmpty();
+    }
+
+    @Override
+    public boolean helloDone() {
+        return peer != null;
     }
 
     /** The verified peer, or null before the Hello exchange. */
@@ -131,7 +138,8 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
     }
 
     /** Remembers why the connection ends, for whatever fails because of it (the first reason wins). */
-    void noteCloseReason(String reason) {
+    @Override
+    public void noteCloseReason(String reason) {
         if (closeReason == null) {
             closeReason = reason;
         }
@@ -337,7 +345,15 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
      * receiver holds a stream as surely as a silent one).
      */
     protected StallWatch watchStall(OutboundFragmentStream stream, Runnable onStall) {
-        StallWatch watch = new StallWatch(stream, onStall);
+        return watchStall(stream, onStall, onStall);
+    }
+
+    /**
+     * As {@link #watchStall(OutboundFragmentStream, Runnable)}, but a stream that still moves, only too slowly, gets
+     * {@code onTooSlow} instead.
+     */
+    protected StallWatch watchStall(OutboundFragmentStream stream, Runnable onStall, Runnable onTooSlow) {
+        StallWatch watch = new StallWatch(stream, onStall, onTooSlow);
         watch.schedule(TimeUnit.MILLISECONDS.toNanos(runtime.settings().rpcTimeoutMillis()));
         return watch;
     }
@@ -349,11 +365,13 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
         private final long startNanos = System.nanoTime();
         private OutboundFragmentStream stream;
         private Runnable onStall;
+        private Runnable onTooSlow;
         private ScheduledFuture<?> next;
 
-        StallWatch(OutboundFragmentStream stream, Runnable onStall) {
+        StallWatch(OutboundFragmentStream stream, Runnable onStall, Runnable onTooSlow) {
             this.stream = stream;
             this.onStall = onStall;
+            this.onTooSlow = onTooSlow;
         }
 
         void schedule(long delayNanos) {
@@ -367,6 +385,7 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
             }
             stream = null;
             onStall = null;
+            onTooSlow = null;
         }
 
         @Override
@@ -377,23 +396,26 @@ abstract class PeerConnection extends ChannelInboundHandlerAdapter implements In
             long now = System.nanoTime();
             long idle = now - stream.lastProgressNanos();
             long elapsed = now - startNanos;
+            boolean stalled = idle >= timeoutNanos;
             boolean tooSlow = elapsed > timeoutNanos
                     && stream.sentBytes() < (double) (elapsed - timeoutNanos) / 1e9 * minBytesPerSecond;
-            if (idle < timeoutNanos && !tooSlow) {
+            if (!stalled && !tooSlow) {
                 schedule(Math.min(timeoutNanos - idle, TimeUnit.SECONDS.toNanos(1)));
                 return;
             }
-            if (tooSlow) {
+            Runnable action;
+            if (stalled) {
+                LOG.info("Fragment stream {} with {} made no progress for {} ms", stream.requestId(),
+                        PeerConnection.this, TimeUnit.NANOSECONDS.toMillis(idle));
+                action = onStall;
+            } else {
                 LOG.info("Fragment stream {} with {} moved {} bytes in {} ms, less than {} bytes a second",
                         stream.requestId(), PeerConnection.this, stream.sentBytes(),
                         TimeUnit.NANOSECONDS.toMillis(elapsed), minBytesPerSecond);
-            } else {
-                LOG.info("Fragment stream {} with {} made no progress for {} ms", stream.requestId(),
-                        PeerConnection.this, TimeUnit.NANOSECONDS.toMillis(idle));
+                action = onTooSlow;
             }
-            Runnable stalled = onStall;
             cancel();
-            stalled.run();
+            action.run();
         }
     }
 

@@ -1,5 +1,6 @@
 package org.tesseras.transport.netty.internal;
 
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +32,11 @@ final class ServerConnection extends PeerConnection {
 
     /** Pushes whose header was taken but whose "go" is not sent yet: a chunk for one of them breaks the protocol. */
     private final Set<Long> awaitingGo = new HashSet<>();
+    /**
+     * Pushes this side ended before the peer's end frame came (the handler stopped reading, or the stream was cut):
+     * their late chunks are dropped, and they hold neither the connection busy nor a served stream.
+     */
+    private final Set<Long> draining = new HashSet<>();
 
     ServerConnection(TransportRuntime runtime) {
         super(runtime, null);
@@ -49,6 +55,12 @@ final class ServerConnection extends PeerConnection {
     @Override
     protected void onClosed(TransportException closed, String reason) {
         awaitingGo.clear();
+        draining.clear();
+    }
+
+    @Override
+    boolean receivingStream() {
+        return super.receivingStream() || !draining.isEmpty();
     }
 
     @Override
@@ -62,11 +74,15 @@ final class ServerConnection extends PeerConnection {
                     close("chunk of push " + id + " before the go");
                     return;
                 }
-                onChunk(id, envelope.getFragmentChunk());
+                if (!draining.contains(id)) {
+                    onChunk(id, envelope.getFragmentChunk());
+                }
             }
             case FRAGMENT_END -> {
                 awaitingGo.remove(id);
-                onEnd(id, envelope.getFragmentEnd());
+                if (!draining.remove(id)) {
+                    onEnd(id, envelope.getFragmentEnd());
+                }
             }
             case FETCH_REQUEST -> onFetchRequest(id, envelope.getFetchRequest());
             case ERROR -> LOG.debug("{} reports for request {}: {}", this, id, envelope.getError().getReason());
@@ -120,12 +136,12 @@ final class ServerConnection extends PeerConnection {
      * gets the refusal at once. The stream is read on the same worker after the go.
      */
     private void onPushHeader(long id, Wire.FragmentHeader header) {
-        if (inbound.containsKey(id)) {
+        if (inbound.containsKey(id) || draining.contains(id)) {
             replyError(id, ErrorCode.BAD_FRAME, "request id " + id + " already carries a stream");
             return;
         }
-        if (inbound.size() >= 2 * runtime.settings().maxConcurrentStreamsPerPeer() + 2) {
-            LOG.warn("Closing connection with {}: {} streams left open", this, inbound.size());
+        if (inbound.size() + draining.size() >= 2 * runtime.settings().maxConcurrentStreamsPerPeer() + 2) {
+            LOG.warn("Closing connection with {}: {} streams left open", this, inbound.size() + draining.size());
             close("too many open streams");
             return;
         }
@@ -163,8 +179,8 @@ final class ServerConnection extends PeerConnection {
                 Optional<ReplicateAck> refusal = handler.get().judge(sender, fragmentId, manifest);
                 if (refusal.isPresent()) {
                     reply = Wire.Envelope.newBuilder().setFragmentAck(WireMapper.ack(refusal.get()));
-                    runOnEventLoop(() -> dropRefused(id));
                 } else {
+                    stream.startClock();
                     runOnEventLoop(() -> {
                         if (awaitingGo.remove(id)) {
                             send(id, Wire.Envelope.newBuilder().setFragmentGo(Wire.FragmentGo.getDefaultInstance()));
@@ -179,12 +195,15 @@ final class ServerConnection extends PeerConnection {
                 LOG.warn("Handler failed on fragment {} from {}", fragmentId, sender, e);
                 reply = errorBody(ErrorCode.INTERNAL, "handler failed on " + fragmentId + ": " + e);
                 failure = e;
-                runOnEventLoop(() -> dropRefused(id));
             } finally {
                 stream.close();
                 runtime.releaseServedStream(sender.id());
             }
-            send(id, reply);
+            try {
+                send(id, reply);
+            } finally {
+                runOnEventLoop(() -> servedPushEnded(id, stream));
+            }
             rethrowIfFatal(failure);
         };
         if (!runOnWorker(id, runtime.servedStreamWorkers(), task)) {
@@ -195,12 +214,19 @@ final class ServerConnection extends PeerConnection {
         }
     }
 
-    /** A push answered without a go: its stream is over before it began (event loop). */
-    private void dropRefused(long id) {
-        awaitingGo.remove(id);
-        InboundFragmentStream stream = inbound.remove(id);
-        if (stream != null) {
-            stream.close();
+    /**
+     * The handler of push {@code id} is done, whatever became of its stream (event loop): the stream no longer
+     * counts as work under way, and a sender the stream was cut for (silent or trickling) loses the connection.
+     */
+    private void servedPushEnded(long id, InboundFragmentStream stream) {
+        boolean goSent = !awaitingGo.remove(id);
+        if (inbound.remove(id, stream) && goSent) {
+            draining.add(id);
+        }
+        IOException cut = stream.cut();
+        if (cut != null) {
+            LOG.info("Closing connection with {}: {}", this, cut.getMessage());
+            close("fragment stream cut: " + cut.getMessage());
         }
     }
 
@@ -279,7 +305,9 @@ final class ServerConnection extends PeerConnection {
                     }
                 }));
         outbound.put(id, stream);
-        watch[0] = watchStall(stream, () -> close("fragment stream to " + sender + " stalled"));
+        watch[0] = watchStall(stream, () -> close("fragment stream to " + sender + " stalled"),
+                () -> stream.stop("too slow: the receiver took less than "
+                        + runtime.settings().minStreamBytesPerSecond() + " bytes a second"));
         stream.resume();
     }
 }

@@ -51,8 +51,9 @@ public @interface TransportConfiguration {
     int maxInboundConnections() default 256;
 
     @AttributeDefinition(name = "Inbound connections per address",
-            description = "Connections one IP address may hold open to this node at once (2-65536); past it that"
-                    + " address's oldest idle one is closed first, and a new one is refused when none is idle.",
+            description = "Connections one IPv4 address or IPv6 /64 may hold open to this node at once (2-65536);"
+                    + " past it an idle one of that address is closed first (one that has not completed the Hello"
+                    + " before a proven peer, then the oldest), and a new one is refused when none is idle.",
             min = "2", max = "65536")
     int maxInboundConnectionsPerAddress() default 16;
 
@@ -64,9 +65,11 @@ public @interface TransportConfiguration {
 
     @AttributeDefinition(name = "Slowest stream (bytes per second)",
             description = "A fragment stream, in or out, that moves fewer bytes a second than this on average once"
-                    + " it has run for the RPC timeout is cut, so a trickling peer cannot hold it (1-1073741824).",
+                    + " it has run for the RPC timeout is cut, so a trickling peer cannot hold it (1-1073741824). A"
+                    + " pushed stream is timed from this node's go, not from its header; a sender cut so loses its"
+                    + " connection, while a fetch served to a receiver that reads too slowly is aborted alone.",
             min = "1")
-    int minStreamBytesPerSecond() default 16384;
+    int minStreamBytesPerSecond() default 4096;
 
     @AttributeDefinition(name = "RPC timeout (milliseconds)",
             description = "How long a request waits for its reply and a fragment stream for progress (100-600000); "
