@@ -58,9 +58,9 @@ class HostileNetworkSystemTest {
             network.awaitPeers(NodeNetwork.PEERS_TIMEOUT);
 
             NodeProcess corrupted = holding(peers, hash, List.of());
-            SortedSet<Integer> flipped = corrupted.shardIndices(hash);
+            SortedSet<Integer> flipped = corrupted.files().shardIndices(hash);
             for (int index : flipped) {
-                corrupted.flipBitOfShard(hash, index, 1000 + index);
+                corrupted.files().flipBitOfShard(hash, index, 1000 + index);
             }
             SystemTestLog.info("flipped a bit in " + corrupted.name() + "'s shards " + flipped);
 
@@ -96,7 +96,7 @@ class HostileNetworkSystemTest {
             SystemTestLog.info(node.name() + ": " + verify.strip());
             assertEquals(0, counts.corrupt(), "corrupt fragments on " + node.name() + ":\n" + verify);
             assertEquals(0, counts.missing(), "indexed fragments without a file on " + node.name() + ":\n" + verify);
-            assertEquals(List.of(), node.temporaryFiles(), "temporary files on " + node.name());
+            assertEquals(List.of(), node.files().temporaryFiles(), "temporary files on " + node.name());
         }
     }
 
@@ -105,8 +105,8 @@ class HostileNetworkSystemTest {
             CompletableFuture<ShellResult> put) throws Exception {
         while (true) {
             for (NodeProcess peer : peers) {
-                if (!except.contains(peer) && !peer.temporaryFiles().isEmpty()) {
-                    SystemTestLog.info(peer.name() + " is receiving " + peer.temporaryFiles().stream()
+                if (!except.contains(peer) && !peer.files().temporaryFiles().isEmpty()) {
+                    SystemTestLog.info(peer.name() + " is receiving " + peer.files().temporaryFiles().stream()
                             .map(Path::getFileName).toList());
                     return peer;
                 }
@@ -122,7 +122,7 @@ class HostileNetworkSystemTest {
             throws Exception {
         List<NodeProcess> candidates = new ArrayList<>();
         for (NodeProcess peer : peers) {
-            if (!except.contains(peer) && peer.isAlive() && !peer.shardIndices(hash).isEmpty()) {
+            if (!except.contains(peer) && peer.isAlive() && !peer.files().shardIndices(hash).isEmpty()) {
                 candidates.add(peer);
             }
         }

@@ -47,7 +47,7 @@ class KillDuringPutSystemTest {
         SystemTestLog.info("the put, with " + victim.name() + " killed during it: " + putResult);
         assertTrue(putResult.exitStatus() != ShellResult.CONNECTION_LOST, "the owner's put ended: " + putResult);
         assertFalse(putResult.text().isBlank(), "the put said how it went");
-        List<String> tesseras = owner.tesserasWithFragments();
+        List<String> tesseras = owner.files().tesserasWithFragments();
         assertEquals(1, tesseras.size(), "the owner keeps the tessera's fragments: " + tesseras);
         String hash = tesseras.get(0);
         if (putResult.succeeded() || ShellOutput.incomplete(putResult.text()).isPresent()) {
@@ -75,9 +75,9 @@ class KillDuringPutSystemTest {
 
         // killed while it writes its own full set of fragments: their *.tmp files are under fragments/
         CompletableFuture<ShellResult> put = owner.runInBackground("tesseras:put " + original, TRANSFER_TIMEOUT);
-        Path fragments = owner.dataDirectory().resolve("fragments");
+        Path fragments = owner.files().dataDirectory().resolve("fragments");
         while (true) {
-            List<Path> writing = owner.temporaryFiles().stream().filter(file -> file.startsWith(fragments)).toList();
+            List<Path> writing = owner.files().temporaryFiles().stream().filter(file -> file.startsWith(fragments)).toList();
             if (!writing.isEmpty()) {
                 SystemTestLog.info(owner.name() + " is writing " + writing.size() + " fragments, e.g. "
                         + writing.get(0));
@@ -95,16 +95,16 @@ class KillDuringPutSystemTest {
         }
 
         assertEquals(ownerId, owner.restart(), "the owner came back as itself");
-        List<String> tesseras = owner.tesserasWithFragments();
+        List<String> tesseras = owner.files().tesserasWithFragments();
         SystemTestLog.info("after the restart the owner has fragment directories " + tesseras);
         for (String hash : tesseras) {
             assertNothingHalfWritten(owner, hash);
         }
-        assertEquals(List.of(), owner.temporaryFiles(), "temporary files on the restarted owner");
+        assertEquals(List.of(), owner.files().temporaryFiles(), "temporary files on the restarted owner");
         network.awaitPeers(NodeNetwork.PEERS_TIMEOUT);
 
         // the interrupted put finishes by itself once the owner has rejoined: nobody puts the file again
-        List<String> kept = owner.keptTesseras();
+        List<String> kept = owner.files().keptTesseras();
         assertEquals(1, kept.size(), "the owner kept the file it was putting: " + kept);
         String hash = kept.get(0);
         List<NodeProcess> peers = network.nodes().subList(1, 4);
@@ -113,7 +113,7 @@ class KillDuringPutSystemTest {
         while (placed < 24) {
             placed = 0;
             for (NodeProcess peer : peers) {
-                placed += peer.shardIndices(hash).size();
+                placed += peer.files().shardIndices(hash).size();
             }
             assertTrue(placed >= 24 || System.nanoTime() < deadline, "the interrupted put had placed " + placed
                     + " of 24 fragments " + SELF_COMPLETION_TIMEOUT + " after the restart");
@@ -132,12 +132,12 @@ class KillDuringPutSystemTest {
             throws Exception {
         while (true) {
             for (NodeProcess holder : holders) {
-                List<Path> receiving = holder.temporaryFiles();
+                List<Path> receiving = holder.files().temporaryFiles();
                 if (receiving.isEmpty()) {
                     continue;
                 }
                 String hash = receiving.get(0).getParent().getFileName().toString();
-                SortedSet<Integer> stored = holder.shardIndices(hash);
+                SortedSet<Integer> stored = holder.files().shardIndices(hash);
                 if (!stored.isEmpty()) {
                     SystemTestLog.info(holder.name() + " has stored fragments " + stored + " and is receiving "
                             + receiving.stream().map(Path::getFileName).toList());
@@ -155,13 +155,13 @@ class KillDuringPutSystemTest {
      * and every shard file of {@code hash} on its disk is indexed.
      */
     static void assertNothingHalfWritten(NodeProcess node, String hash) throws Exception {
-        assertEquals(List.of(), node.temporaryFiles(), "temporary files on " + node.name());
+        assertEquals(List.of(), node.files().temporaryFiles(), "temporary files on " + node.name());
         String verifyOutput = node.execute("tesseras:verify");
         ShellOutput.VerifyCounts verify = ShellOutput.verifyCounts(verifyOutput);
         SystemTestLog.info(node.name() + ": " + verifyOutput.strip());
         assertEquals(0, verify.corrupt(), "corrupt fragments on " + node.name() + ":\n" + verifyOutput);
         assertEquals(0, verify.missing(), "indexed fragments without a file on " + node.name() + ":\n" + verifyOutput);
-        SortedSet<Integer> onDisk = node.shardIndices(hash);
+        SortedSet<Integer> onDisk = node.files().shardIndices(hash);
         SortedSet<Integer> indexed = ShellOutput.fragmentIndices(node.execute("tesseras:fragments " + hash), hash);
         assertEquals(onDisk, indexed, "shard files of " + hash + " on " + node.name() + " vs. its index");
     }

@@ -28,7 +28,7 @@ public final class NodeNetworkExtension implements BeforeEachCallback, AfterEach
         directory = base.resolve(context.getRequiredTestClass().getSimpleName())
                 .resolve(context.getRequiredTestMethod().getName()).toAbsolutePath();
         // what an earlier run kept (or left running, if its JVM was killed) goes: each run starts afresh
-        NodeProcess.killLeftovers(directory);
+        NodeJvms.killLeftovers(directory);
         NodeProcess.deleteRecursively(directory);
         Files.createDirectories(directory);
         SystemTestLog.info("---- " + context.getDisplayName() + " in " + directory);

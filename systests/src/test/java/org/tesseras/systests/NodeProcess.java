@@ -18,14 +18,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -55,7 +52,6 @@ public final class NodeProcess {
     /** The line Karaf logs for each of the harness's SSH logins. */
     private static final Pattern HARNESS_LOGIN = Pattern.compile(
             "ServerSessionImpl .*Session " + ADMIN + "@\\S+ authenticated");
-    private static final Pattern SHARD_FILE = Pattern.compile("(\\d{3})\\.shard");
 
     /** Every node JVM this test JVM started and has not seen end: the shutdown hook's list. */
     private static final Set<NodeProcess> RUNNING = ConcurrentHashMap.newKeySet();
@@ -87,6 +83,7 @@ public final class NodeProcess {
     private final Path home;
     private final String password;
     private final NodeShell shell;
+    private final NodeFiles files;
     private Process process;
     private ProcessHandle jvm;
     private String nodeId;
@@ -95,6 +92,7 @@ public final class NodeProcess {
     private NodeProcess(Settings settings, Path home, String password, NodeShell shell) {
         this.settings = settings;
         this.home = home;
+        this.files = new NodeFiles(home);
         this.password = password;
         this.shell = shell;
     }
@@ -108,7 +106,7 @@ public final class NodeProcess {
             throw new IllegalArgumentException("no node distribution at " + distribution
                     + " (mvn install builds karaf-distro/target/tesseras-distro-*.tar.gz)");
         }
-        killLeftover(home);
+        NodeJvms.killLeftover(home);
         deleteRecursively(home);
         Files.createDirectories(home);
         runTool(home, List.of("tar", "xzf", distribution.toAbsolutePath().toString(), "-C", home.toString(),
@@ -213,10 +211,10 @@ public final class NodeProcess {
     private ProcessHandle awaitJvm() throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            if (isJava(process.toHandle())) {
+            if (NodeJvms.isKaraf(process.toHandle())) {
                 return process.toHandle();
             }
-            Optional<ProcessHandle> child = process.descendants().filter(NodeProcess::isJava).findFirst();
+            Optional<ProcessHandle> child = process.descendants().filter(NodeJvms::isKaraf).findFirst();
             if (child.isPresent()) {
                 return child.get();
             }
@@ -228,24 +226,6 @@ public final class NodeProcess {
                 throw new IOException(name() + ": no JVM under bin/karaf (pid " + process.pid() + ") after 30 s");
             }
             sleep(20);
-        }
-    }
-
-    /** Whether the process runs Karaf's main class (bin/karaf also runs a short {@code java -version} first). */
-    private static boolean isJava(ProcessHandle handle) {
-        return commandLine(handle).contains("org.apache.karaf.main.Main");
-    }
-
-    /**
-     * A process's whole command line: from /proc where there is one (ProcessHandle.Info cuts it at 4 KiB, before
-     * Karaf's main class), else what ProcessHandle.Info knows.
-     */
-    private static String commandLine(ProcessHandle handle) {
-        try {
-            byte[] bytes = Files.readAllBytes(Path.of("/proc", Long.toString(handle.pid()), "cmdline"));
-            return new String(bytes, StandardCharsets.UTF_8).replace('\0', ' ');
-        } catch (IOException e) {
-            return handle.info().commandLine().orElse("");
         }
     }
 
@@ -383,47 +363,6 @@ public final class NodeProcess {
         }
     }
 
-    /** Kills the node JVMs an earlier, aborted test run left anywhere in {@code directory} (up to three levels down). */
-    static void killLeftovers(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return;
-        }
-        List<Path> homes;
-        try (Stream<Path> files = Files.walk(directory, 3)) {
-            homes = files.filter(file -> file.getFileName().toString().equals("jvm.pid")).map(Path::getParent).toList();
-        }
-        for (Path home : homes) {
-            killLeftover(home);
-        }
-    }
-
-    /** Kills the node JVM an earlier, aborted test run left in {@code home} (its pid is in jvm.pid). */
-    private static void killLeftover(Path home) throws IOException {
-        Path pidFile = home.resolve("jvm.pid");
-        if (!Files.isRegularFile(pidFile)) {
-            return;
-        }
-        long pid;
-        try {
-            pid = Long.parseLong(Files.readString(pidFile).strip());
-        } catch (NumberFormatException e) {
-            return;
-        }
-        String marker = home.toAbsolutePath().toString();
-        Optional<ProcessHandle> leftover = ProcessHandle.of(pid).filter(handle -> commandLine(handle).contains(marker));
-        if (leftover.isPresent()) {
-            SystemTestLog.info("killing pid " + pid + ", a node an earlier run left in " + home);
-            leftover.get().destroyForcibly();
-            try {
-                leftover.get().onExit().get(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IOException("pid " + pid + " (a node left in " + home + ") survived SIGKILL", e);
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- shell
 
     /**
@@ -534,86 +473,9 @@ public final class NodeProcess {
         return password;
     }
 
-    /** {@code data/tesseras}: identity.key, db/, fragments/{hash}/{index:03}.shard, blobs/{hash}. */
-    public Path dataDirectory() {
-        return home.resolve("data/tesseras");
-    }
-
-    /** {@code data/tesseras/fragments/{hash}}, where the node keeps the fragments of one tessera. */
-    public Path fragmentsDirectory(String tesseraHash) {
-        return dataDirectory().resolve("fragments").resolve(tesseraHash);
-    }
-
-    /** The file of fragment {@code index} of a tessera ({@code {index:03}.shard}), whether it exists or not. */
-    public Path shardFile(String tesseraHash, int index) {
-        return fragmentsDirectory(tesseraHash).resolve(String.format("%03d.shard", index));
-    }
-
-    /** The indices of the fragments of a tessera this node has as files. */
-    public SortedSet<Integer> shardIndices(String tesseraHash) throws IOException {
-        SortedSet<Integer> indices = new TreeSet<>();
-        Path directory = fragmentsDirectory(tesseraHash);
-        if (!Files.isDirectory(directory)) {
-            return indices;
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            files.forEach(file -> {
-                Matcher matcher = SHARD_FILE.matcher(file.getFileName().toString());
-                if (matcher.matches()) {
-                    indices.add(Integer.parseInt(matcher.group(1)));
-                }
-            });
-        }
-        return indices;
-    }
-
-    /** The tesseras this node has a fragments directory for. */
-    public List<String> tesserasWithFragments() throws IOException {
-        Path fragments = dataDirectory().resolve("fragments");
-        if (!Files.isDirectory(fragments)) {
-            return List.of();
-        }
-        try (Stream<Path> directories = Files.list(fragments)) {
-            return directories.filter(Files::isDirectory).map(path -> path.getFileName().toString())
-                    .filter(name -> name.matches("[0-9a-f]{64}")).sorted().toList();
-        }
-    }
-
-    /** The tesseras this node keeps whole ({@code blobs/{hash}}). */
-    public List<String> keptTesseras() throws IOException {
-        Path blobs = dataDirectory().resolve("blobs");
-        if (!Files.isDirectory(blobs)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(blobs)) {
-            return files.filter(Files::isRegularFile).map(path -> path.getFileName().toString())
-                    .filter(name -> name.matches("[0-9a-f]{64}")).sorted().toList();
-        }
-    }
-
-    /** Files being written ({@code *.tmp}) under {@code fragments/} and {@code blobs/}. */
-    public List<Path> temporaryFiles() throws IOException {
-        List<Path> temporary = new ArrayList<>();
-        for (String area : List.of("fragments", "blobs")) {
-            Path root = dataDirectory().resolve(area);
-            if (!Files.isDirectory(root)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.walk(root)) {
-                files.filter(file -> file.getFileName().toString().endsWith(".tmp")).forEach(temporary::add);
-            } catch (UncheckedIOException e) {
-                // a file vanished during the walk (the node renamed it); the caller polls again
-                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
-                    throw e;
-                }
-            }
-        }
-        return temporary;
-    }
-
-    /** Flips the lowest bit of the byte at {@code position} of this node's shard file {@code index} of a tessera. */
-    public void flipBitOfShard(String tesseraHash, int index, long position) throws IOException {
-        TestData.flipBit(shardFile(tesseraHash, index), position);
+    /** What this node keeps on disk, for tests that look at its files or damage them. */
+    public NodeFiles files() {
+        return files;
     }
 
     /** Karaf's log, {@code data/log/karaf.log}. */

@@ -44,14 +44,14 @@ class NodeProcessSystemTest {
 
         NodeProcess victim = null;
         for (NodeProcess node : network.nodes().subList(1, 4)) {
-            SortedSet<Integer> held = node.shardIndices(hash);
+            SortedSet<Integer> held = node.files().shardIndices(hash);
             SystemTestLog.info(node.name() + " holds fragments " + held);
             if (victim == null && !held.isEmpty()) {
                 victim = node;
             }
         }
         assertTrue(victim != null, "a node other than the owner holds fragments of " + hash);
-        SortedSet<Integer> victimHeld = victim.shardIndices(hash);
+        SortedSet<Integer> victimHeld = victim.files().shardIndices(hash);
         String victimId = victim.nodeId();
         long victimPid = victim.pid();
 
@@ -75,8 +75,8 @@ class NodeProcessSystemTest {
         assertEquals(0, verify.corrupt(), "corrupt fragments on the restarted " + victim.name() + ": " + verify);
         assertEquals(0, verify.missing(), "missing fragments on the restarted " + victim.name() + ": " + verify);
         assertEquals(victimHeld.size(), verify.good(), "good fragments after the restart: " + verify);
-        assertEquals(victimHeld, victim.shardIndices(hash), "shard files after the restart");
-        assertEquals(List.of(), victim.temporaryFiles(), "temporary files after the restart");
+        assertEquals(victimHeld, victim.files().shardIndices(hash), "shard files after the restart");
+        assertEquals(List.of(), victim.files().temporaryFiles(), "temporary files after the restart");
 
         victim.stop();
         assertEquals(OptionalInt.of(0), victim.exitStatus(), "system:shutdown -f ended " + victim.name() + " by itself");
