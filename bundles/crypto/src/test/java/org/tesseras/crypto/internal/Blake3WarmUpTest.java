@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 import org.tesseras.api.model.ContentHash;
@@ -40,8 +41,21 @@ class Blake3WarmUpTest {
 
     @Test
     void deactivateStopsTheWarmUpAndItsThread() throws InterruptedException {
-        Blake3Hasher hasher = new Blake3Hasher(Blake3Variant.VECTOR::lanes);
+        CountDownLatch warming = new CountDownLatch(1);
+        Blake3Hasher hasher = new Blake3Hasher(() -> {
+            if (Thread.currentThread().getName().equals(Blake3WarmUp.THREAD_NAME)) {
+                // hold the warm-up in its first message until it is told to stop
+                warming.countDown();
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new Blake3VectorLanes();
+        });
         Blake3WarmUp warmUp = hasher.startWarmUp(Long.MAX_VALUE);
+        warming.await();
         hasher.deactivate();
         assertEquals(Blake3WarmUp.Outcome.STOPPED, warmUp.outcome());
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(
