@@ -228,8 +228,14 @@ final class RoutingMaintenance {
             return;
         }
         if (node.table().size() > 0) {
-            seedRoundsRunning.set(false);
-            seedJoin.complete(node.table().size());
+            // a peer found us while the seeds were silent: look ourselves up through it, or the table stays as
+            // small as what happened to contact us
+            join(List.of()).whenComplete((size, error) -> {
+                LOG.info("Node {} joined the network through the peers that contacted it: {} peers in the routing"
+                        + " table", node.self(), node.table().size());
+                seedRoundsRunning.set(false);
+                seedJoin.complete(node.table().size());
+            });
             return;
         }
         Set<DhtSettings.Seed> selfSeeds = ConcurrentHashMap.newKeySet();

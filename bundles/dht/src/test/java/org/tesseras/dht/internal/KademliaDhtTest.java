@@ -369,6 +369,21 @@ class KademliaDhtTest {
     }
 
     @Test
+    void aNodeWhoseSeedIsSilentButThatAPeerContactedLooksItselfUpThroughThatPeer() {
+        try (DhtCluster cluster = new DhtCluster(17)) {
+            InetSocketAddress silentSeed = cluster.network.nextAddress();
+            Node joiner = cluster.add(config -> config.seeds = new String[] {DhtCluster.seedText(silentSeed)});
+            assertFalse(joiner.dht().seedJoin().isDone(), "nobody listens at the seed address");
+            List<Node> network = cluster.addJoined(4, config -> { });
+
+            await(network.get(0).dht().bootstrap(joiner.transport().localNode().address()));
+
+            assertEquals(4, await(joiner.dht().seedJoin()), "its next seed round looked itself up");
+            assertEquals(ids(network.stream().map(n -> n.transport().localNode()).toList()), tableIds(joiner));
+        }
+    }
+
+    @Test
     void aRestartedNodeRejoinsThroughThePeersItKnewWhenItsSeedIsGone(@TempDir Path dir) throws Exception {
         try (DhtCluster cluster = new DhtCluster(15)) {
             Path contacts = dir.resolve("dht-contacts");

@@ -78,6 +78,11 @@ import org.tesseras.api.port.TransportException;
 public final class NettyTransport implements Transport {
     /** Every thread this transport starts has a name beginning with this. */
     public static final String THREAD_NAME_PREFIX = "tesseras-transport";
+    /** MiB of AES-GCM the first transport of a JVM seals at start ({@link CipherWarmUp}); 0 for none. */
+    static final String CIPHER_WARM_UP_PROPERTY = "tesseras.transport.cipherWarmUpMiB";
+    private static final long DEFAULT_CIPHER_WARM_UP_MIB = 64;
+    /** The JIT is the JVM's: one warm-up per JVM (per load of this bundle) is enough. */
+    private static final AtomicBoolean CIPHER_WARM_UP_STARTED = new AtomicBoolean();
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyTransport.class);
     private static final int WORKER_THREADS = 32;
@@ -105,6 +110,8 @@ public final class NettyTransport implements Transport {
     private final ServerListener listener;
     private final NodeInfo localNode;
     private volatile boolean stopped;
+    /** The AES-GCM warm-up this transport started, or null. */
+    private CipherWarmUp cipherWarmUp;
 
     /**
      * Starts with the checked {@code config} (a bad value refuses activation) and listens; a busy fixed port is
@@ -149,6 +156,11 @@ public final class NettyTransport implements Transport {
         runtime.listenPort(port);
         this.localNode = new NodeInfo(identity.nodeId(), identity.publicKey(), identity.nonce(),
                 new InetSocketAddress(settings.announcedAddress(), port), TransportRuntime.CAPABILITIES);
+        long warmUpMib = Long.getLong(CIPHER_WARM_UP_PROPERTY, DEFAULT_CIPHER_WARM_UP_MIB);
+        if (warmUpMib > 0 && CIPHER_WARM_UP_STARTED.compareAndSet(false, true)) {
+            cipherWarmUp = new CipherWarmUp(warmUpMib << 20);
+            cipherWarmUp.start();
+        }
         LOG.info("Transport of node {} {} {}:{} (TLS 1.3), announced as {}", identity.nodeId(),
                 listener.listening() ? "listening on" : "to listen on", settings.listenAddress().getHostAddress(), port,
                 localNode);
@@ -475,6 +487,13 @@ public final class NettyTransport implements Transport {
     }
 
     private void stopThreads() {
+        if (cipherWarmUp != null) {
+            try {
+                cipherWarmUp.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         List<ThreadPoolExecutor> executors = List.of(workers, controlWorkers, servedStreamWorkers);
         executors.forEach(ThreadPoolExecutor::shutdown);
         try {
