@@ -50,8 +50,12 @@ class HostileNetworkSystemTest {
             ShellResult putResult = KillDuringPutSystemTest.awaitCommand(put);
             SystemTestLog.info("the put, " + first.name() + " and " + second.name() + " killed during it: " + putResult);
             SystemTestLog.info("flood during the put: " + flood);
-            assertTrue(putResult.succeeded(), "the put placed the tessera on the holders left: " + putResult);
             String hash = ShellOutput.tesseraHash(putResult.output());
+            // two of five peers gone mid-put: it either placed every fragment on the peers left, or (when they
+            // died before holding anything and the others are full) kept the tessera here for the repair loop
+            assertTrue(putResult.succeeded() || putResult.output().contains("INCOMPLETE")
+                    && putResult.output().contains("this node keeps tessera " + hash),
+                    "the put placed the tessera, or kept it for the repair loop: " + putResult);
 
             first.restart();
             second.restart();
