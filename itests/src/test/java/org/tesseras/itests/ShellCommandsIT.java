@@ -138,7 +138,7 @@ public class ShellCommandsIT {
     public void verifyReportsAFlippedBitADeletedShardAndARottedCopyAndRepairMendsThem() throws Exception {
         byte[] bytes = randomBytes(9 << 19, 42);
         Path file = write(bytes);
-        ContentHash hash = ShellRun.tesseraHash(ShellRun.run(sessionFactory, "tesseras:put " + file).output());
+        ContentHash hash = ShellRun.tesseraHash(ShellRun.run(sessionFactory, "tesseras:put " + file).outputAndFailure());
         String clean = ShellRun.succeeds(sessionFactory, "tesseras:verify " + hash.hex());
         assertTrue(clean, clean.contains("Verified 24 fragment(s) of 1 tessera(s): 24 good, 0 corrupt, 0 missing"));
         assertTrue(clean, clean.contains("Verified 1 whole tessera(s) kept here: 1 good, 0 corrupt"));
@@ -184,7 +184,7 @@ public class ShellCommandsIT {
     @Test
     public void reindexIndexesAShardFileTheIndexForgot() throws Exception {
         Path file = write(randomBytes(9 << 19, 43));
-        ContentHash hash = ShellRun.tesseraHash(ShellRun.run(sessionFactory, "tesseras:put " + file).output());
+        ContentHash hash = ShellRun.tesseraHash(ShellRun.run(sessionFactory, "tesseras:put " + file).outputAndFailure());
         Path shard = Path.of(System.getProperty("karaf.data"), "tesseras", "fragments", hash.hex(), "005.shard");
         Path aside = Files.copy(shard, file.resolveSibling("005.shard.aside"), StandardCopyOption.REPLACE_EXISTING);
         assertTrue(fragments.delete(hash, 5));

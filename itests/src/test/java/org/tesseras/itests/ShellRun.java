@@ -75,6 +75,11 @@ record ShellRun(String command, String output, Optional<String> failure) {
         return message;
     }
 
+    /** What the command printed, then its failure if it failed (a put without peers fails after printing). */
+    String outputAndFailure() {
+        return output + failure.map(message -> "\n(the command failed: " + message + ")").orElse("");
+    }
+
     /** The hash in the {@code Tessera <hash>} line that {@code tesseras:put} prints. */
     static ContentHash tesseraHash(String putOutput) {
         Matcher matcher = Pattern.compile("^Tessera ([0-9a-f]{64})$", Pattern.MULTILINE).matcher(putOutput);
