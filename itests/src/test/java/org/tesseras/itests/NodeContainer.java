@@ -13,9 +13,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -91,12 +91,9 @@ final class NodeContainer {
         return options.toArray(Option[]::new);
     }
 
+    /** A free port on 127.0.0.1 that nothing else in this JVM was given ({@link LoopbackPorts}). */
     static String freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return Integer.toString(socket.getLocalPort());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Integer.toString(LoopbackPorts.next());
     }
 
     /**
@@ -134,6 +131,27 @@ final class NodeContainer {
             }
         }
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * This node's logged warnings and errors since it booted (the itests log at WARN), the last 40 and without the
+     * boot's harmless OsgiLocator dispatch errors: what SCR said when a component failed, for a failure message.
+     */
+    static String logProblems() {
+        Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
+        try {
+            List<String> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                if ((line.contains("| ERROR |") || line.contains("| WARN  |")) && !line.contains("OsgiLocator")
+                        && !line.contains("FrameworkEvent ERROR")) {
+                    lines.add(line);
+                }
+            }
+            return "node log warnings and errors (" + log + "):\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "node log " + log + " unreadable: " + e;
+        }
     }
 
     /** The installed bundle with this symbolic name; fails the test if there is none. */
