@@ -84,6 +84,15 @@ public class NodeFoundationIT {
         assertEquals("bc3e3d41a1146b069abffad3c0d44860cf664390afce4d9661f7902e7943e085", hasher.hash(input).hex());
     }
 
+    /**
+     * Felix SCR reads its lock timeout as this framework property: with its default of 5 s a DHT that waited longer
+     * for the lock of an activating transport (a loaded machine) failed to start and stayed down.
+     */
+    @Test
+    public void declarativeServicesWaitAMinuteForAComponentsLock() {
+        assertEquals("60000", bundleContext.getProperty("ds.lock.timeout.milliseconds"));
+    }
+
     @Test
     public void identityIsPersistedUnderKarafDataWithItsProofOfWork() {
         assertTrue(identity.keyFile().toString(), Files.isRegularFile(identity.keyFile()));

@@ -55,10 +55,8 @@ public class ReplicationHotSwapIT {
                 errors.add(event);
             }
         };
+        bundleContext.addFrameworkListener(listener);
         try (TwoNodes nodes = TwoNodes.start(bundleContext)) {
-            // counted from here, as in NoServiceCycleIT: making the peer the DHT's seed restarts the DHT under
-            // its consumers, and SCR may report one that asks in that instant
-            bundleContext.addFrameworkListener(listener);
             TwoNodes.Put before = nodes.put(MEDIUM_BYTES, 1);
             long seed = 2;
             List<String> updated = List.of("org.tesseras.transport.netty", "org.tesseras.dht",
