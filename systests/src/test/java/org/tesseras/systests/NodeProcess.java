@@ -309,6 +309,26 @@ public final class NodeProcess {
         SystemTestLog.info(name() + " stopped in " + SystemTestLog.since(start));
     }
 
+    /**
+     * Sends SIGTERM to the node's JVM, as systemd stops a service, and waits a minute for it to end (then SIGKILL);
+     * returns whether it ended on SIGTERM alone. Unlike {@link #stop()} this needs no shell, so it works while the
+     * node is still starting.
+     */
+    public boolean terminate() {
+        if (!isAlive()) {
+            return true;
+        }
+        long start = System.nanoTime();
+        jvm.destroy();
+        boolean ended = awaitExit(EXIT_TIMEOUT);
+        if (!ended) {
+            kill9();
+        }
+        RUNNING.remove(this);
+        SystemTestLog.info(name() + (ended ? " ended on SIGTERM in " : " needed SIGKILL after ") + SystemTestLog.since(start));
+        return ended;
+    }
+
     /** Stops the node if it runs, starts it again on the same directory and waits until it is ready. */
     public String restart() throws IOException {
         stop();
