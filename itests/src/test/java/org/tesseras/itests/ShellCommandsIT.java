@@ -32,8 +32,10 @@ import org.osgi.framework.BundleContext;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.model.TierSpec;
+import org.tesseras.api.port.DhtPort;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.NodeIdentity;
+import org.tesseras.api.port.ReplicationService;
 import org.tesseras.api.port.TierPolicy;
 import org.tesseras.api.port.Transport;
 
@@ -66,6 +68,17 @@ public class ShellCommandsIT {
 
     @Inject
     TierPolicy tiers;
+
+    /**
+     * Not used directly: injected so that the tests start once the DHT and replication run. On a loaded machine the
+     * DHT can wait many seconds for the transport's activation, and a test that ran before saw "no ReplicationService
+     * service is running" from tesseras:put.
+     */
+    @Inject
+    DhtPort dht;
+
+    @Inject
+    ReplicationService replication;
 
     @Configuration
     public Option[] config() {
