@@ -134,11 +134,16 @@ class NetworkReplicationTest {
         for (Map.Entry<String, ContentHash> entry : hashes.entrySet()) {
             ContentHash hash = entry.getValue();
             HealthReport health = owner.replication.checkHealth(hash);
+            if (lostIndices.get(hash).isEmpty()) {
+                // placement is by NodeId distance, random here: the small tessera's seven copies may all be on
+                // other nodes than the two that went away, and then nothing is missing
+                assertInstanceOf(RepairAction.Healthy.class, health.action(), entry.getKey() + ": " + health);
+                continue;
+            }
             RepairAction.NeedsReplication needs = assertInstanceOf(RepairAction.NeedsReplication.class,
                     health.action(), entry.getKey());
             if (entry.getKey().equals("small")) {
-                assertEquals(lostIndices.get(hash).isEmpty() ? 0 : countHoldersAmong(hash, firstLosses),
-                        needs.deficit());
+                assertEquals(countHoldersAmong(hash, firstLosses), needs.deficit());
             } else {
                 assertEquals(new HashSet<>(needs.missingIndices()), lostIndices.get(hash), entry.getKey());
             }
