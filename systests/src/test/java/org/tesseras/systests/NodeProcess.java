@@ -300,10 +300,7 @@ public final class NodeProcess {
         }
         if (!awaitExit(EXIT_TIMEOUT)) {
             SystemTestLog.info(name() + " did not end within " + EXIT_TIMEOUT + " of system:shutdown; SIGTERM");
-            jvm.destroy();
-            if (!awaitExit(Duration.ofSeconds(30))) {
-                kill9();
-            }
+            terminate();
         }
         RUNNING.remove(this);
         SystemTestLog.info(name() + " stopped in " + SystemTestLog.since(start));
@@ -325,7 +322,8 @@ public final class NodeProcess {
             kill9();
         }
         RUNNING.remove(this);
-        SystemTestLog.info(name() + (ended ? " ended on SIGTERM in " : " needed SIGKILL after ") + SystemTestLog.since(start));
+        SystemTestLog.info(name() + (ended ? " ended on SIGTERM in " : " needed SIGKILL after ")
+                + SystemTestLog.since(start));
         return ended;
     }
 
