@@ -77,6 +77,7 @@ public final class TransportStreamBench {
         NettyTransport b = transport(identity(dir, "b.key"));
         Receiver receiver = new Receiver();
         b.setPushHandler(receiver);
+        b.addRequestHandler((sender, request) -> new Message.Pong(), List.of("Ping"));
         Contact to = new Contact(b.localNode().id(), new InetSocketAddress("127.0.0.1",
                 b.localNode().address().getPort()));
         MemoryPeaks peaks = new MemoryPeaks();
@@ -181,7 +182,7 @@ public final class TransportStreamBench {
     }
 
     private static NodeIdentity identity(Path dir, String file) {
-        return new FileNodeIdentity(HASHER, identityConfig(dir.resolve(file)));
+        return FileNodeIdentity.minted(HASHER, identityConfig(dir.resolve(file)));
     }
 
     private static IdentityConfiguration identityConfig(Path keyFile) {
