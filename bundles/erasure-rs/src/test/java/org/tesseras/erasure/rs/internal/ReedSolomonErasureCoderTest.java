@@ -121,6 +121,84 @@ class ReedSolomonErasureCoderTest {
     }
 
     @Test
+    void aSourceThatIsNotAFileIsReadInOrderAndGivesTheSameFragments() throws IOException {
+        FragmentPlan plan = plan(4 * 4096 * 16 + 5, 16, 8);
+        Path file = tessera(plan.tesseraSize(), 11);
+        List<ContentHash> fromFile = new ArrayList<>();
+        byte[][] expected = encode(plan, file, fromFile);
+        List<ContentHash> fromChannel = new ArrayList<>();
+        List<ByteArrayOutputStream> outs = new ArrayList<>();
+        List<WritableByteChannel> sinks = new ArrayList<>();
+        for (int i = 0; i < plan.totalShards(); i++) {
+            outs.add(new ByteArrayOutputStream());
+            sinks.add(Channels.newChannel(outs.get(i)));
+        }
+        try (SeekableByteChannel source = notAFile(Files.newByteChannel(file))) {
+            assertFalse(source instanceof FileChannel);
+            fromChannel.addAll(coder.encode(plan, source, sinks));
+        }
+        assertEquals(fromFile, fromChannel);
+        for (int i = 0; i < plan.totalShards(); i++) {
+            assertArrayEquals(expected[i], outs.get(i).toByteArray(), "fragment " + i);
+        }
+    }
+
+    @Test
+    void aSinkThatFailsIsAnErrorNamingItsFragmentAndTheOthersStopWithIt() throws IOException {
+        FragmentPlan plan = plan(4 * 4096 * 16 + 5, 16, 8);
+        Path file = tessera(plan.tesseraSize(), 12);
+        List<ByteArrayOutputStream> outs = new ArrayList<>();
+        List<WritableByteChannel> sinks = new ArrayList<>();
+        for (int i = 0; i < plan.totalShards(); i++) {
+            outs.add(new ByteArrayOutputStream());
+            sinks.add(Channels.newChannel(outs.get(i)));
+        }
+        // the sink of parity fragment 20 takes its first slice, then the disk is full
+        WritableByteChannel healthy = sinks.get(20);
+        sinks.set(20, new WritableByteChannel() {
+            private int writes;
+
+            @Override
+            public int write(java.nio.ByteBuffer source) throws IOException {
+                if (writes++ > 0) {
+                    throw new IOException("No space left on device");
+                }
+                return healthy.write(source);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        try (SeekableByteChannel source = Files.newByteChannel(file)) {
+            IOException e = assertThrows(IOException.class, () -> coder.encode(plan, source, sinks));
+            assertTrue(e.getMessage().contains("fragment 20 of " + HASH) && e.getMessage().contains("No space left"),
+                    e.getMessage());
+        }
+        for (int i = 0; i < plan.totalShards(); i++) {
+            assertTrue(outs.get(i).size() <= 2 * 4096, "fragment " + i + " went on after the failure: "
+                    + outs.get(i).size() + " bytes");
+        }
+    }
+
+    /** The same channel seen only as a {@link SeekableByteChannel}, so the coder cannot read it by positions. */
+    private static SeekableByteChannel notAFile(SeekableByteChannel channel) {
+        return (SeekableByteChannel) Proxy.newProxyInstance(SeekableByteChannel.class.getClassLoader(),
+                new Class<?>[] {SeekableByteChannel.class}, (proxy, method, args) -> {
+                    try {
+                        return method.invoke(channel, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
     void aSmallPlanIsAPlainCopy() throws IOException {
         Path file = tessera(70_000, 1);
         List<ContentHash> checksums = new ArrayList<>();
