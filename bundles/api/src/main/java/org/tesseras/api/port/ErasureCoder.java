@@ -41,8 +41,6 @@ public interface ErasureCoder {
      * Cuts the tessera read from {@code source} into {@code plan.totalShards()} fragments written to
      * {@code sinks} in order, slice by slice, with memory bounded by the stripe width and not by the
      * tessera size; returns the BLAKE3 checksum of each fragment (padding included), computed on the way.
-     * The coder may read {@code source} and write the sinks from its own worker threads while the call lasts:
-     * each sink is written by one thread at a time, in order, and all writing has ended when the call returns.
      */
     List<ContentHash> encode(FragmentPlan plan, SeekableByteChannel source, List<? extends WritableByteChannel> sinks)
             throws IOException;

@@ -9,11 +9,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,15 +32,13 @@ final class LocalEncoding implements Closeable {
     private final List<ContentHash> checksums;
     private final Map<Integer, FragmentStore.FragmentWriter> writers;
     private final NodeMetrics metrics;
-    private final Executor workers;
 
     private LocalEncoding(FragmentPlan plan, List<ContentHash> checksums,
-            Map<Integer, FragmentStore.FragmentWriter> writers, NodeMetrics metrics, Executor workers) {
+            Map<Integer, FragmentStore.FragmentWriter> writers, NodeMetrics metrics) {
         this.plan = plan;
         this.checksums = checksums;
         this.writers = writers;
         this.metrics = metrics;
-        this.workers = workers;
     }
 
     /**
@@ -71,7 +64,7 @@ final class LocalEncoding implements Closeable {
             }
             List<ContentHash> checksums = ports.coder().encode(plan, source, sinks);
             done = true;
-            return new LocalEncoding(plan, checksums, writers, ports.metrics(), ports.storeWorkers());
+            return new LocalEncoding(plan, checksums, writers, ports.metrics());
         } finally {
             if (!done) {
                 closeAll(writers.values());
@@ -96,75 +89,22 @@ final class LocalEncoding implements Closeable {
     }
 
     /**
-     * Commits the kept fragments whose checksum the recorded manifest names (the store refuses any other), all at
-     * once on the store workers, as each commit waits for its file to reach the disk; returns those committed, in
-     * index order. {@code progress} hears of each. If any commit fails, the others still end (committed or not)
-     * and the first failure is thrown.
+     * Commits the kept fragments whose checksum the recorded manifest names (the store refuses any other);
+     * returns those committed. {@code progress} hears of each.
      */
     List<StoredFragment> commit(TesseraManifest manifest, ProgressListener progress) throws IOException {
-        Map<Integer, CompletableFuture<StoredFragment>> commits = new TreeMap<>();
-        AtomicInteger committed = new AtomicInteger();
-        Object reporting = new Object();
+        List<StoredFragment> stored = new ArrayList<>();
         for (Map.Entry<Integer, FragmentStore.FragmentWriter> writer : writers.entrySet()) {
             int index = writer.getKey();
             if (!checksums.get(index).equals(manifest.checksum(index))) {
                 continue;
             }
-            CompletableFuture<StoredFragment> commit = new CompletableFuture<>();
-            commits.put(index, commit);
-            workers.execute(() -> {
-                try {
-                    StoredFragment stored = writer.getValue().commit(checksums.get(index));
-                    metrics.fragmentStored(stored.sizeBytes());
-                    synchronized (reporting) {
-                        progress.onProgress("encoding", committed.incrementAndGet(), writers.size());
-                    }
-                    commit.complete(stored);
-                } catch (IOException | RuntimeException | Error e) {
-                    commit.completeExceptionally(e);
-                }
-            });
-        }
-        List<StoredFragment> stored = new ArrayList<>();
-        Throwable failure = null;
-        for (CompletableFuture<StoredFragment> commit : commits.values()) {
-            try {
-                stored.add(awaitUninterruptibly(commit));
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause();
-                }
-            }
-        }
-        if (failure instanceof IOException io) {
-            throw io;
-        }
-        if (failure instanceof RuntimeException runtime) {
-            throw runtime;
-        }
-        if (failure instanceof Error error) {
-            throw error;
+            StoredFragment committed = writer.getValue().commit(checksums.get(index));
+            metrics.fragmentStored(committed.sizeBytes());
+            stored.add(committed);
+            progress.onProgress("encoding", stored.size(), writers.size());
         }
         return stored;
-    }
-
-    /** A commit is not abandoned half way: an interrupt is kept for the caller to see once it has ended. */
-    private static StoredFragment awaitUninterruptibly(CompletableFuture<StoredFragment> commit)
-            throws ExecutionException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return commit.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     @Override

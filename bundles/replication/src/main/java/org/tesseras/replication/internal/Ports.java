@@ -1,7 +1,6 @@
 package org.tesseras.replication.internal;
 
 import java.util.Arrays;
-import java.util.concurrent.Executor;
 
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.BlobStore;
@@ -29,9 +28,6 @@ interface Ports extends LocalPorts {
 
     /** The transport, for fragment traffic and attestation requests. */
     Transport transport();
-
-    /** Threads for blocking store work done for several fragments at once (committing them syncs each to disk). */
-    Executor storeWorkers();
 
     /** Whether this node made and signed {@code manifest}: it owns the tessera. */
     default boolean owns(TesseraManifest manifest) {

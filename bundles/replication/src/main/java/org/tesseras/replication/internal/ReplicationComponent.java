@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -123,7 +122,6 @@ public final class ReplicationComponent implements ReplicationService, Ports {
     private AnnouncementLoop announcer;
     private StatusSurvey survey;
     private LocalVerification verification;
-    private volatile StoreWorkers storeWorkers;
 
     @Activate
     void activate(ReplicationConfiguration config) {
@@ -133,7 +131,6 @@ public final class ReplicationComponent implements ReplicationService, Ports {
     /** Starts with {@code initial} settings (also the entry point of tests that build the component by hand). */
     void start(ReplicationSettings initial) {
         this.settings = initial;
-        this.storeWorkers = new StoreWorkers();
         Placement placement = new Placement(this);
         FragmentGatherer gatherer = new FragmentGatherer(this);
         LocalRestorer restorer = new LocalRestorer(this, gatherer);
@@ -176,7 +173,6 @@ public final class ReplicationComponent implements ReplicationService, Ports {
     void deactivate() {
         loop.stop();
         announcer.stop();
-        storeWorkers.stop();
         LOG.info("Replication stopped");
     }
 
@@ -366,11 +362,6 @@ public final class ReplicationComponent implements ReplicationService, Ports {
     @Override
     public ReplicationSettings settings() {
         return settings;
-    }
-
-    @Override
-    public Executor storeWorkers() {
-        return storeWorkers;
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.tesseras.erasure.rs.internal;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
@@ -32,8 +31,8 @@ import org.tesseras.api.port.Hasher.IncrementalHash;
  */
 final class TesseraStreams {
     private static final Logger LOG = LoggerFactory.getLogger(TesseraStreams.class);
-    /** Below this many bytes a slice is read, hashed and written on the caller alone. */
-    private static final long MIN_SPREAD_BYTES = 64 * 1024;
+    /** Below this many bytes a slice is hashed on the caller alone. */
+    private static final long MIN_SPREAD_HASH_BYTES = 64 * 1024;
 
     private final ReedSolomonCodec codec;
     private final Hasher hasher;
@@ -70,31 +69,15 @@ final class TesseraStreams {
         for (int i = 0; i < total; i++) {
             hashes[i] = hasher.newHash();
         }
-        // a file is read at its positions from several threads at once; any other channel by one, in order
-        FileChannel file = source instanceof FileChannel channel ? channel : null;
         for (long done = 0; done < shardSize; done += slice) {
             int n = (int) Math.min(slice, shardSize - done);
-            long offset = done;
-            if (file != null && (long) n * k >= MIN_SPREAD_BYTES) {
-                spread(k, i -> readAt(plan, file, i * shardSize + offset, shards[i], n));
-            } else {
-                for (int i = 0; i < k; i++) {
-                    readAt(plan, source, i * shardSize + done, shards[i], n);
-                }
+            for (int i = 0; i < k; i++) {
+                readAt(plan, source, i * shardSize + done, shards[i], n);
             }
             codec.encodeParity(k, plan.parityShards(), shards, 0, n);
-            // each fragment's slice is hashed and written by one task: the sinks are written in parallel, each
-            // by one thread at a time and in order (a slice's tasks all end before the next slice is read)
-            IoTask hashAndWrite = i -> {
-                hashes[i].update(shards[i], 0, n);
+            hashAll(shards, hashes, n);
+            for (int i = 0; i < total; i++) {
                 writeFully(sinks.get(i), ByteBuffer.wrap(shards[i], 0, n), plan, i);
-            };
-            if ((long) n * total >= MIN_SPREAD_BYTES) {
-                spread(total, hashAndWrite);
-            } else {
-                for (int i = 0; i < total; i++) {
-                    hashAndWrite.run(i);
-                }
             }
         }
         List<ContentHash> checksums = new ArrayList<>(total);
@@ -215,25 +198,15 @@ final class TesseraStreams {
         }
     }
 
-    /** One task of a spread step, which may fail with an I/O error. */
-    @FunctionalInterface
-    private interface IoTask {
-        void run(int index) throws IOException;
-    }
-
-    /** Runs tasks {@code 0..count-1} over the workers; the first I/O error is thrown once all have ended. */
-    private void spread(int count, IoTask task) throws IOException {
-        try {
-            spreader.run(count, i -> {
-                try {
-                    task.run(i);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+    /** Hashes the first {@code n} bytes of every shard into its hash, the shards spread over the workers. */
+    private void hashAll(byte[][] shards, IncrementalHash[] hashes, int n) {
+        if ((long) n * shards.length < MIN_SPREAD_HASH_BYTES) {
+            for (int i = 0; i < shards.length; i++) {
+                hashes[i].update(shards[i], 0, n);
+            }
+            return;
         }
+        spreader.run(shards.length, i -> hashes[i].update(shards[i], 0, n));
     }
 
     /** Reads {@code n} bytes of data from tessera offset {@code position}, zeros past the tessera's end. */
@@ -245,29 +218,12 @@ final class TesseraStreams {
             ByteBuffer buffer = ByteBuffer.wrap(into, 0, real);
             while (buffer.hasRemaining()) {
                 if (source.read(buffer) < 0) {
-                    throw endedEarly(plan, position + buffer.position());
+                    throw new EOFException("tessera " + plan.tesseraHash() + " ended at " + (position
+                            + buffer.position()) + " bytes, its plan says " + plan.tesseraSize());
                 }
             }
         }
         Arrays.fill(into, real, n, (byte) 0);
-    }
-
-    /** The same from a file, by positional reads: threads may read one file at different positions at once. */
-    private static void readAt(FragmentPlan plan, FileChannel source, long position, byte[] into, int n)
-            throws IOException {
-        int real = (int) Math.max(0, Math.min(n, plan.tesseraSize() - position));
-        ByteBuffer buffer = ByteBuffer.wrap(into, 0, Math.max(real, 0));
-        while (buffer.hasRemaining()) {
-            if (source.read(buffer, position + buffer.position()) < 0) {
-                throw endedEarly(plan, position + buffer.position());
-            }
-        }
-        Arrays.fill(into, Math.max(real, 0), n, (byte) 0);
-    }
-
-    private static EOFException endedEarly(FragmentPlan plan, long at) {
-        return new EOFException("tessera " + plan.tesseraHash() + " ended at " + at + " bytes, its plan says "
-                + plan.tesseraSize());
     }
 
     private static void readFully(ReadableByteChannel channel, ByteBuffer buffer, FragmentPlan plan, int index,
