@@ -121,7 +121,7 @@ class ReedSolomonErasureCoderTest {
     }
 
     @Test
-    void aSourceThatIsNotAFileIsReadInOrderAndGivesTheSameFragments() throws IOException {
+    void aSourceThatIsNotAFileGivesTheSameFragmentsAsAFile() throws IOException {
         FragmentPlan plan = plan(4 * 4096 * 16 + 5, 16, 8);
         Path file = tessera(plan.tesseraSize(), 11);
         List<ContentHash> fromFile = new ArrayList<>();
