@@ -10,7 +10,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
@@ -159,7 +161,7 @@ class ReedSolomonErasureCoderTest {
             private int writes;
 
             @Override
-            public int write(java.nio.ByteBuffer source) throws IOException {
+            public int write(ByteBuffer source) throws IOException {
                 if (writes++ > 0) {
                     throw new IOException("No space left on device");
                 }
@@ -192,7 +194,7 @@ class ReedSolomonErasureCoderTest {
                 new Class<?>[] {SeekableByteChannel.class}, (proxy, method, args) -> {
                     try {
                         return method.invoke(channel, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
