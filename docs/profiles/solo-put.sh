@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # solo-put.sh ROOT LABEL [OUTDIR]: one node alone (no peers: a put is stored, hashed and encoded here, nothing is pushed);
-# a 64 MiB warm-up put, then three 255 MiB puts; the node's own phase times and its CPU per put
+# a 64 MiB warm-up put, then three 255 MiB puts; per put the node's CPU, the wall time and the node's own time, then
+# the node's store-and-hash log lines
 root=$1 label=$2 out=${3:-solo}
 mkdir -p $out
 export EXTRA_JAVA_OPTS="-Xms512m -Xmx512m"

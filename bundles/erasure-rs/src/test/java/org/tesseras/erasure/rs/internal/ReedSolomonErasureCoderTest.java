@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -123,29 +122,6 @@ class ReedSolomonErasureCoderTest {
     }
 
     @Test
-    void aSourceThatIsNotAFileGivesTheSameFragmentsAsAFile() throws IOException {
-        FragmentPlan plan = plan(4 * 4096 * 16 + 5, 16, 8);
-        Path file = tessera(plan.tesseraSize(), 11);
-        List<ContentHash> fromFile = new ArrayList<>();
-        byte[][] expected = encode(plan, file, fromFile);
-        List<ContentHash> fromChannel = new ArrayList<>();
-        List<ByteArrayOutputStream> outs = new ArrayList<>();
-        List<WritableByteChannel> sinks = new ArrayList<>();
-        for (int i = 0; i < plan.totalShards(); i++) {
-            outs.add(new ByteArrayOutputStream());
-            sinks.add(Channels.newChannel(outs.get(i)));
-        }
-        try (SeekableByteChannel source = notAFile(Files.newByteChannel(file))) {
-            assertFalse(source instanceof FileChannel);
-            fromChannel.addAll(coder.encode(plan, source, sinks));
-        }
-        assertEquals(fromFile, fromChannel);
-        for (int i = 0; i < plan.totalShards(); i++) {
-            assertArrayEquals(expected[i], outs.get(i).toByteArray(), "fragment " + i);
-        }
-    }
-
-    @Test
     void aSinkThatFailsIsAnErrorNamingItsFragmentAndTheOthersStopWithIt() throws IOException {
         FragmentPlan plan = plan(4 * 4096 * 16 + 5, 16, 8);
         Path file = tessera(plan.tesseraSize(), 12);
@@ -186,18 +162,6 @@ class ReedSolomonErasureCoderTest {
             assertTrue(outs.get(i).size() <= 2 * 4096, "fragment " + i + " went on after the failure: "
                     + outs.get(i).size() + " bytes");
         }
-    }
-
-    /** The same channel seen only as a {@link SeekableByteChannel}, so the coder cannot read it by positions. */
-    private static SeekableByteChannel notAFile(SeekableByteChannel channel) {
-        return (SeekableByteChannel) Proxy.newProxyInstance(SeekableByteChannel.class.getClassLoader(),
-                new Class<?>[] {SeekableByteChannel.class}, (proxy, method, args) -> {
-                    try {
-                        return method.invoke(channel, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 
     @Test
