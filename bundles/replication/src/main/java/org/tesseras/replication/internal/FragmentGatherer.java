@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,6 +36,7 @@ import org.tesseras.api.model.Holder;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.model.TesseraManifest;
+import org.tesseras.api.port.ErasureCoder;
 import org.tesseras.api.port.Failures;
 import org.tesseras.api.port.FragmentIntegrityException;
 import org.tesseras.api.port.FragmentStore;
@@ -44,9 +46,10 @@ import org.tesseras.api.port.ProgressListener;
 /**
  * Gathers {@code dataShards} fragments of a tessera for decoding: those held here first, the rest fetched
  * from holders in parallel (data shards preferred). Every byte is checked against the manifest, never against
- * what a holder claims: a fetched fragment is hashed as it is written to the work directory and kept only
- * when it matches; a local one is hashed as the decoder reads it and checked afterwards
- * ({@link Gathered#badLocalFragments}). A failed holder is replaced by another source.
+ * what a holder claims: a fetched fragment is hashed as it is written and kept only when it matches; a local one
+ * is hashed as it is read and checked afterwards ({@link Gathered#badLocalFragments}). A failed holder is
+ * replaced by another source. Given the file the tessera is rebuilt into, fetched data shards are written
+ * straight to their places in it ({@link ShardRegion}); other fetched fragments go to the work directory.
  */
 final class FragmentGatherer {
     private static final Logger LOG = LoggerFactory.getLogger(FragmentGatherer.class);
@@ -60,15 +63,19 @@ final class FragmentGatherer {
 
     /** Channels over the gathered fragments, one slot per index ({@code null} where absent); close to release. */
     static final class Gathered implements Closeable {
+        private final FragmentPlan plan;
         private final List<ReadableByteChannel> channels;
         private final Map<Integer, HashingChannels.Reading> local;
+        private final Set<Integer> inPlace;
         private final int fetched;
         private final List<NodeId> fromPeers;
 
-        Gathered(List<ReadableByteChannel> channels, Map<Integer, HashingChannels.Reading> local, int fetched,
-                List<NodeId> fromPeers) {
+        Gathered(FragmentPlan plan, List<ReadableByteChannel> channels, Map<Integer, HashingChannels.Reading> local,
+                Set<Integer> inPlace, int fetched, List<NodeId> fromPeers) {
+            this.plan = plan;
             this.channels = channels;
             this.local = local;
+            this.inPlace = inPlace;
             this.fetched = fetched;
             this.fromPeers = fromPeers;
         }
@@ -83,6 +90,33 @@ final class FragmentGatherer {
 
         List<NodeId> fromPeers() {
             return fromPeers;
+        }
+
+        /** The data shards already written to their places in the output given to {@link #gather}. */
+        Set<Integer> inPlace() {
+            return inPlace;
+        }
+
+        /**
+         * Writes the tessera's {@code tesseraSize} bytes to {@code out}, the file given to {@link #gather} (or any
+         * file when nothing was gathered into one): with every data shard at hand, only those not yet in place
+         * are copied to theirs; otherwise {@code coder} rebuilds the missing ones, reading the others from their
+         * places. The caller hashes the result.
+         */
+        void assemble(ErasureCoder coder, FileChannel out) throws IOException {
+            boolean allData = true;
+            for (int index = 0; index < plan.dataShards(); index++) {
+                allData &= channels.get(index) != null;
+            }
+            if (!allData) {
+                coder.decode(plan, channels, out);
+                return;
+            }
+            for (int index = 0; index < plan.dataShards(); index++) {
+                if (!inPlace.contains(index)) {
+                    ShardRegion.of(out, plan, index).copyFrom(channels.get(index));
+                }
+            }
         }
 
         /**
@@ -113,6 +147,16 @@ final class FragmentGatherer {
      */
     Gathered gather(TesseraManifest manifest, List<Holder> holders, Set<Integer> excluded, Path workDir,
             ProgressListener progress) throws IOException {
+        return gather(manifest, holders, excluded, workDir, null, progress);
+    }
+
+    /**
+     * Gathers as {@link #gather(TesseraManifest, List, Set, Path, ProgressListener)} does, writing fetched data
+     * shards straight to their places in {@code output} (when not {@code null}), the file the tessera is rebuilt
+     * into with {@link Gathered#assemble}.
+     */
+    Gathered gather(TesseraManifest manifest, List<Holder> holders, Set<Integer> excluded, Path workDir,
+            FileChannel output, ProgressListener progress) throws IOException {
         FragmentPlan plan = manifest.plan();
         ContentHash hash = plan.tesseraHash();
         FragmentStore store = ports.fragments();
@@ -133,7 +177,7 @@ final class FragmentGatherer {
         }
         int have = local.size();
         if (have >= needed) {
-            return new Gathered(keepPreferred(channels, needed), local, 0, List.of());
+            return new Gathered(plan, keepPreferred(channels, needed), local, Set.of(), 0, List.of());
         }
 
         // remote sources per index, data shards first
@@ -161,7 +205,7 @@ final class FragmentGatherer {
                     + sources.size() + " reachable elsewhere, " + needed + " needed");
         }
 
-        Fetching fetching = new Fetching(manifest, sources, missing, workDir, progress);
+        Fetching fetching = new Fetching(manifest, sources, missing, workDir, output, progress);
         try {
             fetching.run();
         } catch (IOException e) {
@@ -171,7 +215,11 @@ final class FragmentGatherer {
         for (Map.Entry<Integer, Path> file : fetching.files.entrySet()) {
             channels.set(file.getKey(), FileChannel.open(file.getValue(), StandardOpenOption.READ));
         }
-        return new Gathered(keepPreferred(channels, needed), local, fetching.fetched, List.copyOf(fetching.fromPeers));
+        for (int index : fetching.inPlace) {
+            channels.set(index, ShardRegion.of(output, plan, index).reader());
+        }
+        return new Gathered(plan, keepPreferred(channels, needed), local, Set.copyOf(fetching.inPlace),
+                fetching.fetched, List.copyOf(fetching.fromPeers));
     }
 
     /** How often one source may answer BUSY for one fragment before another source is tried. */
@@ -188,9 +236,11 @@ final class FragmentGatherer {
         private final Map<Integer, Deque<Contact>> sources;
         private final int missing;
         private final Path workDir;
+        private final FileChannel output;
         private final ProgressListener progress;
         private final Deque<Integer> pending;
         private final Map<Integer, Path> files = new LinkedHashMap<>();
+        private final Set<Integer> inPlace = new LinkedHashSet<>();
         private final Set<NodeId> fromPeers = new LinkedHashSet<>();
         private final List<String> failures = new ArrayList<>();
         private final Map<String, Integer> busyAnswers = new HashMap<>();
@@ -200,11 +250,12 @@ final class FragmentGatherer {
         private int waiting;
 
         Fetching(TesseraManifest manifest, Map<Integer, Deque<Contact>> sources, int missing, Path workDir,
-                ProgressListener progress) {
+                FileChannel output, ProgressListener progress) {
             this.manifest = manifest;
             this.sources = sources;
             this.missing = missing;
             this.workDir = workDir;
+            this.output = output;
             this.progress = progress;
             this.pending = new ArrayDeque<>(sources.keySet());
         }
@@ -247,15 +298,28 @@ final class FragmentGatherer {
         }
 
         private void start(int index, Contact source) {
-            Path file = workDir.resolve(String.format("%03d.shard", index));
             NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.FRAGMENT_FETCH);
-            ports.transport().fetchFragment(source, manifest.tesseraHash(), index,
-                    (id, sentPlan, in) -> fetchVerified(ports.hasher(), manifest, index, id, in, file))
-                    .orTimeout(FETCH_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .whenComplete((path, failure) -> {
-                        timing.end(failure == null ? NodeMetrics.Outcome.SUCCESS : NodeMetrics.Outcome.FAILURE);
-                        finished(index, source, path, failure);
-                    });
+            CompletableFuture<Optional<Path>> fetch;
+            Runnable giveUp;
+            if (output != null && index < manifest.plan().dataShards()) {
+                ShardRegion.Writer place = ShardRegion.of(output, manifest.plan(), index).writer();
+                giveUp = place::close;
+                fetch = ports.transport().fetchFragment(source, manifest.tesseraHash(), index, (id, sentPlan, in) -> {
+                    fetchVerified(ports.hasher(), manifest, index, id, in, place);
+                    return Optional.<Path>empty();
+                });
+            } else {
+                Path file = workDir.resolve(String.format("%03d.shard", index));
+                giveUp = () -> { };
+                fetch = ports.transport().fetchFragment(source, manifest.tesseraHash(), index,
+                        (id, sentPlan, in) -> Optional.of(fetchVerified(ports.hasher(), manifest, index, id, in, file)));
+            }
+            fetch.orTimeout(FETCH_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((path, failure) -> {
+                // a stream still running after a timeout writes nothing more to the shard's place
+                giveUp.run();
+                timing.end(failure == null ? NodeMetrics.Outcome.SUCCESS : NodeMetrics.Outcome.FAILURE);
+                finished(index, source, path, failure);
+            });
         }
 
         private synchronized void retryBusy(int index, Contact source) {
@@ -265,10 +329,15 @@ final class FragmentGatherer {
             notifyAll();
         }
 
-        private synchronized void finished(int index, Contact source, Path path, Throwable failure) {
+        /** {@code path}: where the fragment was written, empty when it went to its place in the output. */
+        private synchronized void finished(int index, Contact source, Optional<Path> path, Throwable failure) {
             inFlight--;
             if (failure == null) {
-                files.put(index, path);
+                if (path.isPresent()) {
+                    files.put(index, path.get());
+                } else {
+                    inPlace.add(index);
+                }
                 fromPeers.add(source.id());
                 fetched++;
                 progress.onProgress("fetching fragments", fetched, missing);
@@ -296,28 +365,35 @@ final class FragmentGatherer {
      */
     static Path fetchVerified(Hasher hasher, TesseraManifest manifest, int index, FragmentId sent, InputStream in,
             Path file) throws IOException {
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            fetchVerified(hasher, manifest, index, sent, in, out);
+        } catch (IOException e) {
+            Files.deleteIfExists(part);
+            throw e;
+        }
+        return Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Copies a fetched fragment to {@code out}, hashing as it goes, and throws unless its length and checksum are
+     * the ones {@code manifest} gives index {@code index}; what reached {@code out} then is not to be used.
+     */
+    static void fetchVerified(Hasher hasher, TesseraManifest manifest, int index, FragmentId sent, InputStream in,
+            WritableByteChannel out) throws IOException {
         ContentHash hash = manifest.tesseraHash();
         if (!sent.tesseraHash().equals(hash) || sent.index() != index) {
             throw new FragmentIntegrityException("asked for " + hash + "/" + index + ", was sent " + sent);
         }
         ContentHash expected = manifest.checksum(index);
         long length = manifest.plan().shardSize();
-        Path part = file.resolveSibling(file.getFileName() + ".part");
-        Hasher.Hashed received;
-        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            received = hasher.copy(in, out);
-        } catch (IOException e) {
-            Files.deleteIfExists(part);
-            throw e;
-        }
+        Hasher.Hashed received = hasher.copy(in, out);
         if (received.length() != length || !received.checksum().equals(expected)) {
-            Files.deleteIfExists(part);
             throw new FragmentIntegrityException("fragment " + hash + "/" + index + " arrived with "
                     + received.length() + " bytes and checksum " + received.checksum() + ", its manifest gives "
                     + length + " bytes and " + expected);
         }
-        return Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Keeps exactly {@code needed} channels, data shards first; closes the rest. */

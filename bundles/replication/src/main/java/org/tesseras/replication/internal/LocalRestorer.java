@@ -158,15 +158,14 @@ final class LocalRestorer {
      */
     Path decodeVerified(TesseraManifest manifest, List<Holder> holders, Path workDir) throws IOException {
         ContentHash hash = manifest.tesseraHash();
-        FragmentPlan plan = manifest.plan();
         Path tessera = workDir.resolve("tessera");
         Set<Integer> excluded = new java.util.HashSet<>();
         while (true) {
-            try (FragmentGatherer.Gathered gathered = gatherer.gather(manifest, holders, excluded, workDir,
-                    ProgressListener.NONE);
-                    FileChannel out = FileChannel.open(tessera, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                            StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ports.coderFor(manifest).decode(plan, gathered.channels(), out);
+            try (FileChannel out = FileChannel.open(tessera, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
+                    FragmentGatherer.Gathered gathered = gatherer.gather(manifest, holders, excluded, workDir, out,
+                            ProgressListener.NONE)) {
+                gathered.assemble(ports.coderFor(manifest), out);
                 List<Integer> bad = gathered.badLocalFragments(manifest);
                 if (!bad.isEmpty()) {
                     for (int index : bad) {

@@ -3,7 +3,6 @@ package org.tesseras.replication.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -36,7 +35,8 @@ import org.tesseras.api.port.ProgressListener;
 
 /**
  * Gets a tessera back: the local copy if it still hashes to its name, else any {@code dataShards} fragments
- * (held here or fetched) checked against the manifest and decoded. A local fragment found bad is quarantined
+ * (held here or fetched) checked against the manifest and decoded; fetched data shards are written straight to
+ * their places in the output as they arrive. A local fragment found bad is quarantined
  * and the decode runs again from other sources; a rotted local copy is replaced by the rebuilt bytes. Output
  * goes to a temporary file beside the target and is renamed into place only when the hash matches.
  */
@@ -174,10 +174,11 @@ final class Retriever {
         Set<Integer> excluded = new HashSet<>();
         try {
             while (true) {
-                try (FragmentGatherer.Gathered gathered = gatherer.gather(manifest, holders, excluded, workDir, progress);
-                        FileChannel out = openOutput(part)) {
+                try (FileChannel out = openOutput(part);
+                        FragmentGatherer.Gathered gathered = gatherer.gather(manifest, holders, excluded, workDir, out,
+                                progress)) {
                     long fetched = System.nanoTime();
-                    ContentHash actual = decode(manifest, gathered.channels(), out, progress);
+                    ContentHash actual = decode(manifest, gathered, out, progress);
                     List<Integer> bad = gathered.badLocalFragments(manifest);
                     if (!bad.isEmpty()) {
                         for (int index : bad) {
@@ -210,20 +211,16 @@ final class Retriever {
         }
     }
 
-    /** Decodes into {@code out} and returns the BLAKE3 of what was written. */
-    private ContentHash decode(TesseraManifest manifest, List<ReadableByteChannel> fragments, FileChannel out,
+    /**
+     * Completes the tessera in {@code out}, where the fetched data shards already are, and returns the BLAKE3 of
+     * the file: the data shards held here are copied to their places, missing ones rebuilt into theirs, and the
+     * file is hashed once it is complete (from the page cache).
+     */
+    private ContentHash decode(TesseraManifest manifest, FragmentGatherer.Gathered gathered, FileChannel out,
             ProgressListener progress) throws IOException {
         FragmentPlan plan = manifest.plan();
-        if (allDataShards(plan, fragments)) {
-            // the data shards are the tessera: copied out in order and hashed on the way
-            HashingChannels.Writing hashing = hashingOutput(out, "decoding", plan.tesseraSize(), progress);
-            ports.coderFor(manifest).decode(plan, fragments, hashing);
-            return hashing.finish();
-        }
-        // missing data shards are rebuilt slice by slice into their places in the file, out of order, so the file
-        // is hashed once it is complete (from the page cache, cheaper than a spool file)
         progress.onProgress("decoding", 0, plan.tesseraSize());
-        ports.coderFor(manifest).decode(plan, fragments, out);
+        gathered.assemble(ports.coderFor(manifest), out);
         progress.onProgress("decoding", plan.tesseraSize(), plan.tesseraSize());
         return hashFile(out, plan.tesseraSize(), progress);
     }
@@ -266,15 +263,6 @@ final class Retriever {
     private static FileChannel openOutput(Path part) throws IOException {
         return FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-    }
-
-    private static boolean allDataShards(FragmentPlan plan, List<? extends ReadableByteChannel> fragments) {
-        for (int index = 0; index < plan.dataShards(); index++) {
-            if (fragments.get(index) == null) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Hashes {@code file}, which must hold {@code size} bytes, reporting progress as "checking". */

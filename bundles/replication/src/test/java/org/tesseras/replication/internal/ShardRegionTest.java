@@ -1,0 +1,123 @@
+package org.tesseras.replication.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentPlan;
+import org.tesseras.api.model.FragmentationTier;
+import org.tesseras.api.port.FragmentIntegrityException;
+
+/** Data shards written to and read from their places in a real file. */
+class ShardRegionTest {
+    /** 4 data shards of 25 bytes: the last holds 23 bytes of the tessera and 2 of padding. */
+    private static final FragmentPlan PLAN = FragmentPlan.of(new ContentHash(new byte[32]), 98,
+            FragmentationTier.MEDIUM, 4, 2, 3);
+    private static final int SHARD = 25;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachShardGoesToItsOffsetAndTheLastOnesPaddingIsDropped() throws IOException {
+        byte[] tessera = random(98);
+        try (FileChannel file = open()) {
+            for (int index = 3; index >= 0; index--) {
+                try (ShardRegion.Writer writer = ShardRegion.of(file, PLAN, index).writer()) {
+                    ByteBuffer shard = ByteBuffer.wrap(shard(tessera, index));
+                    // in pieces that straddle the tessera's end
+                    while (shard.hasRemaining()) {
+                        ByteBuffer piece = shard.slice().limit(Math.min(7, shard.remaining()));
+                        assertEquals(piece.remaining(), writer.write(piece));
+                        shard.position(shard.position() + piece.limit());
+                    }
+                }
+            }
+            assertEquals(98, file.size());
+        }
+        assertArrayEquals(tessera, Files.readAllBytes(dir.resolve("out")));
+    }
+
+    @Test
+    void aShardIsReadBackWithItsPaddingAsZeros() throws IOException {
+        byte[] tessera = random(98);
+        Files.write(dir.resolve("out"), tessera);
+        try (FileChannel file = FileChannel.open(dir.resolve("out"), StandardOpenOption.READ)) {
+            for (int index = 0; index < 4; index++) {
+                ReadableByteChannel reader = ShardRegion.of(file, PLAN, index).reader();
+                ByteBuffer read = ByteBuffer.allocate(40);
+                while (reader.read(read) >= 0) {
+                    // in whatever pieces the reader gives
+                }
+                assertArrayEquals(shard(tessera, index), Arrays.copyOf(read.array(), read.position()), "shard " + index);
+            }
+        }
+    }
+
+    @Test
+    void moreThanAShardsBytesAndWritesAfterClosingAreRefused() throws IOException {
+        try (FileChannel file = open()) {
+            ShardRegion.Writer writer = ShardRegion.of(file, PLAN, 1).writer();
+            writer.write(ByteBuffer.allocate(20));
+            FragmentIntegrityException tooLong = assertThrows(FragmentIntegrityException.class,
+                    () -> writer.write(ByteBuffer.allocate(7)));
+            assertEquals(PLAN.tesseraHash() + "/1 is longer than its 25 bytes", tooLong.getMessage());
+            writer.close();
+            assertThrows(ClosedChannelException.class, () -> writer.write(ByteBuffer.allocate(1)));
+            assertEquals(SHARD + 20, file.size(), "the refused bytes were not written");
+        }
+    }
+
+    @Test
+    void copyingAShardHeldHereWritesItsBytesInsideTheTesseraOnly() throws IOException {
+        byte[] tessera = random(98);
+        try (FileChannel file = open()) {
+            for (int index = 0; index < 4; index++) {
+                ShardRegion.of(file, PLAN, index).copyFrom(Channels.newChannel(
+                        new ByteArrayInputStream(shard(tessera, index))));
+            }
+        }
+        assertArrayEquals(tessera, Files.readAllBytes(dir.resolve("out")));
+    }
+
+    @Test
+    void onlyDataShardsHaveAPlace() throws IOException {
+        try (FileChannel file = open()) {
+            assertThrows(IllegalArgumentException.class, () -> ShardRegion.of(file, PLAN, 4));
+        }
+    }
+
+    private FileChannel open() throws IOException {
+        return FileChannel.open(dir.resolve("out"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+    }
+
+    private static byte[] shard(byte[] tessera, int index) {
+        byte[] shard = new byte[SHARD];
+        int from = index * SHARD;
+        System.arraycopy(tessera, from, shard, 0, Math.min(SHARD, tessera.length - from));
+        return shard;
+    }
+
+    private static byte[] random(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+}
