@@ -48,8 +48,8 @@ import org.tesseras.api.port.ProgressListener;
  * from holders in parallel (data shards preferred). Every byte is checked against the manifest, never against
  * what a holder claims: a fetched fragment is hashed as it is written and kept only when it matches; a local one
  * is hashed as it is read and checked afterwards ({@link Gathered#badLocalFragments}). A failed holder is
- * replaced by another source. Given the file the tessera is rebuilt into, fetched data shards are written
- * straight to their places in it ({@link ShardRegion}); other fetched fragments go to the work directory.
+ * replaced by another source. Fetched data shards are written straight to their places in the file the tessera
+ * is rebuilt in ({@link ShardRegion}); other fetched fragments go to a work directory.
  */
 final class FragmentGatherer {
     private static final Logger LOG = LoggerFactory.getLogger(FragmentGatherer.class);
@@ -64,15 +64,17 @@ final class FragmentGatherer {
     /** Channels over the gathered fragments, one slot per index ({@code null} where absent); close to release. */
     static final class Gathered implements Closeable {
         private final FragmentPlan plan;
+        private final FileChannel output;
         private final List<ReadableByteChannel> channels;
         private final Map<Integer, HashingChannels.Reading> local;
         private final Set<Integer> inPlace;
         private final int fetched;
         private final List<NodeId> fromPeers;
 
-        Gathered(FragmentPlan plan, List<ReadableByteChannel> channels, Map<Integer, HashingChannels.Reading> local,
-                Set<Integer> inPlace, int fetched, List<NodeId> fromPeers) {
+        Gathered(FragmentPlan plan, FileChannel output, List<ReadableByteChannel> channels,
+                Map<Integer, HashingChannels.Reading> local, Set<Integer> inPlace, int fetched, List<NodeId> fromPeers) {
             this.plan = plan;
+            this.output = output;
             this.channels = channels;
             this.local = local;
             this.inPlace = inPlace;
@@ -98,23 +100,24 @@ final class FragmentGatherer {
         }
 
         /**
-         * Writes the tessera's {@code tesseraSize} bytes to {@code out}, the file given to {@link #gather} (or any
-         * file when nothing was gathered into one): with every data shard at hand, only those not yet in place
-         * are copied to theirs; otherwise {@code coder} rebuilds the missing ones, reading the others from their
-         * places. The caller hashes the result.
+         * Completes the tessera's {@code tesseraSize} bytes in the output given to {@link #gather}: with every
+         * data shard at hand, those not yet in place are copied to theirs; otherwise {@code coder} rebuilds the
+         * missing ones, reading the others (from their places for those there) and writing only what is not in
+         * place yet. The caller hashes the result.
          */
-        void assemble(ErasureCoder coder, FileChannel out) throws IOException {
+        void assemble(ErasureCoder coder) throws IOException {
             boolean allData = true;
             for (int index = 0; index < plan.dataShards(); index++) {
                 allData &= channels.get(index) != null;
             }
             if (!allData) {
-                coder.decode(plan, channels, out);
+                // the coder writes every data shard; those in place already are not written again
+                coder.decode(plan, channels, ShardRegion.skippingPlaced(output, plan, inPlace));
                 return;
             }
             for (int index = 0; index < plan.dataShards(); index++) {
                 if (!inPlace.contains(index)) {
-                    ShardRegion.of(out, plan, index).copyFrom(channels.get(index));
+                    ShardRegion.of(output, plan, index).copyFrom(channels.get(index));
                 }
             }
         }
@@ -143,17 +146,8 @@ final class FragmentGatherer {
 
     /**
      * Gathers fragments of {@code manifest}'s tessera, leaving out the local fragments in {@code excluded}
-     * (found bad before); fetched ones go to {@code workDir}.
-     */
-    Gathered gather(TesseraManifest manifest, List<Holder> holders, Set<Integer> excluded, Path workDir,
-            ProgressListener progress) throws IOException {
-        return gather(manifest, holders, excluded, workDir, null, progress);
-    }
-
-    /**
-     * Gathers as {@link #gather(TesseraManifest, List, Set, Path, ProgressListener)} does, writing fetched data
-     * shards straight to their places in {@code output} (when not {@code null}), the file the tessera is rebuilt
-     * into with {@link Gathered#assemble}.
+     * (found bad before). Fetched data shards go straight to their places in {@code output}, the file the
+     * tessera is then rebuilt in with {@link Gathered#assemble}; other fetched fragments go to {@code workDir}.
      */
     Gathered gather(TesseraManifest manifest, List<Holder> holders, Set<Integer> excluded, Path workDir,
             FileChannel output, ProgressListener progress) throws IOException {
@@ -177,7 +171,7 @@ final class FragmentGatherer {
         }
         int have = local.size();
         if (have >= needed) {
-            return new Gathered(plan, keepPreferred(channels, needed), local, Set.of(), 0, List.of());
+            return new Gathered(plan, output, keepPreferred(channels, needed), local, Set.of(), 0, List.of());
         }
 
         // remote sources per index, data shards first
@@ -218,7 +212,7 @@ final class FragmentGatherer {
         for (int index : fetching.inPlace) {
             channels.set(index, ShardRegion.of(output, plan, index).reader());
         }
-        return new Gathered(plan, keepPreferred(channels, needed), local, Set.copyOf(fetching.inPlace),
+        return new Gathered(plan, output, keepPreferred(channels, needed), local, Set.copyOf(fetching.inPlace),
                 fetching.fetched, List.copyOf(fetching.fromPeers));
     }
 
@@ -301,7 +295,7 @@ final class FragmentGatherer {
             NodeMetrics.Timing timing = ports.metrics().start(NodeMetrics.Operation.FRAGMENT_FETCH);
             CompletableFuture<Optional<Path>> fetch;
             Runnable giveUp;
-            if (output != null && index < manifest.plan().dataShards()) {
+            if (index < manifest.plan().dataShards()) {
                 ShardRegion.Writer place = ShardRegion.of(output, manifest.plan(), index).writer();
                 giveUp = place::close;
                 fetch = ports.transport().fetchFragment(source, manifest.tesseraHash(), index, (id, sentPlan, in) -> {

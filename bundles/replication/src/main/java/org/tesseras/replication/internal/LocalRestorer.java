@@ -165,7 +165,7 @@ final class LocalRestorer {
                     StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
                     FragmentGatherer.Gathered gathered = gatherer.gather(manifest, holders, excluded, workDir, out,
                             ProgressListener.NONE)) {
-                gathered.assemble(ports.coderFor(manifest), out);
+                gathered.assemble(ports.coderFor(manifest));
                 List<Integer> bad = gathered.badLocalFragments(manifest);
                 if (!bad.isEmpty()) {
                     for (int index : bad) {

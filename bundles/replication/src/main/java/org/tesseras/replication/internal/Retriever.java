@@ -220,7 +220,7 @@ final class Retriever {
             ProgressListener progress) throws IOException {
         FragmentPlan plan = manifest.plan();
         progress.onProgress("decoding", 0, plan.tesseraSize());
-        gathered.assemble(ports.coderFor(manifest), out);
+        gathered.assemble(ports.coderFor(manifest));
         progress.onProgress("decoding", plan.tesseraSize(), plan.tesseraSize());
         return hashFile(out, plan.tesseraSize(), progress);
     }

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Set;
 
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.port.FragmentIntegrityException;
@@ -56,6 +58,15 @@ final class ShardRegion {
     /** Reads the shard back from its place, padding included (zeros), for a decoder. */
     ReadableByteChannel reader() {
         return new Reader();
+    }
+
+    /**
+     * {@code file} for a decoder that writes the whole tessera into it: writes that fall in the places of the data
+     * shards in {@code inPlace} are skipped, those bytes being there already (checked against the manifest as they
+     * arrived); the rest goes through. Positions and size are the file's.
+     */
+    static SeekableByteChannel skippingPlaced(FileChannel file, FragmentPlan plan, Set<Integer> inPlace) {
+        return new SkippingPlaced(file, plan, inPlace);
     }
 
     /** Copies the shard's bytes inside the tessera from {@code shard} to their place; leaves the padding unread. */
@@ -152,6 +163,83 @@ final class ShardRegion {
         @Override
         public void close() {
             open = false;
+        }
+    }
+
+    private static final class SkippingPlaced implements SeekableByteChannel {
+        private final FileChannel file;
+        private final FragmentPlan plan;
+        private final Set<Integer> inPlace;
+        private long position;
+
+        SkippingPlaced(FileChannel file, FragmentPlan plan, Set<Integer> inPlace) {
+            this.file = file;
+            this.plan = plan;
+            this.inPlace = inPlace;
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            int count = source.remaining();
+            while (source.hasRemaining()) {
+                // the data shard this byte belongs to, and how far its place reaches
+                int index = (int) Math.min(position / plan.shardSize(), plan.dataShards() - 1);
+                long placeEnd = (index + 1L) * plan.shardSize();
+                int span = (int) Math.min(source.remaining(), Math.max(1, placeEnd - position));
+                if (inPlace.contains(index)) {
+                    source.position(source.position() + span);
+                    position += span;
+                } else {
+                    ByteBuffer part = source.slice().limit(span);
+                    while (part.hasRemaining()) {
+                        position += file.write(part, position);
+                    }
+                    source.position(source.position() + span);
+                }
+            }
+            return count;
+        }
+
+        @Override
+        public int read(ByteBuffer target) throws IOException {
+            int n = file.read(target, position);
+            if (n > 0) {
+                position += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public SeekableByteChannel position(long newPosition) {
+            position = newPosition;
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return file.size();
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) throws IOException {
+            file.truncate(size);
+            position = Math.min(position, size);
+            return this;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return file.isOpen();
+        }
+
+        /** Leaves the file open: it belongs to whoever rebuilds into it. */
+        @Override
+        public void close() {
         }
     }
 }

@@ -73,7 +73,7 @@ class GetIntoPlaceTest {
                     "every data shard was fetched to its place");
             assertEquals(List.of(), list(workDir), "nothing went through the work directory");
             assertEquals(SIZE, out.size(), "the places end where the tessera does; the last shard's padding was dropped");
-            gathered.assemble(reader.replication.coder(), out);
+            gathered.assemble(reader.replication.coder());
         }
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(output));
     }
@@ -116,6 +116,24 @@ class GetIntoPlaceTest {
         assertTrue(damaging.damaged.get() >= 1, "shard 5's bytes were damaged");
         assertTrue(IntStream.range(16, 24).anyMatch(i -> damaging.asked(i) > 0), "a parity shard was fetched");
         assertEquals(16, report.fragmentsFetched());
+        assertEquals(List.of(copy), leftIn(), "no work directory or partial output is left");
+    }
+
+    @Test
+    void aHolderRebuildsFromItsOwnShardsParityIncludedAndTheDataShardsItFetchedInPlace() throws Exception {
+        Path file = putOnNineNodes();
+        ContentHash hash = hashOf(file);
+        TestNode holder = cluster.byId(cluster.owner().holders.holders(hash).get(0).holder().node());
+        List<Integer> held = holder.fragments.list(hash).stream().map(f -> f.id().index()).sorted().toList();
+        assertTrue(held.stream().anyMatch(i -> i < 16) && held.stream().anyMatch(i -> i >= 16),
+                "it holds data and parity shards: " + held);
+        cluster.owner().close();
+
+        Path copy = dir.resolve("copy.bin");
+        RetrievalReport report = holder.replication.retrieve(hash, copy, ProgressListener.NONE);
+
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
+        assertEquals(16 - held.size(), report.fragmentsFetched(), "its own shards, parity too, count toward the 16");
         assertEquals(List.of(copy), leftIn(), "no work directory or partial output is left");
     }
 
