@@ -96,7 +96,7 @@ class GetIntoPlaceTest {
         assertEquals(2, damaging.damaged.get(), "both damaged streams reached the get");
         assertTrue(damaging.asked(3) >= 2 || damaging.asked(16) + damaging.asked(17) > 0,
                 "shard 3 was asked again elsewhere or stood in for by parity");
-        assertEquals(List.of(copy), leftIn(), "no work directory or partial output is left");
+        assertEquals(List.of(copy), TestCluster.leftIn(dir), "no work directory or partial output is left");
     }
 
     @Test
@@ -116,7 +116,7 @@ class GetIntoPlaceTest {
         assertTrue(damaging.damaged.get() >= 1, "shard 5's bytes were damaged");
         assertTrue(IntStream.range(16, 24).anyMatch(i -> damaging.asked(i) > 0), "a parity shard was fetched");
         assertEquals(16, report.fragmentsFetched());
-        assertEquals(List.of(copy), leftIn(), "no work directory or partial output is left");
+        assertEquals(List.of(copy), TestCluster.leftIn(dir), "no work directory or partial output is left");
     }
 
     @Test
@@ -134,7 +134,7 @@ class GetIntoPlaceTest {
 
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
         assertEquals(16 - held.size(), report.fragmentsFetched(), "its own shards, parity too, count toward the 16");
-        assertEquals(List.of(copy), leftIn(), "no work directory or partial output is left");
+        assertEquals(List.of(copy), TestCluster.leftIn(dir), "no work directory or partial output is left");
     }
 
     /** Owner and eight peers with a replication factor of 7: a 1 MB tessera cut 16 + 8, one peer holding none. */
@@ -154,12 +154,6 @@ class GetIntoPlaceTest {
                 .collect(Collectors.toSet());
         return cluster.nodes.stream().skip(1).filter(n -> !holding.contains(n.identity.nodeId())).findFirst()
                 .orElseThrow();
-    }
-
-    private List<Path> leftIn() throws IOException {
-        try (var entries = Files.list(dir)) {
-            return entries.filter(p -> !p.getFileName().toString().matches("n\\d+|letters\\.bin")).sorted().toList();
-        }
     }
 
     private static List<Path> list(Path directory) throws IOException {

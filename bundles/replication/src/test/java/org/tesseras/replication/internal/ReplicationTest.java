@@ -382,7 +382,7 @@ class ReplicationTest {
         assertEquals(RetrievalReport.Source.LOCAL_FRAGMENTS, report.source(), "data shards 0-7 rebuilt from parity");
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
         assertTrue(phases.contains("checking"), "the rebuilt file is hashed once complete: " + phases);
-        assertEquals(List.of(copy), leftIn(dir), "only the output remains beside it");
+        assertEquals(List.of(copy), TestCluster.leftIn(dir), "only the output remains beside it");
     }
 
     @Test
@@ -407,7 +407,7 @@ class ReplicationTest {
         assertEquals(1, report.fragmentsFetched());
         assertTrue(owner.fragments.find(hash, 16).isEmpty(), "the bad shard left the index");
         assertEquals(1, owner.fragments.quarantined().size(), "and was kept aside, not deleted");
-        assertEquals(List.of(copy), leftIn(dir), "no partial output or work directory is left");
+        assertEquals(List.of(copy), TestCluster.leftIn(dir), "no partial output or work directory is left");
     }
 
     @Test
@@ -450,14 +450,7 @@ class ReplicationTest {
 
         assertTrue(e.getMessage().contains("cannot be rebuilt") && e.getMessage().contains(hash.hex()), e.getMessage());
         assertFalse(Files.exists(copy));
-        assertEquals(List.of(), leftIn(dir), "no partial output or work directory is left");
-    }
-
-    /** Regular files and directories directly in {@code directory}, other than the nodes' own. */
-    private static List<Path> leftIn(Path directory) throws IOException {
-        try (var entries = Files.list(directory)) {
-            return entries.filter(p -> !p.getFileName().toString().matches("n\\d+|letters\\.bin")).sorted().toList();
-        }
+        assertEquals(List.of(), TestCluster.leftIn(dir), "no partial output or work directory is left");
     }
 
     @Test

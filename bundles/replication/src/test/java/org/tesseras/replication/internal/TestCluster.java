@@ -179,6 +179,13 @@ final class TestCluster implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no node " + id));
     }
 
+    /** Files and directories directly in {@code directory}, other than the nodes' own and letters.bin. */
+    static List<Path> leftIn(Path directory) throws IOException {
+        try (var entries = Files.list(directory)) {
+            return entries.filter(p -> !p.getFileName().toString().matches("n\\d+|letters\\.bin")).sorted().toList();
+        }
+    }
+
     /** A file of {@code size} seeded random bytes. */
     Path randomFile(String name, long size, long seed) {
         Path file = dir.resolve(name);
