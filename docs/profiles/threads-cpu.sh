@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # threads-cpu.sh ROOT LOG OUT NODES...: CPU time (user + system ticks from /proc/PID/task/*/stat) of every thread of
 # the given bench nodes over the measured put of a scripts/bench-network run from ROOT logging to LOG, summed by
-# thread name (the kernel keeps 15 characters of it; digits become N): no profiler, nothing changes in the JVMs
+# thread name (the kernel keeps 15 characters of it; digits become N): no profiler, nothing changes in the JVMs.
+# PHASE=get measures the get instead.
 root=$1 log=$2 out=$3; shift 3
+case ${PHASE:-put} in
+    put) starts='^Put .* MiB on bench-1'; ends='put CPU' ;;
+    get) starts='^Get it on bench-'; ends='get CPU' ;;
+    *) echo "PHASE must be put or get" >&2; exit 2 ;;
+esac
 snap() { for n in "$@"; do pid=$(cat "$root/run/bench-$n/karaf.pid"); for t in /proc/$pid/task/*; do
     s=$(cat $t/stat 2>/dev/null) || continue; name=$(cat $t/comm); r=${s##*) }; read -r -a f <<< "$r";
     echo "$n|${t##*/}|$name|${f[11]}|${f[12]}"; done; done; }
-until grep -q "^Put .* MiB on bench-1" "$log"; do sleep 0.05; done
+until grep -q "$starts" "$log"; do sleep 0.05; done
 snap "$@" > $out.0
-until grep -q "put CPU" "$log"; do sleep 0.05; done
+until grep -q "$ends" "$log"; do sleep 0.05; done
 snap "$@" > $out.1
 python3 - "$out" <<'PY'
 import sys, collections, re
