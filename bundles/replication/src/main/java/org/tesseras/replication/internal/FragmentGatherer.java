@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -239,12 +238,6 @@ final class FragmentGatherer {
         private final Set<NodeId> fromPeers = new LinkedHashSet<>();
         private final List<String> failures = new ArrayList<>();
         private final Map<String, Integer> busyAnswers = new HashMap<>();
-        /** Fetches in flight per source, and fetches asked of it so far: see {@link #leastBusy}. */
-        private final Map<NodeId, Integer> inFlightFrom = new HashMap<>();
-        private final Map<NodeId, Integer> askedOf = new HashMap<>();
-        private final Comparator<Contact> leastBusyFirst = Comparator
-                .comparingInt((Contact c) -> inFlightFrom.getOrDefault(c.id(), 0))
-                .thenComparingInt(c -> askedOf.getOrDefault(c.id(), 0));
         private int fetched;
         private int inFlight;
         /** Fetches a busy source asked to wait for, due to be tried again. */
@@ -269,11 +262,9 @@ final class FragmentGatherer {
                 while (fetched < missing) {
                     if (inFlight < maxInFlight && inFlight + fetched < missing && !pending.isEmpty()) {
                         int index = pending.poll();
-                        Contact source = leastBusy(sources.get(index));
+                        Contact source = sources.get(index).poll();
                         if (source != null) {
                             inFlight++;
-                            inFlightFrom.merge(source.id(), 1, Integer::sum);
-                            askedOf.merge(source.id(), 1, Integer::sum);
                             start(index, source);
                         }
                         continue;
@@ -298,25 +289,6 @@ final class FragmentGatherer {
                     }
                 }
             }
-        }
-
-        /**
-         * Takes from {@code contacts} the one with the fewest fetches in flight from us, then the fewest asked of it
-         * so far, then the first. The owner keeps every fragment and is a source of each: a get that took the first
-         * source every time asked it for all of them, waiting on its one uplink (and one connection's thread) while
-         * the holders sat idle.
-         */
-        private Contact leastBusy(Deque<Contact> contacts) {
-            Contact best = null;
-            for (Contact contact : contacts) {
-                if (best == null || leastBusyFirst.compare(contact, best) < 0) {
-                    best = contact;
-                }
-            }
-            if (best != null) {
-                contacts.remove(best);
-            }
-            return best;
         }
 
         private void start(int index, Contact source) {
@@ -354,7 +326,6 @@ final class FragmentGatherer {
         /** {@code path}: where the fragment was written, empty when it went to its place in the output. */
         private synchronized void finished(int index, Contact source, Optional<Path> path, Throwable failure) {
             inFlight--;
-            inFlightFrom.merge(source.id(), -1, Integer::sum);
             if (failure == null) {
                 if (path.isPresent()) {
                     files.put(index, path.get());

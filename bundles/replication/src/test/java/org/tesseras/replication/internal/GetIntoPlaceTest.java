@@ -137,27 +137,6 @@ class GetIntoPlaceTest {
         assertEquals(List.of(copy), TestCluster.leftIn(dir), "no work directory or partial output is left");
     }
 
-    @Test
-    void aGetSpreadsItsFetchesOverTheHoldersInsteadOfAskingTheOwnerForEveryFragment() throws Exception {
-        Path file = putOnNineNodes();
-        ContentHash hash = hashOf(file);
-        TestNode reader = nonHolder(hash);
-        SourceCountingTransport counting = new SourceCountingTransport(reader.transport);
-        reader.replication.transport = counting;
-
-        Path copy = dir.resolve("copy.bin");
-        RetrievalReport report = reader.replication.retrieve(hash, copy, ProgressListener.NONE);
-
-        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
-        assertEquals(16, report.fragmentsFetched());
-        // the owner is a source of every fragment and each holder of 3 or 4: 16 fetches over 8 sources
-        Map<NodeId, Integer> asked = counting.askedOf();
-        assertTrue(asked.getOrDefault(cluster.owner().identity.nodeId(), 0) <= 4,
-                "the owner was asked for " + asked.get(cluster.owner().identity.nodeId()) + " of 16: " + asked);
-        assertTrue(asked.values().stream().allMatch(n -> n <= 4), "no source was asked for more than 4: " + asked);
-        assertTrue(report.fromPeers().size() >= 6, "fragments came from " + report.fromPeers().size() + " peers");
-    }
-
     /** Owner and eight peers with a replication factor of 7: a 1 MB tessera cut 16 + 8, one peer holding none. */
     private Path putOnNineNodes() throws Exception {
         cluster = TestCluster.inMemory(dir, 9, TestNode.Tiers.lowered(7), TestNode.settings());
@@ -215,26 +194,6 @@ class GetIntoPlaceTest {
                 damaged.incrementAndGet();
                 return reader.read(id, plan, new Damaged(content, plan.shardSize() / 2, cut.contains(index)));
             });
-        }
-    }
-
-    /** A real transport that counts the fetches asked of each source. */
-    private static final class SourceCountingTransport extends ForwardingTransport {
-        private final Map<NodeId, AtomicInteger> asked = new ConcurrentHashMap<>();
-
-        SourceCountingTransport(Transport delegate) {
-            super(delegate);
-        }
-
-        Map<NodeId, Integer> askedOf() {
-            return asked.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
-        }
-
-        @Override
-        public <T> CompletableFuture<T> fetchFragment(Contact from, ContentHash tesseraHash, int index,
-                FragmentReader<T> reader) {
-            asked.computeIfAbsent(from.id(), id -> new AtomicInteger()).incrementAndGet();
-            return delegate.fetchFragment(from, tesseraHash, index, reader);
         }
     }
 
