@@ -67,16 +67,19 @@ final class FragmentGatherer {
         private final FileChannel output;
         private final List<ReadableByteChannel> channels;
         private final Map<Integer, HashingChannels.Reading> local;
+        private final List<Integer> wrongSize;
         private final Set<Integer> inPlace;
         private final int fetched;
         private final List<NodeId> fromPeers;
 
         Gathered(FragmentPlan plan, FileChannel output, List<ReadableByteChannel> channels,
-                Map<Integer, HashingChannels.Reading> local, Set<Integer> inPlace, int fetched, List<NodeId> fromPeers) {
+                Map<Integer, HashingChannels.Reading> local, List<Integer> wrongSize, Set<Integer> inPlace, int fetched,
+                List<NodeId> fromPeers) {
             this.plan = plan;
             this.output = output;
             this.channels = channels;
             this.local = local;
+            this.wrongSize = wrongSize;
             this.inPlace = inPlace;
             this.fetched = fetched;
             this.fromPeers = fromPeers;
@@ -124,10 +127,11 @@ final class FragmentGatherer {
 
         /**
          * After decoding: the local fragments used whose bytes do not match the manifest (each is read to its
-         * end first, so the check covers every byte, padding included).
+         * end first, so the check covers every byte, padding included), and those left unread because their
+         * length on disk was not the shard size.
          */
         List<Integer> badLocalFragments(TesseraManifest manifest) throws IOException {
-            List<Integer> bad = new ArrayList<>();
+            List<Integer> bad = new ArrayList<>(wrongSize);
             for (Map.Entry<Integer, HashingChannels.Reading> entry : local.entrySet()) {
                 int index = entry.getKey();
                 if (channels.get(index) != null
@@ -157,12 +161,17 @@ final class FragmentGatherer {
         int needed = plan.dataShards();
         List<ReadableByteChannel> channels = new ArrayList<>(Collections.nCopies(plan.totalShards(), null));
         Map<Integer, HashingChannels.Reading> local = new LinkedHashMap<>();
+        List<Integer> wrongSize = new ArrayList<>();
         for (StoredFragment fragment : store.list(hash)) {
             int index = fragment.id().index();
             if (local.size() < needed && !excluded.contains(index) && fragment.id().totalShards() == plan.totalShards()
                     && fragment.id().checksum().equals(manifest.checksum(index))) {
                 Optional<SeekableByteChannel> channel = store.open(hash, index);
-                if (channel.isPresent()) {
+                if (channel.isPresent() && channel.get().size() != plan.shardSize()) {
+                    // cut short (or grown) on disk: not read, it would end the decode; reported with the corrupt ones
+                    close(channel.get());
+                    wrongSize.add(index);
+                } else if (channel.isPresent()) {
                     HashingChannels.Reading reading = new HashingChannels.Reading(channel.get(), ports.hasher());
                     channels.set(index, reading);
                     local.put(index, reading);
@@ -171,7 +180,7 @@ final class FragmentGatherer {
         }
         int have = local.size();
         if (have >= needed) {
-            return new Gathered(plan, output, keepPreferred(channels, needed), local, Set.of(), 0, List.of());
+            return new Gathered(plan, output, keepPreferred(channels, needed), local, wrongSize, Set.of(), 0, List.of());
         }
 
         // remote sources per index, data shards first
@@ -212,7 +221,7 @@ final class FragmentGatherer {
         for (int index : fetching.inPlace) {
             channels.set(index, ShardRegion.of(output, plan, index).reader());
         }
-        return new Gathered(plan, output, keepPreferred(channels, needed), local, Set.copyOf(fetching.inPlace),
+        return new Gathered(plan, output, keepPreferred(channels, needed), local, wrongSize, Set.copyOf(fetching.inPlace),
                 fetching.fetched, List.copyOf(fetching.fromPeers));
     }
 

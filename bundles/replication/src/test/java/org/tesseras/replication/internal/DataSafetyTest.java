@@ -282,6 +282,32 @@ class DataSafetyTest {
     }
 
     @Test
+    void shardsCutShortOnDiskAreQuarantinedAndTheGetRebuildsFromTheOthers() throws Exception {
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("letters.bin", 1L << 20, 29);
+        ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
+        assertTrue(owner.blobs.delete(hash));
+        long shardSize = owner.fragments.manifest(hash).orElseThrow().plan().shardSize();
+        // a data shard the get would copy straight to its place, and a parity shard a rebuild would read
+        owner.truncateShard(hash, 3, shardSize / 2);
+        owner.truncateShard(hash, 16, 0);
+        for (TestNode peer : cluster.nodes.subList(1, cluster.nodes.size())) {
+            peer.close();
+        }
+
+        Path copy = dir.resolve("copy.bin");
+        RetrievalReport report = owner.replication.retrieve(hash, copy, ProgressListener.NONE);
+
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy));
+        assertEquals(RetrievalReport.Source.LOCAL_FRAGMENTS, report.source(), "rebuilt from the 22 whole shards here");
+        assertTrue(owner.fragments.find(hash, 3).isEmpty() && owner.fragments.find(hash, 16).isEmpty(),
+                "both cut shards left the index");
+        assertEquals(2, owner.fragments.quarantined().size(), "and were kept aside, not deleted");
+        assertEquals(List.of(copy), TestCluster.leftIn(dir), "no partial output or work directory is left");
+    }
+
+    @Test
     void aPutTheNodeStoppedInIsFinishedAfterARestartAndOneNeverStoredIsReported() throws Exception {
         start(7);
         TestNode owner = cluster.owner();

@@ -214,6 +214,14 @@ final class TestNode implements AutoCloseable {
         }
     }
 
+    /** Cuts the shard file of {@code index} to {@code length} bytes, as a failing disk or a lost write might. */
+    void truncateShard(ContentHash hash, int index, long length) throws IOException {
+        Path shard = dir.resolve("fragments").resolve(hash.hex()).resolve(String.format("%03d.shard", index));
+        try (RandomAccessFile file = new RandomAccessFile(shard.toFile(), "rw")) {
+            file.setLength(length);
+        }
+    }
+
     InetSocketAddress address() {
         return transport.localNode().address();
     }
