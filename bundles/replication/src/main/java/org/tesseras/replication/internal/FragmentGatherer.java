@@ -67,13 +67,13 @@ final class FragmentGatherer {
         private final FileChannel output;
         private final List<ReadableByteChannel> channels;
         private final Map<Integer, HashingChannels.Reading> local;
-        private final List<Integer> wrongSize;
+        private final Map<Integer, Long> wrongSize;
         private final Set<Integer> inPlace;
         private final int fetched;
         private final List<NodeId> fromPeers;
 
         Gathered(FragmentPlan plan, FileChannel output, List<ReadableByteChannel> channels,
-                Map<Integer, HashingChannels.Reading> local, List<Integer> wrongSize, Set<Integer> inPlace, int fetched,
+                Map<Integer, HashingChannels.Reading> local, Map<Integer, Long> wrongSize, Set<Integer> inPlace, int fetched,
                 List<NodeId> fromPeers) {
             this.plan = plan;
             this.output = output;
@@ -126,12 +126,19 @@ final class FragmentGatherer {
         }
 
         /**
+         * The local fragments left unread because their files are not a shard long (cut short by a failing disk, or
+         * grown), with the length found: nothing was decoded from them, and they are to be quarantined.
+         */
+        Map<Integer, Long> wrongSizeLocalFragments() {
+            return wrongSize;
+        }
+
+        /**
          * After decoding: the local fragments used whose bytes do not match the manifest (each is read to its
-         * end first, so the check covers every byte, padding included), and those left unread because their
-         * length on disk was not the shard size.
+         * end first, so the check covers every byte, padding included).
          */
         List<Integer> badLocalFragments(TesseraManifest manifest) throws IOException {
-            List<Integer> bad = new ArrayList<>(wrongSize);
+            List<Integer> bad = new ArrayList<>();
             for (Map.Entry<Integer, HashingChannels.Reading> entry : local.entrySet()) {
                 int index = entry.getKey();
                 if (channels.get(index) != null
@@ -161,16 +168,16 @@ final class FragmentGatherer {
         int needed = plan.dataShards();
         List<ReadableByteChannel> channels = new ArrayList<>(Collections.nCopies(plan.totalShards(), null));
         Map<Integer, HashingChannels.Reading> local = new LinkedHashMap<>();
-        List<Integer> wrongSize = new ArrayList<>();
+        Map<Integer, Long> wrongSize = new LinkedHashMap<>();
         for (StoredFragment fragment : store.list(hash)) {
             int index = fragment.id().index();
             if (local.size() < needed && !excluded.contains(index) && fragment.id().totalShards() == plan.totalShards()
                     && fragment.id().checksum().equals(manifest.checksum(index))) {
                 Optional<SeekableByteChannel> channel = store.open(hash, index);
                 if (channel.isPresent() && channel.get().size() != plan.shardSize()) {
-                    // cut short (or grown) on disk: not read, it would end the decode; reported with the corrupt ones
+                    // not read: a short one would end the decode
+                    wrongSize.put(index, channel.get().size());
                     close(channel.get());
-                    wrongSize.add(index);
                 } else if (channel.isPresent()) {
                     HashingChannels.Reading reading = new HashingChannels.Reading(channel.get(), ports.hasher());
                     channels.set(index, reading);

@@ -165,6 +165,8 @@ final class LocalRestorer {
                     StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
                     FragmentGatherer.Gathered gathered = gatherer.gather(manifest, holders, excluded, workDir, out,
                             ProgressListener.NONE)) {
+                LocalDamage.quarantineWrongSize(ports, hash, manifest.plan(), gathered.wrongSizeLocalFragments(),
+                        "rebuilding other fragments");
                 gathered.assemble(ports.coderFor(manifest));
                 List<Integer> bad = gathered.badLocalFragments(manifest);
                 if (!bad.isEmpty()) {

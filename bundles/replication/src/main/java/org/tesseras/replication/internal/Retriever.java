@@ -178,6 +178,7 @@ final class Retriever {
                         FragmentGatherer.Gathered gathered = gatherer.gather(manifest, holders, excluded, workDir, out,
                                 progress)) {
                     long fetched = System.nanoTime();
+                    LocalDamage.quarantineWrongSize(ports, hash, plan, gathered.wrongSizeLocalFragments(), "a get");
                     ContentHash actual = decode(manifest, gathered, out, progress);
                     List<Integer> bad = gathered.badLocalFragments(manifest);
                     if (!bad.isEmpty()) {

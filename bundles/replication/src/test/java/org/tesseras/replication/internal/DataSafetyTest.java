@@ -31,6 +31,7 @@ import org.tesseras.api.model.HolderStatus;
 import org.tesseras.api.model.NodeId;
 import org.tesseras.api.model.PlacementReport;
 import org.tesseras.api.model.PutRecord;
+import org.tesseras.api.model.QuarantinedFile;
 import org.tesseras.api.model.RefusalReason;
 import org.tesseras.api.model.RepairAction;
 import org.tesseras.api.model.RepairReport;
@@ -303,7 +304,10 @@ class DataSafetyTest {
         assertEquals(RetrievalReport.Source.LOCAL_FRAGMENTS, report.source(), "rebuilt from the 22 whole shards here");
         assertTrue(owner.fragments.find(hash, 3).isEmpty() && owner.fragments.find(hash, 16).isEmpty(),
                 "both cut shards left the index");
-        assertEquals(2, owner.fragments.quarantined().size(), "and were kept aside, not deleted");
+        List<String> why = owner.fragments.quarantined().stream().map(QuarantinedFile::reason).sorted().toList();
+        assertEquals(List.of("its file holds 0 bytes, a shard " + shardSize + " (found by a get)",
+                "its file holds " + shardSize / 2 + " bytes, a shard " + shardSize + " (found by a get)"), why,
+                "both were kept aside, not deleted, saying why");
         assertEquals(List.of(copy), TestCluster.leftIn(dir), "no partial output or work directory is left");
     }
 
