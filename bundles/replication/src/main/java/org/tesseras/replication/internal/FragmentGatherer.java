@@ -324,8 +324,11 @@ final class FragmentGatherer {
                 fetch = ports.transport().fetchFragment(source, manifest.tesseraHash(), index,
                         (id, sentPlan, in) -> Optional.of(fetchVerified(ports.hasher(), manifest, index, id, in, file)));
             }
-            fetch.orTimeout(FETCH_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((path, failure) -> {
-                // a stream still running after a timeout writes nothing more to the shard's place
+            // async: after a timeout, closing the place waits for a write under way, and the JDK's one timeout
+            // thread is not to wait on a disk
+            fetch.orTimeout(FETCH_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenCompleteAsync((path, failure) -> {
+                // a stream still running after a timeout writes nothing more to the shard's place; the next
+                // source's fetch of it starts only once this is done
                 giveUp.run();
                 timing.end(failure == null ? NodeMetrics.Outcome.SUCCESS : NodeMetrics.Outcome.FAILURE);
                 finished(index, source, path, failure);

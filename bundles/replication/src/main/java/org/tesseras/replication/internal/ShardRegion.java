@@ -88,12 +88,17 @@ final class ShardRegion {
         }
     }
 
+    /**
+     * Writes one fetch's bytes to the place. Writing and closing exclude each other: once {@link #close} returns
+     * (a fetch given up on at its timeout), no byte of this writer reaches the file any more, not even one whose
+     * write had begun, so the next source's bytes cannot be overwritten by a late one.
+     */
     final class Writer implements WritableByteChannel {
         private long written;
         private volatile boolean open = true;
 
         @Override
-        public int write(ByteBuffer source) throws IOException {
+        public synchronized int write(ByteBuffer source) throws IOException {
             if (!open) {
                 throw new ClosedChannelException();
             }
@@ -118,7 +123,7 @@ final class ShardRegion {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
             open = false;
         }
     }

@@ -3,21 +3,30 @@ package org.tesseras.replication.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,6 +141,31 @@ class ShardRegionTest {
         }
     }
 
+    @Test
+    void closingWaitsForAWriteUnderWaySoNothingOfAGivenUpFetchLandsAfterIt() throws Exception {
+        try (FileChannel file = open()) {
+            PausingChannel pausing = new PausingChannel(file);
+            ShardRegion.Writer writer = ShardRegion.of(pausing, PLAN, 1).writer();
+            CompletableFuture<Integer> writing = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return writer.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertTrue(pausing.entered.await(10, TimeUnit.SECONDS), "the write reached the file");
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(writer::close);
+
+            assertThrows(TimeoutException.class, () -> closing.get(300, TimeUnit.MILLISECONDS),
+                    "close returned while a write was still under way");
+            pausing.resume.countDown();
+            closing.get(10, TimeUnit.SECONDS);
+            assertEquals(5, writing.get(10, TimeUnit.SECONDS), "the write under way ended before close returned");
+            assertThrows(ClosedChannelException.class, () -> writer.write(ByteBuffer.allocate(1)));
+            assertEquals(SHARD + 5, file.size(), "its bytes, and nothing after them");
+        }
+    }
+
     private FileChannel open() throws IOException {
         return FileChannel.open(dir.resolve("out"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
@@ -148,5 +182,110 @@ class ShardRegionTest {
         byte[] bytes = new byte[size];
         new Random(size).nextBytes(bytes);
         return bytes;
+    }
+
+    /** A real file whose positional writes wait, once entered, until {@code resume} is counted down. */
+    private static final class PausingChannel extends FileChannel {
+        private final FileChannel file;
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch resume = new CountDownLatch(1);
+
+        PausingChannel(FileChannel file) {
+            this.file = file;
+        }
+
+        @Override
+        public int write(ByteBuffer source, long position) throws IOException {
+            entered.countDown();
+            try {
+                resume.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            return file.write(source, position);
+        }
+
+        @Override
+        public int read(ByteBuffer target, long position) throws IOException {
+            return file.read(target, position);
+        }
+
+        @Override
+        public int read(ByteBuffer target) throws IOException {
+            return file.read(target);
+        }
+
+        @Override
+        public long read(ByteBuffer[] targets, int offset, int length) throws IOException {
+            return file.read(targets, offset, length);
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            return file.write(source);
+        }
+
+        @Override
+        public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+            return file.write(sources, offset, length);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return file.position();
+        }
+
+        @Override
+        public FileChannel position(long position) throws IOException {
+            file.position(position);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return file.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            file.truncate(size);
+            return this;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            file.force(metaData);
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return file.transferTo(position, count, target);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel source, long position, long count) throws IOException {
+            return file.transferFrom(source, position, count);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            return file.map(mode, position, size);
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return file.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return file.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() {
+            // the test closes the file itself
+        }
     }
 }
