@@ -177,8 +177,8 @@ final class Retriever {
                 try (FileChannel out = openOutput(part);
                         FragmentGatherer.Gathered gathered = gatherer.gather(manifest, holders, excluded, workDir, out,
                                 progress)) {
-                    long fetched = System.nanoTime();
                     LocalDamage.quarantineWrongSize(ports, hash, plan, gathered.wrongSizeLocalFragments(), "a get");
+                    long fetched = System.nanoTime();
                     ContentHash actual = decode(manifest, gathered, out, progress);
                     List<Integer> bad = gathered.badLocalFragments(manifest);
                     if (!bad.isEmpty()) {

@@ -25,6 +25,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -143,6 +145,8 @@ class ShardRegionTest {
 
     @Test
     void closingWaitsForAWriteUnderWaySoNothingOfAGivenUpFetchLandsAfterIt() throws Exception {
+        // two threads of its own: the writer and the closer must run at once whatever the common pool's size
+        ExecutorService threads = Executors.newFixedThreadPool(2);
         try (FileChannel file = open()) {
             PausingChannel pausing = new PausingChannel(file);
             ShardRegion.Writer writer = ShardRegion.of(pausing, PLAN, 1).writer();
@@ -152,9 +156,9 @@ class ShardRegionTest {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, threads);
             assertTrue(pausing.entered.await(10, TimeUnit.SECONDS), "the write reached the file");
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(writer::close);
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(writer::close, threads);
 
             assertThrows(TimeoutException.class, () -> closing.get(300, TimeUnit.MILLISECONDS),
                     "close returned while a write was still under way");
@@ -163,6 +167,8 @@ class ShardRegionTest {
             assertEquals(5, writing.get(10, TimeUnit.SECONDS), "the write under way ended before close returned");
             assertThrows(ClosedChannelException.class, () -> writer.write(ByteBuffer.allocate(1)));
             assertEquals(SHARD + 5, file.size(), "its bytes, and nothing after them");
+        } finally {
+            threads.shutdownNow();
         }
     }
 
