@@ -312,6 +312,37 @@ class DataSafetyTest {
     }
 
     @Test
+    void aRottedBlobIsRebuiltFromTheShardsHereWhenOneOfThemIsCutShort() throws Exception {
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("album.bin", 1L << 20, 31);
+        ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
+        TesseraManifest manifest = owner.fragments.manifest(hash).orElseThrow();
+        long shardSize = manifest.plan().shardSize();
+        Path blob = owner.dir.resolve("blobs").resolve(hash.hex());
+        byte[] rotten = Files.readAllBytes(blob);
+        rotten[54_321] ^= 0x08;
+        Files.write(blob, rotten);
+        // a data shard the rebuild would read first, cut short after the health check that would have found it
+        owner.truncateShard(hash, 1, shardSize / 3);
+        for (TestNode peer : cluster.nodes.subList(1, cluster.nodes.size())) {
+            peer.close();
+        }
+
+        LocalRestorer restorer = new LocalRestorer(owner.replication, new FragmentGatherer(owner.replication));
+        assertTrue(restorer.restoreBlob(manifest, List.of()), "the rotted copy was found and rebuilt");
+
+        assertEquals(FragmentCheck.GOOD, owner.blobs.verify(hash));
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(blob), "every byte of the copy is back");
+        assertTrue(owner.fragments.find(hash, 1).isEmpty(), "the cut shard left the index");
+        assertEquals(List.of("its file holds " + shardSize / 3 + " bytes, a shard " + shardSize
+                + " (found by rebuilding other fragments)"),
+                owner.fragments.quarantined().stream().map(QuarantinedFile::reason).toList(),
+                "it was kept aside, not deleted, saying why");
+        assertEquals(1, owner.blobs.quarantined().size(), "and so was the rotted copy");
+    }
+
+    @Test
     void aPutTheNodeStoppedInIsFinishedAfterARestartAndOneNeverStoredIsReported() throws Exception {
         start(7);
         TestNode owner = cluster.owner();
