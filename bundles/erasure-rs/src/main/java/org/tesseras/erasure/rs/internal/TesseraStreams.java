@@ -2,6 +2,7 @@ package org.tesseras.erasure.rs.internal;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
@@ -16,6 +17,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.IntConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +33,8 @@ import org.tesseras.api.port.Hasher.IncrementalHash;
  */
 final class TesseraStreams {
     private static final Logger LOG = LoggerFactory.getLogger(TesseraStreams.class);
-    /** Below this many bytes a slice is hashed on the caller alone. */
-    private static final long MIN_SPREAD_HASH_BYTES = 64 * 1024;
+    /** Below this many bytes a slice is hashed and written on the caller alone. */
+    private static final long MIN_SPREAD_BYTES = 64 * 1024;
 
     private final ReedSolomonCodec codec;
     private final Hasher hasher;
@@ -75,10 +77,7 @@ final class TesseraStreams {
                 readAt(plan, source, i * shardSize + done, shards[i], n);
             }
             codec.encodeParity(k, plan.parityShards(), shards, 0, n);
-            hashAll(shards, hashes, n);
-            for (int i = 0; i < total; i++) {
-                writeFully(sinks.get(i), ByteBuffer.wrap(shards[i], 0, n), plan, i);
-            }
+            hashAndWriteAll(plan, sinks, shards, hashes, n);
         }
         List<ContentHash> checksums = new ArrayList<>(total);
         for (IncrementalHash hash : hashes) {
@@ -198,15 +197,34 @@ final class TesseraStreams {
         }
     }
 
-    /** Hashes the first {@code n} bytes of every shard into its hash, the shards spread over the workers. */
-    private void hashAll(byte[][] shards, IncrementalHash[] hashes, int n) {
-        if ((long) n * shards.length < MIN_SPREAD_HASH_BYTES) {
-            for (int i = 0; i < shards.length; i++) {
-                hashes[i].update(shards[i], 0, n);
+    /**
+     * Hashes the first {@code n} bytes of every shard into its hash and writes them to its sink, the fragments
+     * spread over the workers: writing into the page cache is most of an owner's encoding (the kernel copies every
+     * byte into pages it may first have to get from the host), and on one thread it left the other cores idle.
+     * Each sink is written by one thread at a time and in order, as all of a slice's tasks end before the next
+     * slice is read; a failing sink is named, and no fragment goes on past that slice.
+     */
+    private void hashAndWriteAll(FragmentPlan plan, List<? extends WritableByteChannel> sinks, byte[][] shards,
+            IncrementalHash[] hashes, int n) throws IOException {
+        IntConsumer hashAndWrite = i -> {
+            hashes[i].update(shards[i], 0, n);
+            try {
+                writeFully(sinks.get(i), ByteBuffer.wrap(shards[i], 0, n), plan, i);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return;
+        };
+        try {
+            if ((long) n * shards.length < MIN_SPREAD_BYTES) {
+                for (int i = 0; i < shards.length; i++) {
+                    hashAndWrite.accept(i);
+                }
+            } else {
+                spreader.run(shards.length, hashAndWrite);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        spreader.run(shards.length, i -> hashes[i].update(shards[i], 0, n));
     }
 
     /** Reads {@code n} bytes of data from tessera offset {@code position}, zeros past the tessera's end. */

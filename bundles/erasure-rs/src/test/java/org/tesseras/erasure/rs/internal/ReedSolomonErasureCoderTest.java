@@ -122,6 +122,63 @@ class ReedSolomonErasureCoderTest {
     }
 
     @Test
+    void theFragmentsAreWrittenOnTheWorkersTooEachSinkByOneThreadAtATimeAndInOrder() throws IOException {
+        FragmentPlan plan = plan(16 * 4096 * 8, 16, 8);
+        Path file = tessera(plan.tesseraSize(), 13);
+        byte[][] expected = expectedFragments(plan, Files.readAllBytes(file));
+        java.util.Set<String> writers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger overlaps = new java.util.concurrent.atomic.AtomicInteger();
+        List<ByteArrayOutputStream> outs = new ArrayList<>();
+        List<WritableByteChannel> sinks = new ArrayList<>();
+        for (int i = 0; i < plan.totalShards(); i++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            outs.add(out);
+            WritableByteChannel channel = Channels.newChannel(out);
+            java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+            // a slow disk: each write takes a moment, so a worker is free to take the next fragment meanwhile
+            sinks.add(new WritableByteChannel() {
+                @Override
+                public int write(java.nio.ByteBuffer source) throws IOException {
+                    if (!busy.compareAndSet(false, true)) {
+                        overlaps.incrementAndGet();
+                    }
+                    try {
+                        writers.add(Thread.currentThread().getName());
+                        Thread.sleep(2);
+                        return channel.write(source);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException();
+                    } finally {
+                        busy.set(false);
+                    }
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+        }
+        List<ContentHash> checksums;
+        try (SeekableByteChannel source = Files.newByteChannel(file)) {
+            checksums = coder.encode(plan, source, sinks);
+        }
+        assertTrue(writers.contains(Thread.currentThread().getName()), "the caller writes: " + writers);
+        assertTrue(writers.stream().anyMatch(name -> name.startsWith("tesseras-erasure-")), "so do the workers: "
+                + writers);
+        assertEquals(0, overlaps.get(), "no sink was written by two threads at once");
+        for (int i = 0; i < plan.totalShards(); i++) {
+            assertArrayEquals(expected[i], outs.get(i).toByteArray(), "fragment " + i + ", its slices in order");
+            assertEquals(hasher.hash(expected[i]), checksums.get(i), "checksum of fragment " + i);
+        }
+    }
+
+    @Test
     void aSinkThatFailsIsAnErrorNamingItsFragmentAndTheOthersStopWithIt() throws IOException {
         FragmentPlan plan = plan(4 * 4096 * 16 + 5, 16, 8);
         Path file = tessera(plan.tesseraSize(), 12);
