@@ -282,11 +282,16 @@ class DataSafetyTest {
         assertGetGives(owner, hash, file, "copy.bin");
     }
 
+    /** Eight in-memory nodes whose medium tier (16 + 8 fragments) starts at 64 KiB, and a random 1 MiB file. */
+    private Path mediumTesseraOnEightNodes(String name, long seed) throws Exception {
+        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        return cluster.randomFile(name, 1L << 20, seed);
+    }
+
     @Test
     void shardsCutShortOnDiskAreQuarantinedAndTheGetRebuildsFromTheOthers() throws Exception {
-        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        Path file = mediumTesseraOnEightNodes("letters.bin", 29);
         TestNode owner = cluster.owner();
-        Path file = cluster.randomFile("letters.bin", 1L << 20, 29);
         ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
         assertTrue(owner.blobs.delete(hash));
         long shardSize = owner.fragments.manifest(hash).orElseThrow().plan().shardSize();
@@ -313,9 +318,8 @@ class DataSafetyTest {
 
     @Test
     void aRottedBlobIsRebuiltFromTheShardsHereWhenOneOfThemIsCutShort() throws Exception {
-        cluster = TestCluster.inMemory(dir, 8, TestNode.Tiers.lowered(7), TestNode.settings());
+        Path file = mediumTesseraOnEightNodes("album.bin", 31);
         TestNode owner = cluster.owner();
-        Path file = cluster.randomFile("album.bin", 1L << 20, 31);
         ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
         TesseraManifest manifest = owner.fragments.manifest(hash).orElseThrow();
         long shardSize = manifest.plan().shardSize();
