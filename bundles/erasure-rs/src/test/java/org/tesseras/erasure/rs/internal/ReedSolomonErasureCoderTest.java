@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -26,6 +27,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,19 +131,19 @@ class ReedSolomonErasureCoderTest {
         FragmentPlan plan = plan(16 * 4096 * 8, 16, 8);
         Path file = tessera(plan.tesseraSize(), 13);
         byte[][] expected = expectedFragments(plan, Files.readAllBytes(file));
-        java.util.Set<String> writers = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        java.util.concurrent.atomic.AtomicInteger overlaps = new java.util.concurrent.atomic.AtomicInteger();
+        Set<String> writers = ConcurrentHashMap.newKeySet();
+        AtomicInteger overlaps = new AtomicInteger();
         List<ByteArrayOutputStream> outs = new ArrayList<>();
         List<WritableByteChannel> sinks = new ArrayList<>();
         for (int i = 0; i < plan.totalShards(); i++) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             outs.add(out);
             WritableByteChannel channel = Channels.newChannel(out);
-            java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean busy = new AtomicBoolean();
             // a slow disk: each write takes a moment, so a worker is free to take the next fragment meanwhile
             sinks.add(new WritableByteChannel() {
                 @Override
-                public int write(java.nio.ByteBuffer source) throws IOException {
+                public int write(ByteBuffer source) throws IOException {
                     if (!busy.compareAndSet(false, true)) {
                         overlaps.incrementAndGet();
                     }
@@ -148,7 +153,7 @@ class ReedSolomonErasureCoderTest {
                         return channel.write(source);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        throw new java.io.InterruptedIOException();
+                        throw new InterruptedIOException();
                     } finally {
                         busy.set(false);
                     }
