@@ -5,6 +5,7 @@ out=$1; root=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}; rm -rf "$out"; mkdir
 cd "$root"
 KARAF_SYSTEM_OPTS="-Xlog:jit+compilation=debug:file=$out/jit-%p.log:time ${KARAF_SYSTEM_OPTS:-}" \
     scripts/bench-network --keep > "$out/bench.log" 2>&1
-for i in $(seq 1 8); do
-    cp "run/bench-$i/data/log/karaf.log" "$out/karaf-$i.log"; echo "$i $(cat "run/bench-$i/karaf.pid")" >> "$out/pids"
+for node in run/bench-*/; do
+    n=${node%/}; n=${n##*-}
+    cp "$node/data/log/karaf.log" "$out/karaf-$n.log"; echo "$n $(cat "$node/karaf.pid")" >> "$out/pids"
 done

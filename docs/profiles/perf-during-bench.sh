@@ -13,7 +13,7 @@ perf record -e cpu-clock -F 499 -g -a -o "$out/put.perf.data" > "$out/perf.out" 
 recorder=$!
 until grep -q 'put CPU' "$log"; do sleep 0.2; done
 kill -INT $recorder; wait $recorder
-for i in $(seq 1 8); do jcmd "$(cat "$root/run/bench-$i/karaf.pid")" Compiler.perfmap > /dev/null 2>&1; done
+for pidfile in "$root"/run/bench-*/karaf.pid; do jcmd "$(cat "$pidfile")" Compiler.perfmap > /dev/null 2>&1; done
 wait $bench
-for i in $(seq 1 8); do echo "$i $(cat "$root/run/bench-$i/karaf.pid")"; done > "$out/pids"
+for pidfile in "$root"/run/bench-*/karaf.pid; do n=${pidfile%/karaf.pid}; echo "${n##*-} $(cat "$pidfile")"; done > "$out/pids"
 grep -h "stored and hashed\|Placing" "$root/run/bench-1/data/log/karaf.log" | sed 's/.*| //' > "$out/owner-phases.txt"
