@@ -2,8 +2,10 @@ package org.tesseras.replication.internal;
 
 import java.io.IOException;
 import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
@@ -13,6 +15,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.message.Message;
 import org.tesseras.api.metrics.NodeMetrics;
@@ -45,6 +49,7 @@ import org.tesseras.api.port.TierPolicy;
 public final class HolderService implements RequestHandler, PushHandler, FetchHandler, LocalPorts {
     /** The request kinds it answers, as its service property lists them. */
     static final List<String> KINDS = List.of("AttestRequest");
+    private static final Logger LOG = LoggerFactory.getLogger(HolderService.class);
 
     @Reference
     volatile Hasher hasher;
@@ -138,12 +143,42 @@ public final class HolderService implements RequestHandler, PushHandler, FetchHa
         FragmentStore store = fragments();
         Optional<TesseraManifest> manifest = store.manifest(tesseraHash);
         if (manifest.isEmpty() || index >= manifest.get().plan().totalShards()
-                || store.find(tesseraHash, index).isEmpty()) {
+                || store.find(tesseraHash, index).isEmpty() || !wholeShard(manifest.get(), index)) {
             return Optional.empty();
         }
         return Optional.of(FragmentEnvelope.of(manifest.get(), index, () -> Channels.newInputStream(
                 store.open(tesseraHash, index).orElseThrow(() -> new IOException("fragment " + tesseraHash + "/"
                         + index + " vanished while sending")))));
+    }
+
+    /**
+     * Whether fragment {@code index} held here is a shard long. One that is not would only fail at the peer that
+     * fetches it, so it is quarantined here, saying why, and the peer is told it is not held and asks another
+     * holder; the owner's next health check has it placed again.
+     */
+    private boolean wholeShard(TesseraManifest manifest, int index) {
+        ContentHash hash = manifest.plan().tesseraHash();
+        long size;
+        try (SeekableByteChannel channel = fragments().open(hash, index).orElse(null)) {
+            if (channel == null) {
+                return false;
+            }
+            size = channel.size();
+        } catch (IOException e) {
+            LOG.warn("Fragment {}/{} could not be opened to serve it; the peer is told it is not held", hash, index,
+                    e);
+            return false;
+        }
+        if (size == manifest.plan().shardSize()) {
+            return true;
+        }
+        try {
+            LocalDamage.quarantineWrongSize(this, hash, manifest.plan(), Map.of(index, size), "a peer's fetch");
+        } catch (IOException e) {
+            LOG.warn("Fragment {}/{} is {} bytes, not a shard, and could not be quarantined; it is not served", hash,
+                    index, size, e);
+        }
+        return false;
     }
 
     @Override

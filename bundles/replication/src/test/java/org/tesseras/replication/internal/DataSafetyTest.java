@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,11 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tesseras.api.message.ErrorCode;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentCheck;
@@ -40,6 +46,7 @@ import org.tesseras.api.model.RetrievalReport;
 import org.tesseras.api.model.StoredFragment;
 import org.tesseras.api.model.TesseraManifest;
 import org.tesseras.api.port.ProgressListener;
+import org.tesseras.api.port.RemoteErrorException;
 
 /**
  * The faults DESIGN.md §10 is for, each on whole nodes in this JVM talking TLS over real sockets on
@@ -344,6 +351,35 @@ class DataSafetyTest {
                 owner.fragments.quarantined().stream().map(QuarantinedFile::reason).toList(),
                 "it was kept aside, not deleted, saying why");
         assertEquals(1, owner.blobs.quarantined().size(), "and so was the rotted copy");
+    }
+
+    @Test
+    void aShardCutShortAtAHolderIsQuarantinedThereWhenAPeerFetchesItAndIsPlacedAgain() throws Exception {
+        Path file = mediumTesseraOnEightNodes("diary.bin", 37);
+        TestNode owner = cluster.owner();
+        ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
+        long shardSize = owner.fragments.manifest(hash).orElseThrow().plan().shardSize();
+        Map.Entry<NodeId, List<Integer>> held = holders(hash).entrySet().iterator().next();
+        TestNode holder = cluster.byId(held.getKey());
+        int index = held.getValue().get(0);
+        holder.truncateShard(hash, index, shardSize / 2);
+        TestNode peer = cluster.nodes.stream().filter(n -> n != owner && n != holder).findFirst().orElseThrow();
+
+        CompletableFuture<Long> fetch = peer.transport.fetchFragment(Contact.of(holder.transport.localNode()), hash,
+                index, (id, plan, content) -> content.transferTo(OutputStream.nullOutputStream()));
+
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> fetch.get(30, TimeUnit.SECONDS));
+        RemoteErrorException refused = assertInstanceOf(RemoteErrorException.class, failed.getCause());
+        assertEquals(ErrorCode.NOT_FOUND, refused.code(), "told it is not held, not sent half a shard");
+        assertTrue(holder.fragments.find(hash, index).isEmpty(), "the cut shard left the holder's index");
+        assertEquals(List.of("its file holds " + shardSize / 2 + " bytes, a shard " + shardSize
+                + " (found by a peer's fetch)"),
+                holder.fragments.quarantined().stream().map(QuarantinedFile::reason).toList(),
+                "it was kept aside, not deleted, saying why");
+
+        RepairReport repair = owner.replication.repair(hash);
+        assertInstanceOf(RepairAction.Healthy.class, repair.after(), repair.toString());
+        assertGetGives(peer, hash, file, "copy.bin");
     }
 
     @Test
