@@ -231,8 +231,12 @@ public final class FsFragmentStore implements FragmentStore {
                     return null;
                 });
             } catch (RuntimeException e) {
-                Files.deleteIfExists(file);
-                throw new IOException("cannot index fragment " + id + ": " + e.getMessage(), e);
+                // The file is a shard the manifest explains, its bytes checked: it stays (it may have replaced a
+                // copy that came back after its row was marked lost), and the next start or reindex holds it.
+                LOG.warn("Fragment {} is on disk, checked, but could not be indexed; its file is kept at {} and the"
+                        + " next start or tesseras:reindex indexes it", id, file, e);
+                throw new IOException("cannot index fragment " + id + " (its checked file is kept for the next"
+                        + " reindex): " + e.getMessage(), e);
             }
             LOG.debug("Stored fragment {}", id);
             return stored;

@@ -3,6 +3,7 @@ package org.tesseras.storage.fs.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tesseras.storage.fs.internal.StoreFixture.SHARD_BYTES;
 import static org.tesseras.storage.fs.internal.StoreFixture.count;
@@ -12,7 +13,9 @@ import static org.tesseras.storage.fs.internal.StoreFixture.shardsUnder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -283,5 +286,37 @@ class DiskReconcilerTest {
         assertEquals(List.of("000.shard", "000.shard.1.tmp"), filesUnder(outside));
         assertTrue(Files.exists(notAHash.resolve("000.shard.2.tmp")));
         assertTrue(Files.exists(upperCase.resolve("000.shard")));
+    }
+
+    @Test
+    void aShardThatCameBackIsNotDeletedWhenTheIndexCannotRecordItHeldAgainAndTheNextReindexHoldsIt()
+            throws Exception {
+        Stripe stripe = stored(2);
+        ContentHash hash = stripe.hash();
+        Path file = fixture.shard(hash, 2);
+        // the disk did not answer for a while: the row was marked lost, then the file was back
+        Path away = file.resolveSibling("away");
+        Files.move(file, away);
+        assertTrue(store.open(hash, 2).isEmpty());
+        assertTrue(store.find(hash, 2).isEmpty(), "marked lost");
+        Files.move(away, file);
+        // and now the database refuses to record the row held again
+        try (Connection connection = db.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE fragments ADD CONSTRAINT test_refuses_held_again"
+                    + " CHECK (fragment_index <> 2 OR lost_at IS NOT NULL)");
+        }
+
+        IOException failed = assertThrows(IOException.class, () -> fixture.put(store, stripe, 2),
+                "the owner's repair pushes the same fragment again");
+
+        assertTrue(Files.isRegularFile(file), "the shard is still on disk");
+        assertArrayEquals(stripe.shards().get(2), Files.readAllBytes(file));
+        assertTrue(failed.getMessage().contains("kept"), failed.getMessage());
+        try (Connection connection = db.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE fragments DROP CONSTRAINT test_refuses_held_again");
+        }
+        store.reindex();
+        assertEquals(FragmentCheck.GOOD, store.verify(hash, 2), "held again once the index can say so");
+        assertTrue(store.find(hash, 2).isPresent());
     }
 }
