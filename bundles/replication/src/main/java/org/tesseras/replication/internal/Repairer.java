@@ -21,6 +21,7 @@ import org.tesseras.api.metrics.NodeMetrics;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.CustodyStatus;
+import org.tesseras.api.model.FragmentCheck;
 import org.tesseras.api.model.FragmentPlan;
 import org.tesseras.api.model.HealthRecord;
 import org.tesseras.api.model.HealthReport;
@@ -106,13 +107,14 @@ final class Repairer {
         List<HolderStatus> recorded = ports.holders().holders(hash);
         List<Holder> sources = sources(manifest, recorded, before, owned);
 
-        if (!before.corruptLocal().isEmpty()) {
+        List<Integer> corrupt = stillCorrupt(store, hash, before.corruptLocal(), notes);
+        if (!corrupt.isEmpty()) {
             Map<Integer, NodeId> origins = new HashMap<>();
-            for (int index : before.corruptLocal()) {
+            for (int index : corrupt) {
                 store.find(hash, index).flatMap(StoredFragment::originPeer).ifPresent(p -> origins.put(index, p));
                 LocalDamage.quarantine(ports, hash, index, "it failed its checksum in a health check");
             }
-            LocalRestorer.Restored restored = restorer.restore(manifest, before.corruptLocal(), sources, origins);
+            LocalRestorer.Restored restored = restorer.restore(manifest, corrupt, sources, origins);
             fetched += restored.fetched();
             rebuilt += restored.rebuilt();
             for (Map.Entry<Integer, NodeId> origin : origins.entrySet()) {
@@ -120,7 +122,7 @@ final class Repairer {
                     ports.ledger().recordStoredForPeer(origin.getValue(), plan.shardSize());
                 }
             }
-            notes.add("corrupt local fragments " + before.corruptLocal() + " quarantined and restored ("
+            notes.add("corrupt local fragments " + corrupt + " quarantined and restored ("
                     + restored.fetched() + " fetched, " + restored.rebuilt() + " rebuilt)");
         }
 
@@ -329,5 +331,31 @@ final class Repairer {
                     .forEach(sources::add));
         }
         return sources;
+    }
+
+    /**
+     * Of the local fragments the health check found corrupt, those that still are. The check waits on every
+     * holder's attestation after hashing the fragments here, and in that time a fragment can be replaced by a
+     * good copy (a peer's re-push after this node's attestation set the bad one aside, or a get that rebuilt it);
+     * such a copy is checked again here rather than quarantined on the old verdict. {@code notes} says which.
+     */
+    private static List<Integer> stillCorrupt(FragmentStore store, ContentHash hash, List<Integer> found,
+            List<String> notes) throws IOException {
+        List<Integer> corrupt = new ArrayList<>();
+        List<Integer> goodAgain = new ArrayList<>();
+        for (int index : found) {
+            if (store.verify(hash, index) == FragmentCheck.GOOD) {
+                goodAgain.add(index);
+            } else {
+                corrupt.add(index);
+            }
+        }
+        if (!goodAgain.isEmpty()) {
+            LOG.info("Local fragments {} of {} failed the health check but are good now (replaced since): kept",
+                    goodAgain, hash);
+            notes.add("local fragments " + goodAgain + " failed the health check but were good again when checked"
+                    + " before repairing (replaced since): kept");
+        }
+        return corrupt;
     }
 }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,12 +20,14 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tesseras.api.message.ErrorCode;
+import org.tesseras.api.message.Message;
 import org.tesseras.api.model.Contact;
 import org.tesseras.api.model.ContentHash;
 import org.tesseras.api.model.FragmentCheck;
@@ -380,6 +384,40 @@ class DataSafetyTest {
         RepairReport repair = owner.replication.repair(hash);
         assertInstanceOf(RepairAction.Healthy.class, repair.after(), repair.toString());
         assertGetGives(peer, hash, file, "copy.bin");
+    }
+
+    @Test
+    void aLocalFragmentGoodAgainByTheTimeTheRepairActsIsKeptNotQuarantinedOnTheHealthChecksOldVerdict()
+            throws Exception {
+        Path file = mediumTesseraOnEightNodes("notes.bin", 41);
+        TestNode owner = cluster.owner();
+        ContentHash hash = owner.replication.replicate(file, ProgressListener.NONE).plan().tesseraHash();
+        owner.flipBitOfShard(hash, 5, 1_000);
+        // the check hashes the fragments here first, then asks the holders: by then a good copy is back in place
+        AtomicBoolean mended = new AtomicBoolean();
+        owner.replication.transport = new ForwardingTransport(owner.transport) {
+            @Override
+            public CompletableFuture<Reply> request(Contact to, Message request) {
+                if (request instanceof Message.AttestRequest && mended.compareAndSet(false, true)) {
+                    try {
+                        owner.flipBitOfShard(hash, 5, 1_000);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                return delegate.request(to, request);
+            }
+        };
+
+        RepairReport repair = owner.replication.repair(hash);
+
+        assertTrue(mended.get(), "the good copy came back between the local check and the repair");
+        assertInstanceOf(RepairAction.CorruptLocal.class, repair.before(), "the check saw it corrupt");
+        assertEquals(FragmentCheck.GOOD, owner.fragments.verify(hash, 5));
+        assertEquals(List.of(), owner.fragments.quarantined(), "the good copy was not set aside");
+        assertTrue(repair.notes().stream().anyMatch(n -> n.contains("[5] failed the health check but were good"
+                + " again")), repair.toString());
+        assertInstanceOf(RepairAction.Healthy.class, repair.after(), repair.toString());
     }
 
     @Test
