@@ -5,6 +5,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,8 @@ final class StorageRoot {
     static final int BUFFER_BYTES = 64 * 1024;
     /** Suffix of files being written; any left at start-up are remnants of a crash. */
     static final String TEMP_SUFFIX = ".tmp";
+    /** Directories whose failed sync was already logged as a WARN. */
+    private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
 
     private StorageRoot() {
     }
@@ -45,12 +49,32 @@ final class StorageRoot {
         return child;
     }
 
-    /** Makes a rename or deletion in {@code directory} durable; a no-op where directories cannot be synced. */
-    static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
+    /**
+     * Makes a rename or deletion in {@code directory} durable: false when it could not be. A directory that cannot
+     * be opened (platforms without directory handles) is logged at DEBUG; a sync that fails (an I/O error, or a
+     * file system that cannot sync directories) is a WARN, once per directory, since a crash could then undo the
+     * change: the start-up check of the disk against the index is what finds that.
+     */
+    static boolean syncDirectory(Path directory) {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(directory, StandardOpenOption.READ);
         } catch (IOException e) {
-            LOG.debug("Cannot sync directory {}: {}", directory, e.getMessage());
+            LOG.debug("Cannot open directory {} to sync it: {}", directory, e.toString());
+            return false;
+        }
+        try (channel) {
+            channel.force(true);
+            return true;
+        } catch (IOException e) {
+            if (WARNED.add(directory)) {
+                LOG.warn("Could not make changes in {} durable (syncing the directory failed: {}); a crash could undo"
+                        + " a rename or deletion there, which the next start's check of the disk would find. Further"
+                        + " failures for this directory are logged at DEBUG", directory, e.toString());
+            } else {
+                LOG.debug("Syncing directory {} failed again: {}", directory, e.toString());
+            }
+            return false;
         }
     }
 }
