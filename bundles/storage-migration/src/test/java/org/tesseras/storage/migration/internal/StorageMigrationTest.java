@@ -23,6 +23,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -236,6 +237,46 @@ class StorageMigrationTest {
         assertTrue(absent.getMessage().contains("no storage backend named 'b2'"), absent.getMessage());
         assertThrows(IllegalArgumentException.class, () -> backends.migrate("fs", "fs", (p, d, t) -> {
         }));
+    }
+
+    @Test
+    void whatWorkStartedBeforeTheSwitchWritesToTheOldBackendAfterTheMigrationIsMovedByALaterLook() throws Exception {
+        ContractData.Stripe before = put(fs, data.stripe());
+        backends.followUps(List.of(Duration.ofMillis(500), Duration.ofSeconds(2)));
+        MigrationReport report = backends.migrate("fs", "s3", (phase, done, total) -> {
+        });
+        assertTrue(report.complete(), report.toString());
+        assertEmpty(fs);
+
+        // a put that took fs's stores before the switch commits its fragments and its whole copy only now
+        ContractData.Stripe late = put(fs, data.stripe());
+        byte[] lateBlob = data.randomBytes(50_000);
+        ContentHash lateBlobHash = fs.blobs().write(new ByteArrayInputStream(lateBlob));
+
+        awaitEmpty(fs);
+        assertEmpty(fs);
+        assertEquals("s3", active().name());
+        assertHoldsAll(s3, List.of(before, late), Map.of(lateBlobHash, lateBlob));
+
+        // and once more, landing while the node was down: its next start looks at the old backend again
+        backends.deactivate();
+        ContractData.Stripe later = put(fs, data.stripe());
+        backends = new StorageBackendsComponent();
+        backends.followUps(List.of(Duration.ofMillis(200)));
+        backends.addBackend(fs);
+        backends.addBackend(s3);
+        backends.start(dir.resolve("journal"), Duration.ofMillis(300));
+        awaitEmpty(fs);
+        assertEmpty(fs);
+        assertHoldsAll(s3, List.of(before, late, later), Map.of(lateBlobHash, lateBlob));
+    }
+
+    private static void awaitEmpty(StorageBackend backend) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((!backend.fragments().listTesseras().isEmpty() || !backend.blobs().list().isEmpty())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     private StorageBackend active() {
