@@ -3,6 +3,8 @@ package org.tesseras.metrics.micrometer.internal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,12 +23,15 @@ final class PrometheusEndpoint implements AutoCloseable {
     private static final int THREADS = 2;
 
     private final ExecutorService threads;
+    /** The threads the executor made, so that closing can wait until they have ended, not only their tasks. */
+    private final List<Thread> made;
     private final HTTPServer server;
     private final InetAddress address;
 
-    private PrometheusEndpoint(InetAddress address, ExecutorService threads, HTTPServer server) {
+    private PrometheusEndpoint(InetAddress address, ExecutorService threads, List<Thread> made, HTTPServer server) {
         this.address = address;
         this.threads = threads;
+        this.made = made;
         this.server = server;
     }
 
@@ -37,16 +42,18 @@ final class PrometheusEndpoint implements AutoCloseable {
             throw new IllegalArgumentException(MetricsConfiguration.PID + " prometheusPort must be 0-65535, got " + port);
         }
         AtomicInteger count = new AtomicInteger();
+        List<Thread> made = new CopyOnWriteArrayList<>();
         ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, THREAD_NAME_PREFIX + count.incrementAndGet());
                     thread.setDaemon(true);
+                    made.add(thread);
                     return thread;
                 });
         try {
             HTTPServer server = HTTPServer.builder().inetAddress(address).port(port).registry(registry)
                     .executorService(threads).buildAndStart();
-            return new PrometheusEndpoint(address, threads, server);
+            return new PrometheusEndpoint(address, threads, made, server);
         } catch (IOException | RuntimeException e) {
             threads.shutdownNow();
             throw new IOException("cannot serve metrics on " + address.getHostAddress() + ":" + port + " ("
@@ -78,13 +85,22 @@ final class PrometheusEndpoint implements AutoCloseable {
         return address;
     }
 
+    /**
+     * Stops the server and returns once its threads have ended (an executor reports itself terminated when its
+     * last worker begins to exit, a moment before that thread is gone); throws if they are not gone within 5 s.
+     */
     @Override
     public void close() {
         server.close();
         threads.shutdownNow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         try {
-            if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the metrics endpoint's threads did not stop within 5 s");
+            for (Thread thread : made) {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                if (thread.isAlive()) {
+                    throw new IllegalStateException("the metrics endpoint's thread " + thread.getName()
+                            + " did not stop within 5 s");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
