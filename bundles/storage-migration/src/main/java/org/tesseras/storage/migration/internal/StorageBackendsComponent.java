@@ -146,8 +146,11 @@ public final class StorageBackendsComponent implements StorageBackends {
         }
     }
 
-    /** Sets when a complete migration's source is looked at again (tests: short delays). */
+    /** Sets when a complete migration's source is looked at again (tests: short delays); at least one. */
     void followUps(List<Duration> delays) {
+        if (delays.isEmpty()) {
+            throw new IllegalArgumentException("a complete migration's source is looked at again at least once");
+        }
         this.followUps = List.copyOf(delays);
     }
 
