@@ -1,15 +1,33 @@
 package org.tesseras.storage.s3.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.tesseras.api.contract.ContractData;
 import org.tesseras.api.contract.FragmentStoreContract;
+import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.crypto.internal.Blake3Hasher;
 
-/** The fragment store contract on a real S3 server (S3Proxy on 127.0.0.1), a fresh bucket per test. */
+/**
+ * The fragment store contract on a real S3 server (S3Proxy on 127.0.0.1), a fresh bucket per test, and what only
+ * the S3 store does: a reindex of the bucket while the node goes on storing into it.
+ */
 class S3FragmentStoreContractTest extends FragmentStoreContract {
     private static S3TestServer server;
 
@@ -52,5 +70,50 @@ class S3FragmentStoreContractTest extends FragmentStoreContract {
     @Override
     protected ContractData data() {
         return data;
+    }
+
+    // ---- S3 only ----
+
+    @Test
+    void aFragmentStoredAfterTheReindexListedTheBucketIsNotMarkedLost() throws Exception {
+        ContractData.Stripe stripe = data.stripe();
+        store.saveManifest(stripe.manifest());
+        store.store(stripe.id(0), new ByteArrayInputStream(stripe.shards().get(0)), Optional.empty());
+        Object lock = store.lock(stripe.hash());
+        AtomicReference<Thread> reindexer = new AtomicReference<>();
+        ExecutorService reindexing = Executors.newSingleThreadExecutor();
+        try {
+            Future<ReindexReport> report;
+            synchronized (lock) {
+                report = reindexing.submit(() -> {
+                    reindexer.set(Thread.currentThread());
+                    return store.reindex();
+                });
+                // the reindex has listed the bucket and waits for this tessera's lock: fragment 1 arrives now
+                awaitBlockedOn(reindexer, lock);
+                store.store(stripe.id(1), new ByteArrayInputStream(stripe.shards().get(1)), Optional.empty());
+            }
+            assertEquals(0, report.get(30, TimeUnit.SECONDS).markedLost(), "nothing was lost");
+            assertTrue(store.find(stripe.hash(), 1).isPresent(), "fragment 1 is still held");
+            assertEquals(0, store.lostFragments().size());
+        } finally {
+            reindexing.shutdownNow();
+        }
+    }
+
+    private static void awaitBlockedOn(AtomicReference<Thread> thread, Object lock) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            Thread waiting = thread.get();
+            if (waiting != null) {
+                ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(waiting.getId());
+                if (info != null && info.getThreadState() == Thread.State.BLOCKED && info.getLockInfo() != null
+                        && info.getLockInfo().getIdentityHashCode() == System.identityHashCode(lock)) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the reindex never waited for the tessera's lock");
     }
 }
