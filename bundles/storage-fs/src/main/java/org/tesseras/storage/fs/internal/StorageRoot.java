@@ -2,6 +2,7 @@ package org.tesseras.storage.fs.internal;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
@@ -20,8 +21,12 @@ final class StorageRoot {
     static final int BUFFER_BYTES = 64 * 1024;
     /** Suffix of files being written; any left at start-up are remnants of a crash. */
     static final String TEMP_SUFFIX = ".tmp";
-    /** Directories whose failed sync was already logged as a WARN. */
-    private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
+    /**
+     * File systems (or, where the file system cannot be told, directories) whose failed directory sync was already
+     * logged as a WARN: keyed by file system so that one that cannot sync directories at all warns once, not once
+     * for each tessera's directory.
+     */
+    private static final Set<Object> WARNED = ConcurrentHashMap.newKeySet();
 
     private StorageRoot() {
     }
@@ -52,7 +57,7 @@ final class StorageRoot {
     /**
      * Makes a rename or deletion in {@code directory} durable: false when it could not be. A directory that cannot
      * be opened (platforms without directory handles) is logged at DEBUG; a sync that fails (an I/O error, or a
-     * file system that cannot sync directories) is a WARN, once per directory, since a crash could then undo the
+     * file system that cannot sync directories) is a WARN, once per file system, since a crash could then undo the
      * change: the start-up check of the disk against the index is what finds that.
      */
     static boolean syncDirectory(Path directory) {
@@ -67,14 +72,28 @@ final class StorageRoot {
             channel.force(true);
             return true;
         } catch (IOException e) {
-            if (WARNED.add(directory)) {
+            if (WARNED.add(fileSystemOf(directory))) {
                 LOG.warn("Could not make changes in {} durable (syncing the directory failed: {}); a crash could undo"
                         + " a rename or deletion there, which the next start's check of the disk would find. Further"
-                        + " failures for this directory are logged at DEBUG", directory, e.toString());
+                        + " failures on this file system are logged at DEBUG", directory, e.toString());
             } else {
                 LOG.debug("Syncing directory {} failed again: {}", directory, e.toString());
             }
             return false;
+        }
+    }
+
+    /** How many WARNs about failed directory syncs were logged (each file system's first). */
+    static int directorySyncWarnings() {
+        return WARNED.size();
+    }
+
+    /** What a WARN about a failed directory sync is logged once for: the directory's file system, if it can be told. */
+    private static Object fileSystemOf(Path directory) {
+        try {
+            return Files.getFileStore(directory);
+        } catch (IOException | SecurityException e) {
+            return directory;
         }
     }
 }

@@ -29,6 +29,18 @@ class StorageRootTest {
     }
 
     @Test
+    void aFileSystemThatCannotSyncDirectoriesIsWarnedAboutOnceNotOnceForEachDirectory() {
+        // the set of what was warned about lives as long as the node: one entry per tessera directory would grow
+        // without bound on a file system that never syncs directories
+        int before = StorageRoot.directorySyncWarnings();
+        for (String directory : new String[] {"/proc/self", "/proc/self/fdinfo", "/proc/self/task", "/proc/self/attr"}) {
+            assertFalse(StorageRoot.syncDirectory(Path.of(directory)), directory);
+        }
+        assertTrue(StorageRoot.directorySyncWarnings() - before <= 1,
+                "one WARN for procfs at most, got " + (StorageRoot.directorySyncWarnings() - before));
+    }
+
+    @Test
     void aDirectoryThatIsNotThereIsNotSynced() {
         assertFalse(StorageRoot.syncDirectory(dir.resolve("gone")));
     }
