@@ -16,7 +16,11 @@ import org.tesseras.api.model.QuarantinedFile;
 @ProviderType
 public interface BlobStore {
 
-    /** Streams {@code content} into the store, hashing as it writes, and returns its hash; idempotent. */
+    /**
+     * Streams {@code content} into the store, hashing as it writes, and returns its hash; idempotent. When the
+     * tessera is held already, the held copy is re-hashed: one that no longer hashes to its name is quarantined
+     * and replaced by the bytes just written.
+     */
     ContentHash write(InputStream content) throws IOException;
 
     /** The bytes of a held tessera, or empty. */

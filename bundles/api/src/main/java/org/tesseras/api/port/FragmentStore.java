@@ -54,9 +54,10 @@ public interface FragmentStore {
     /**
      * Streams exactly {@code shardSize} bytes of {@code content} into the store and keeps them only if their
      * BLAKE3 equals {@code id.checksum()}, which must be the recorded manifest's checksum for that index.
-     * Storing a fragment already held returns the held one. Throws {@link FragmentIntegrityException} on a
-     * checksum or length mismatch and {@link IllegalStateException} when no manifest is recorded, leaving
-     * nothing behind.
+     * Storing a fragment already held returns the held one once it is re-hashed; a held copy that no longer
+     * has its checksum is quarantined and replaced by the bytes just stored. Throws
+     * {@link FragmentIntegrityException} on a checksum or length mismatch and {@link IllegalStateException} when
+     * no manifest is recorded, leaving nothing behind.
      */
     StoredFragment store(FragmentId id, InputStream content, Optional<NodeId> originPeer) throws IOException;
 

@@ -35,6 +35,8 @@ public final class FsBlobStore implements BlobStore {
     private final Hasher hasher;
     private final Path blobsDirectory;
     private final Quarantine quarantine;
+    /** Held while a written blob is put under its name, so two writers of one tessera never undo each other. */
+    private final Object placing = new Object();
 
     /** Opens the store under {@code root}, removing files left half-written by a crash. */
     public FsBlobStore(Hasher hasher, Path root) throws IOException {
@@ -72,11 +74,20 @@ public final class FsBlobStore implements BlobStore {
             ContentHash tesseraHash = hashed.checksum();
             long sizeBytes = hashed.length();
             Path target = blobPath(tesseraHash);
-            if (Files.isRegularFile(target)) {
-                LOG.debug("Tessera {} already held", tesseraHash);
-                return tesseraHash;
+            synchronized (placing) {
+                if (Files.isRegularFile(target)) {
+                    if (verify(tesseraHash) == FragmentCheck.GOOD) {
+                        LOG.debug("Tessera {} already held", tesseraHash);
+                        return tesseraHash;
+                    }
+                    // the copy kept here rotted; the bytes just written hash to the name: they replace it
+                    if (Files.exists(target)) {
+                        quarantine.move(target, tesseraHash.hex(), "it no longer hashes to its name; replaced by a"
+                                + " checked copy of the same tessera written again");
+                    }
+                }
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             StorageRoot.syncDirectory(blobsDirectory);
             LOG.info("Stored tessera {} ({} bytes)", tesseraHash, sizeBytes);
             return tesseraHash;

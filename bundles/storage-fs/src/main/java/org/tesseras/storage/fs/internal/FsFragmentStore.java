@@ -215,12 +215,19 @@ public final class FsFragmentStore implements FragmentStore {
             }
             Optional<FragmentIndex.Row> existing = index.read("reading " + id, c -> FragmentIndex.row(c, hash, at));
             if (existing.isPresent() && !existing.get().lost() && Files.isRegularFile(file)) {
-                if (existing.get().checksum().equals(checksum)) {
+                if (!existing.get().checksum().equals(checksum)) {
+                    throw new FragmentIntegrityException("fragment " + id + " is already held with checksum "
+                            + existing.get().checksum() + "; refusing other bytes with checksum " + checksum);
+                }
+                if (heldIntact(file, plan.shardSize(), checksum)) {
                     LOG.debug("Fragment {} already held", id);
                     return existing.get().stored();
                 }
-                throw new FragmentIntegrityException("fragment " + id + " is already held with checksum "
-                        + existing.get().checksum() + "; refusing other bytes with checksum " + checksum);
+                // the copy held here rotted since it was checked; the bytes just written are checked: they replace it
+                if (Files.exists(file)) {
+                    quarantine.move(file, hash.hex() + "-" + file.getFileName(), "it no longer hashes to its checksum "
+                            + checksum + "; replaced by a checked copy of fragment " + at + " stored again");
+                }
             }
             ShardFiles.moveIntoPlace(temp, file);
             StoredFragment stored = new StoredFragment(id, plan.isParity(at), plan.shardSize(), Instant.now(),
@@ -240,6 +247,16 @@ public final class FsFragmentStore implements FragmentStore {
             }
             LOG.debug("Stored fragment {}", id);
             return stored;
+        }
+    }
+
+    /** Whether the file of a fragment held here still has its length and checksum (a second copy is offered). */
+    private boolean heldIntact(Path file, long shardSize, ContentHash checksum) throws IOException {
+        try {
+            Hasher.Hashed hashed = files.hash(file);
+            return hashed.length() == shardSize && hashed.checksum().equals(checksum);
+        } catch (NoSuchFileException e) {
+            return false;
         }
     }
 

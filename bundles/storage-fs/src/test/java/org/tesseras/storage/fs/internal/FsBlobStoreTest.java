@@ -85,6 +85,26 @@ class FsBlobStoreTest {
     }
 
     @Test
+    void aKeptCopyThatRottedIsReplacedWhenTheSameTesseraIsWrittenAgainAndKeptInQuarantine() throws IOException {
+        // "already held" used to trust the copy on disk: the owner putting the file again kept the rotten one
+        byte[] bytes = new byte[300_000];
+        new Random(11).nextBytes(bytes);
+        ContentHash hash = store.write(new ByteArrayInputStream(bytes));
+        byte[] rotten = bytes.clone();
+        rotten[123_456] ^= 0x01;
+        Files.write(root.resolve("blobs").resolve(hash.hex()), rotten);
+
+        assertEquals(hash, store.write(new ByteArrayInputStream(bytes)));
+        assertArrayEquals(bytes, Files.readAllBytes(root.resolve("blobs").resolve(hash.hex())), "the good bytes kept");
+        assertEquals(org.tesseras.api.model.FragmentCheck.GOOD, store.verify(hash));
+        assertEquals(1, store.quarantined().size(), "the rotten copy is kept, not deleted");
+        assertTrue(store.quarantined().get(0).reason().contains("no longer hashes to its name"));
+        assertArrayEquals(rotten, Files.readAllBytes(root.resolve("quarantine").resolve(store.quarantined().get(0)
+                .name())));
+        assertEquals(List.of(hash.hex()), files());
+    }
+
+    @Test
     void anEmptyStreamIsTheEmptyTessera() throws IOException {
         ContentHash empty = store.write(InputStream.nullInputStream());
         assertEquals(hasher.hash(new byte[0]), empty);

@@ -261,6 +261,27 @@ class FsFragmentStoreTest {
     }
 
     @Test
+    void aHeldFragmentThatRottedIsReplacedByTheCheckedCopyStoredAgainAndKeptInQuarantine() throws IOException {
+        // "already held" used to trust the copy on disk: a re-sent good fragment was thrown away beside a rotten one
+        Stripe stripe = fixture.recorded(store);
+        put(stripe, 1);
+        byte[] rotten = Files.readAllBytes(shard(stripe, 1));
+        rotten[700] ^= 0x10;
+        Files.write(shard(stripe, 1), rotten);
+
+        StoredFragment again = store.store(stripe.id(1), new ByteArrayInputStream(stripe.shards().get(1)),
+                Optional.of(PEER));
+        assertEquals(stripe.id(1), again.id());
+        assertArrayEquals(stripe.shards().get(1), Files.readAllBytes(shard(stripe, 1)), "the good bytes in place");
+        assertEquals(FragmentCheck.GOOD, store.verify(stripe.hash(), 1));
+        List<QuarantinedFile> quarantined = store.quarantined();
+        assertEquals(1, quarantined.size(), "the rotten copy is kept, not deleted");
+        assertTrue(quarantined.get(0).reason().contains("no longer hashes to its checksum"), quarantined.get(0).reason());
+        assertArrayEquals(rotten, Files.readAllBytes(fixture.quarantine().resolve(quarantined.get(0).name())));
+        assertEquals(List.of(1), store.list(stripe.hash()).stream().map(f -> f.id().index()).toList());
+    }
+
+    @Test
     void aFragmentOfAnotherStripeIsRefused() throws IOException {
         Stripe stripe = fixture.recorded(store);
         FragmentId wrongWidth = new FragmentId(stripe.hash(), 0, 9, stripe.id(0).checksum());

@@ -39,6 +39,8 @@ final class S3BlobStore implements BlobStore {
     private final S3Objects objects;
     private final Hasher hasher;
     private final S3Quarantine quarantine;
+    /** Held while a written blob is put under its name, so two writers of one tessera never undo each other. */
+    private final Object placing = new Object();
 
     /** Opens the store, removing temporary objects and uploads left unfinished by a crash. */
     S3BlobStore(S3Objects objects, Hasher hasher) throws IOException {
@@ -78,17 +80,24 @@ final class S3BlobStore implements BlobStore {
             }
             ContentHash tesseraHash = hash.finish();
             String target = objects.key(S3Layout.blob(tesseraHash));
-            if (objects.head(target).isPresent()) {
-                LOG.debug("Tessera {} already held", tesseraHash);
-                return tesseraHash;
-            }
-            if (upload.multipart()) {
-                // parts went out under the temporary key; the name is known only now
-                upload.complete();
-                objects.copy(temporary, target, Map.of());
-                objects.delete(temporary);
-            } else {
-                upload.complete(target);
+            synchronized (placing) {
+                if (objects.head(target).isPresent()) {
+                    if (verify(tesseraHash) == FragmentCheck.GOOD) {
+                        LOG.debug("Tessera {} already held", tesseraHash);
+                        return tesseraHash;
+                    }
+                    // the copy kept here rotted; the bytes just written hash to the name: they replace it
+                    quarantine(tesseraHash, "it no longer hashes to its name; replaced by a checked copy of the same"
+                            + " tessera written again");
+                }
+                if (upload.multipart()) {
+                    // parts went out under the temporary key; the name is known only now
+                    upload.complete();
+                    objects.copy(temporary, target, Map.of());
+                    objects.delete(temporary);
+                } else {
+                    upload.complete(target);
+                }
             }
             LOG.info("Stored tessera {} ({} bytes)", tesseraHash, upload.writtenBytes());
             return tesseraHash;

@@ -188,8 +188,13 @@ final class S3FragmentStore implements FragmentStore {
             }
             Optional<StoredFragment> existing = find(hash, at);
             if (existing.isPresent()) {
-                LOG.debug("Fragment {} already held", id);
-                return existing.get();
+                if (heldIntact(hash, at, existing.get())) {
+                    LOG.debug("Fragment {} already held", id);
+                    return existing.get();
+                }
+                // the copy held here rotted or vanished since it was checked; the bytes just written are checked
+                quarantineLocked(hash, at, "it no longer hashes to its checksum " + checksum + "; replaced by a"
+                        + " checked copy of fragment " + at + " stored again");
             }
         }
         // the upload completes outside the lock: other fragments of the tessera go on meanwhile
@@ -201,6 +206,18 @@ final class S3FragmentStore implements FragmentStore {
             lost.remove(key(hash, at));
             LOG.debug("Stored fragment {}", id);
             return raced != null ? raced : stored;
+        }
+    }
+
+    /** Whether the object of a fragment held here still has its length and checksum (a second copy is offered). */
+    private boolean heldIntact(ContentHash tesseraHash, int at, StoredFragment held) throws IOException {
+        Optional<? extends InputStream> content = objects.get(objects.key(S3Layout.shard(tesseraHash, at)), 0);
+        if (content.isEmpty()) {
+            return false;
+        }
+        try (InputStream in = content.get()) {
+            Hasher.Hashed hashed = hashWhole(in);
+            return hashed.length() == held.sizeBytes() && hashed.checksum().equals(held.id().checksum());
         }
     }
 

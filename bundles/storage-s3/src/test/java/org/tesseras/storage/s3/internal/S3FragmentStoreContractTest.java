@@ -1,11 +1,13 @@
 package org.tesseras.storage.s3.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tesseras.api.contract.ContractData;
 import org.tesseras.api.contract.FragmentStoreContract;
+import org.tesseras.api.model.FragmentCheck;
 import org.tesseras.api.model.ReindexReport;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.crypto.internal.Blake3Hasher;
@@ -99,6 +102,25 @@ class S3FragmentStoreContractTest extends FragmentStoreContract {
         } finally {
             reindexing.shutdownNow();
         }
+    }
+
+    @Test
+    void aHeldFragmentThatRottedIsReplacedByTheCheckedCopyStoredAgainAndKeptInQuarantine() throws Exception {
+        ContractData.Stripe stripe = data.stripe();
+        store.saveManifest(stripe.manifest());
+        store.store(stripe.id(1), new ByteArrayInputStream(stripe.shards().get(1)), Optional.empty());
+        String key = objects.key(S3Layout.shard(stripe.hash(), 1));
+        byte[] rotten = objects.getBytes(key).orElseThrow();
+        rotten[300] ^= 0x04;
+        objects.put(key, rotten, rotten.length, Map.of());
+
+        store.store(stripe.id(1), new ByteArrayInputStream(stripe.shards().get(1)), Optional.empty());
+        assertArrayEquals(stripe.shards().get(1), objects.getBytes(key).orElseThrow(), "the good bytes in place");
+        assertEquals(FragmentCheck.GOOD, store.verify(stripe.hash(), 1));
+        assertEquals(1, store.quarantined().size(), "the rotten copy is kept, not deleted");
+        assertTrue(store.quarantined().get(0).reason().contains("no longer hashes to its checksum"),
+                store.quarantined().get(0).reason());
+        assertTrue(store.find(stripe.hash(), 1).isPresent());
     }
 
     private static void awaitBlockedOn(AtomicReference<Thread> thread, Object lock) throws InterruptedException {
