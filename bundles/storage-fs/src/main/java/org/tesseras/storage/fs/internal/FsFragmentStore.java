@@ -50,9 +50,20 @@ public final class FsFragmentStore implements FragmentStore {
     private final Quarantine quarantine;
     private final Object[] locks = new Object[LOCK_STRIPES];
     private final ReindexReport startupReport;
+    private final boolean peerFragmentsUncached;
 
     /** Opens the store under {@code root} and brings its index in line with the disk. */
     public FsFragmentStore(DataSource database, Hasher hasher, Path root) throws IOException {
+        this(database, hasher, root, true);
+    }
+
+    /**
+     * As above; {@code peerFragmentsUncached} writes fragments received from peers around the page cache where the
+     * file system allows it (see {@link ShardSink}).
+     */
+    public FsFragmentStore(DataSource database, Hasher hasher, Path root, boolean peerFragmentsUncached)
+            throws IOException {
+        this.peerFragmentsUncached = peerFragmentsUncached;
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.root = root.toAbsolutePath().normalize();
         this.files = new ShardFiles(this.root.resolve("fragments"), hasher);
@@ -181,7 +192,7 @@ public final class FsFragmentStore implements FragmentStore {
                     + " but the manifest gives " + manifest.checksum(id.index()));
         }
         try (PendingFragment pending = new PendingFragment(manifest.plan(), id.index(), files, hasher, true,
-                this::install)) {
+                peerFragmentsUncached, this::install)) {
             pending.writeAll(content);
             return pending.commit(Optional.of(id.checksum()), originPeer);
         }
@@ -189,12 +200,14 @@ public final class FsFragmentStore implements FragmentStore {
 
     @Override
     public FragmentWriter create(FragmentPlan plan, int index) throws IOException {
-        return new PendingFragment(Objects.requireNonNull(plan, "plan"), index, files, hasher, true, this::install);
+        return new PendingFragment(Objects.requireNonNull(plan, "plan"), index, files, hasher, true, false,
+                this::install);
     }
 
     @Override
     public FragmentWriter createChecksummedBySource(FragmentPlan plan, int index) throws IOException {
-        return new PendingFragment(Objects.requireNonNull(plan, "plan"), index, files, hasher, false, this::install);
+        return new PendingFragment(Objects.requireNonNull(plan, "plan"), index, files, hasher, false, false,
+                this::install);
     }
 
     /** Checks a written fragment against the manifest, renames it into place and indexes it. */

@@ -40,14 +40,15 @@ public final class FsStorageBackend extends StorageBackendSupport {
     public FsStorageBackend(BundleContext context,
             @Reference(name = "database", target = "(tesseras.db=node)") DataSource database,
             @Reference(name = "hasher") Hasher hasher, StorageConfiguration config) throws IOException {
-        this(database, hasher, StorageRoot.resolve(config.rootDirectory()));
+        this(database, hasher, StorageRoot.resolve(config.rootDirectory()), config.peerFragmentsUncached());
         register(context);
         LOG.info("Storage backend fs at {} (rank {})", root, rank());
     }
 
-    private FsStorageBackend(DataSource database, Hasher hasher, Path root) throws IOException {
-        super(NAME, root.toString(), new FsFragmentStore(database, hasher, root), new FsBlobStore(hasher, root),
-                readRank(root));
+    private FsStorageBackend(DataSource database, Hasher hasher, Path root, boolean peerFragmentsUncached)
+            throws IOException {
+        super(NAME, root.toString(), new FsFragmentStore(database, hasher, root, peerFragmentsUncached),
+                new FsBlobStore(hasher, root), readRank(root));
         this.root = root;
     }
 

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -37,29 +35,33 @@ final class PendingFragment implements FragmentWriter {
     private final FragmentPlan plan;
     private final int index;
     private final Path temp;
-    private final FileChannel channel;
+    private final ShardSink sink;
     private final Installer installer;
     /** The running BLAKE3 of the bytes written, or {@code null} when the producer supplies the checksum. */
     private final Hasher.IncrementalHash hash;
     private long writtenBytes;
     private boolean done;
 
-    PendingFragment(FragmentPlan plan, int index, ShardFiles files, Hasher hasher, boolean hashing,
+    /**
+     * A fragment written to a new temporary file; {@code uncached} for one kept for a peer, which is not read
+     * again soon (see {@link ShardSink}).
+     */
+    PendingFragment(FragmentPlan plan, int index, ShardFiles files, Hasher hasher, boolean hashing, boolean uncached,
             Installer installer) throws IOException {
         plan.checkIndex(index);
         this.plan = plan;
         this.index = index;
         this.installer = installer;
         this.temp = files.newTemp(plan.tesseraHash(), ShardFiles.shardName(index));
-        FileChannel opened = null;
+        ShardSink opened = null;
         try {
-            opened = FileChannel.open(temp, StandardOpenOption.WRITE);
+            opened = uncached ? ShardSink.uncached(temp) : ShardSink.cached(temp);
         } finally {
             if (opened == null) {
                 Files.deleteIfExists(temp);
             }
         }
-        this.channel = opened;
+        this.sink = opened;
         this.hash = hashing ? hasher.newHash() : null;
     }
 
@@ -86,9 +88,7 @@ final class PendingFragment implements FragmentWriter {
         if (hash != null) {
             hash.update(source.duplicate());
         }
-        while (source.hasRemaining()) {
-            channel.write(source);
-        }
+        sink.write(source);
         writtenBytes += length;
         return length;
     }
@@ -127,8 +127,8 @@ final class PendingFragment implements FragmentWriter {
                 throw new FragmentIntegrityException("fragment " + plan.tesseraHash() + "/" + index
                         + " has the wrong checksum: expected " + expectedChecksum.get() + ", got " + checksum);
             }
-            channel.force(true);
-            channel.close();
+            sink.finish(writtenBytes);
+            sink.close();
             return installer.install(plan, index, checksum, temp, originPeer);
         } finally {
             close();
@@ -140,7 +140,7 @@ final class PendingFragment implements FragmentWriter {
     public void close() throws IOException {
         if (!done) {
             done = true;
-            channel.close();
+            sink.close();
         }
         Files.deleteIfExists(temp);
     }

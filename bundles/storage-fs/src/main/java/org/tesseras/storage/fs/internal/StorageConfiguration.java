@@ -14,4 +14,10 @@ public @interface StorageConfiguration {
     @AttributeDefinition(name = "Root directory",
             description = "Directory holding fragments/ and blobs/; empty means ${karaf.data}/tesseras.")
     String rootDirectory() default "";
+
+    @AttributeDefinition(name = "Write peers' fragments around the page cache",
+            description = "Fragments received from peers are written with O_DIRECT where the file system allows it:"
+                    + " they are read again rarely, so caching them only costs a copy and evicts what is worth"
+                    + " caching. false writes them through the page cache, like everything else.")
+    boolean peerFragmentsUncached() default true;
 }

@@ -1,0 +1,82 @@
+package org.tesseras.storage.fs.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fragments kept for peers are written around the page cache where the disk allows it, byte for byte. */
+class ShardSinkTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRealDiskTakesTheUncachedSink() throws IOException {
+        // the build runs on ext4, as the nodes do
+        assumeTrue(Files.getFileStore(dir).type().startsWith("ext"), "the temporary directory is not on ext4");
+        assertTrue(ShardSink.writesUncached(dir), Files.getFileStore(dir).type() + " takes O_DIRECT");
+    }
+
+    @Test
+    void unalignedPiecesAndAnUnalignedLengthComeBackByteForByte() throws IOException {
+        // a length that is not a multiple of the block size, written in pieces that cross the buffer's end
+        byte[] bytes = new byte[3 * ShardSink.DIRECT_BUFFER_BYTES + 12_345];
+        new Random(5).nextBytes(bytes);
+        Path file = Files.createFile(dir.resolve("fragment.tmp"));
+        try (ShardSink sink = ShardSink.uncached(file)) {
+            int[] pieces = {1, 4095, 65_536, 7, ShardSink.DIRECT_BUFFER_BYTES + 3, 100_000};
+            int at = 0;
+            for (int i = 0; at < bytes.length; i++) {
+                int n = Math.min(pieces[i % pieces.length], bytes.length - at);
+                ByteBuffer piece = ByteBuffer.wrap(bytes, at, n);
+                sink.write(piece);
+                assertFalse(piece.hasRemaining());
+                at += n;
+            }
+            sink.finish(bytes.length);
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(file), "the padding of the last block is cut off");
+    }
+
+    @Test
+    void whereTheFileCannotBeOpenedUncachedTheSameBytesGoThroughThePageCache() throws IOException {
+        // an option the file system refuses, as one without O_DIRECT refuses that one
+        OpenOption refused = new OpenOption() {
+        };
+        byte[] bytes = new byte[10_000];
+        new Random(6).nextBytes(bytes);
+        Path file = Files.createFile(dir.resolve("fragment.tmp"));
+        try (ShardSink sink = ShardSink.uncached(file, Optional.of(refused))) {
+            sink.write(ByteBuffer.wrap(bytes));
+            sink.finish(bytes.length);
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(file));
+    }
+
+    @Test
+    void aSinkClosedUnfinishedLeavesItsBufferForTheNext() throws IOException {
+        Path first = Files.createFile(dir.resolve("a.tmp"));
+        try (ShardSink sink = ShardSink.uncached(first)) {
+            sink.write(ByteBuffer.wrap(new byte[5000]));
+        }
+        byte[] bytes = new byte[9000];
+        new Random(7).nextBytes(bytes);
+        Path second = Files.createFile(dir.resolve("b.tmp"));
+        try (ShardSink sink = ShardSink.uncached(second)) {
+            sink.write(ByteBuffer.wrap(bytes));
+            sink.finish(bytes.length);
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(second), "nothing of the first fragment's bytes");
+    }
+}
