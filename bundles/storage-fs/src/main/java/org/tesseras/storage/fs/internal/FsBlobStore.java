@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,14 +36,15 @@ public final class FsBlobStore implements BlobStore {
     private final Hasher hasher;
     private final Path blobsDirectory;
     private final Quarantine quarantine;
-    /** Held while a written blob is put under its name, so two writers of one tessera never undo each other. */
-    private final Object placing = new Object();
+    /** Held (by hash) while a written blob is put under its name: two writers of one tessera never undo each other. */
+    private final Object[] placing = new Object[64];
 
     /** Opens the store under {@code root}, removing files left half-written by a crash. */
     public FsBlobStore(Hasher hasher, Path root) throws IOException {
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.blobsDirectory = root.toAbsolutePath().normalize().resolve("blobs");
         this.quarantine = new Quarantine(root.toAbsolutePath().normalize(), "blob");
+        Arrays.setAll(placing, i -> new Object());
         Files.createDirectories(blobsDirectory);
         int removed = 0;
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(blobsDirectory, "*" + StorageRoot.TEMP_SUFFIX)) {
@@ -74,16 +76,19 @@ public final class FsBlobStore implements BlobStore {
             ContentHash tesseraHash = hashed.checksum();
             long sizeBytes = hashed.length();
             Path target = blobPath(tesseraHash);
-            synchronized (placing) {
+            synchronized (placing[Math.floorMod(tesseraHash.hashCode(), placing.length)]) {
                 if (Files.isRegularFile(target)) {
-                    if (verify(tesseraHash) == FragmentCheck.GOOD) {
+                    if (heldIntact(tesseraHash)) {
                         LOG.debug("Tessera {} already held", tesseraHash);
                         return tesseraHash;
                     }
-                    // the copy kept here rotted; the bytes just written hash to the name: they replace it
-                    if (Files.exists(target)) {
-                        quarantine.move(target, tesseraHash.hex(), "it no longer hashes to its name; replaced by a"
+                    // the copy kept here rotted; the bytes just written hash to the name: they are renamed over
+                    // it once its bytes are kept in quarantine, so the name never goes without a file
+                    try {
+                        quarantine.keep(target, tesseraHash.hex(), "it no longer hashes to its name; replaced by a"
                                 + " checked copy of the same tessera written again");
+                    } catch (NoSuchFileException gone) {
+                        LOG.debug("Tessera {} vanished while it was replaced", tesseraHash);
                     }
                 }
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -93,6 +98,17 @@ public final class FsBlobStore implements BlobStore {
             return tesseraHash;
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Whether the held copy still hashes to its name; one that cannot be read does not. */
+    private boolean heldIntact(ContentHash tesseraHash) {
+        try {
+            return verify(tesseraHash) == FragmentCheck.GOOD;
+        } catch (IOException e) {
+            LOG.warn("The kept copy of {} cannot be read ({}); the copy just written replaces it", tesseraHash,
+                    e.toString());
+            return false;
         }
     }
 

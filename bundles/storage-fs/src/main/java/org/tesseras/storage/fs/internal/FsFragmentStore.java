@@ -236,10 +236,14 @@ public final class FsFragmentStore implements FragmentStore {
                     LOG.debug("Fragment {} already held", id);
                     return existing.get().stored();
                 }
-                // the copy held here rotted since it was checked; the bytes just written are checked: they replace it
-                if (Files.exists(file)) {
-                    quarantine.move(file, hash.hex() + "-" + file.getFileName(), "it no longer hashes to its checksum "
-                            + checksum + "; replaced by a checked copy of fragment " + at + " stored again");
+                // the copy held here rotted since it was checked; the bytes just written are checked: they replace
+                // it, renamed over it once its bytes are kept in quarantine
+                try {
+                    quarantine.keep(file, hash.hex() + "-" + file.getFileName(), "it no longer hashes to its"
+                            + " checksum " + checksum + "; replaced by a checked copy of fragment " + at
+                            + " stored again");
+                } catch (NoSuchFileException gone) {
+                    LOG.debug("Fragment {} vanished while it was replaced", id);
                 }
             }
             ShardFiles.moveIntoPlace(temp, file);
@@ -263,12 +267,19 @@ public final class FsFragmentStore implements FragmentStore {
         }
     }
 
-    /** Whether the file of a fragment held here still has its length and checksum (a second copy is offered). */
-    private boolean heldIntact(Path file, long shardSize, ContentHash checksum) throws IOException {
+    /**
+     * Whether the file of a fragment held here still has its length and checksum (a second copy is offered); one
+     * that cannot be read is not.
+     */
+    private boolean heldIntact(Path file, long shardSize, ContentHash checksum) {
         try {
             Hasher.Hashed hashed = files.hash(file);
             return hashed.length() == shardSize && hashed.checksum().equals(checksum);
         } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            LOG.warn("The held copy of {} cannot be read ({}); a checked copy stored again replaces it", file,
+                    e.toString());
             return false;
         }
     }

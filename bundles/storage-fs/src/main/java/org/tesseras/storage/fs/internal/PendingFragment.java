@@ -88,7 +88,13 @@ final class PendingFragment implements FragmentWriter {
         if (hash != null) {
             hash.update(source.duplicate());
         }
-        sink.write(source);
+        try {
+            sink.write(source);
+        } catch (IOException | RuntimeException e) {
+            // what was hashed is no longer what the file holds: the fragment cannot be committed any more
+            close();
+            throw e;
+        }
         writtenBytes += length;
         return length;
     }

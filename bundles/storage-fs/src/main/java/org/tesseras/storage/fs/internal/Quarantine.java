@@ -45,13 +45,7 @@ final class Quarantine {
      * store; returns where it went.
      */
     Path move(Path file, String what, String reason) throws IOException {
-        String name = System.currentTimeMillis() + "-" + kind + "-" + what.replaceAll("[^A-Za-z0-9._-]", "_");
-        Path target = directory.resolve(name);
-        for (int n = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
-            target = directory.resolve(name + "." + n);
-        }
-        Files.writeString(target.resolveSibling(target.getFileName() + REASON_SUFFIX), reason + "\n",
-                StandardCharsets.UTF_8);
+        Path target = newEntry(what, reason);
         try {
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -61,6 +55,45 @@ final class Quarantine {
         StorageRoot.syncDirectory(file.getParent());
         LOG.warn("Quarantined {} as {}: {}. It is kept, not deleted; the node no longer uses it.", file, target,
                 reason);
+        return target;
+    }
+
+    /**
+     * Keeps the bytes of {@code file} in quarantine while the file stays where it is (a hard link, or a copy where
+     * links are not possible), so that a checked copy can then be renamed over it with no moment without a file
+     * under its name; returns where they went. Throws {@link java.nio.file.NoSuchFileException} when the file is
+     * gone.
+     */
+    Path keep(Path file, String what, String reason) throws IOException {
+        Path target = newEntry(what, reason);
+        try {
+            try {
+                Files.createLink(target, file);
+            } catch (UnsupportedOperationException | IOException e) {
+                if (!Files.exists(file)) {
+                    throw e;
+                }
+                Files.copy(file, target);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(target.resolveSibling(target.getFileName() + REASON_SUFFIX));
+            throw e;
+        }
+        StorageRoot.syncDirectory(directory);
+        LOG.warn("Quarantined {} as {}: {}. It is kept, not deleted; the node no longer uses it.", file, target,
+                reason);
+        return target;
+    }
+
+    /** A free name in the quarantine for {@code what}, its reason written beside it. */
+    private Path newEntry(String what, String reason) throws IOException {
+        String name = System.currentTimeMillis() + "-" + kind + "-" + what.replaceAll("[^A-Za-z0-9._-]", "_");
+        Path target = directory.resolve(name);
+        for (int n = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
+            target = directory.resolve(name + "." + n);
+        }
+        Files.writeString(target.resolveSibling(target.getFileName() + REASON_SUFFIX), reason + "\n",
+                StandardCharsets.UTF_8);
         return target;
     }
 

@@ -43,12 +43,19 @@ abstract class ShardSink implements AutoCloseable {
 
     /** A sink around the page cache where the file system allows it, else through it. */
     static ShardSink uncached(Path temp) throws IOException {
-        return uncached(temp, directOption());
+        return uncached(temp, directOption(), Files.getFileStore(temp).getBlockSize());
     }
 
-    /** As {@link #uncached(Path)}, with the option that opens a file around the page cache (if any). */
-    static ShardSink uncached(Path temp, Optional<OpenOption> direct) throws IOException {
-        if (direct.isPresent()) {
+    /**
+     * As {@link #uncached(Path)}, with the option that opens a file around the page cache (if any) and the file
+     * system's block size, to which the JDK holds every O_DIRECT write's buffer, length and offset: one that
+     * {@link #ALIGNMENT} is not a multiple of (ZFS's 128 KiB records, for one) goes through the page cache.
+     */
+    static ShardSink uncached(Path temp, Optional<OpenOption> direct, long blockSize) throws IOException {
+        if (direct.isPresent() && (blockSize <= 0 || ALIGNMENT % blockSize != 0)) {
+            logFallback(temp.getParent() + " has blocks of " + blockSize + " bytes, which " + ALIGNMENT
+                    + "-byte writes do not align to");
+        } else if (direct.isPresent()) {
             try {
                 return new Direct(FileChannel.open(temp, StandardOpenOption.WRITE, direct.get()));
             } catch (UnsupportedOperationException | IOException e) {
@@ -57,6 +64,11 @@ abstract class ShardSink implements AutoCloseable {
             }
         }
         return cached(temp);
+    }
+
+    /** Whether this sink writes around the page cache. */
+    boolean bypassesPageCache() {
+        return this instanceof Direct;
     }
 
     abstract void write(ByteBuffer source) throws IOException;
@@ -173,7 +185,7 @@ abstract class ShardSink implements AutoCloseable {
     static boolean writesUncached(Path directory) throws IOException {
         Path probe = Files.createTempFile(directory, "probe", StorageRoot.TEMP_SUFFIX);
         try (ShardSink sink = uncached(probe)) {
-            return sink instanceof Direct;
+            return sink.bypassesPageCache();
         } finally {
             Files.deleteIfExists(probe);
         }

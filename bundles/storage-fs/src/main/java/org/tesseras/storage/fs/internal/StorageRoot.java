@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,9 +23,9 @@ final class StorageRoot {
     /** Suffix of files being written; any left at start-up are remnants of a crash. */
     static final String TEMP_SUFFIX = ".tmp";
     /**
-     * File systems (or, where the file system cannot be told, directories) whose failed directory sync was already
-     * logged as a WARN: keyed by file system so that one that cannot sync directories at all warns once, not once
-     * for each tessera's directory.
+     * The failures of directory syncs already logged as a WARN, by file system (or, where it cannot be told,
+     * directory) and error: one that cannot sync directories at all warns once, not once for each tessera's
+     * directory, and another error there (a failing disk) warns again.
      */
     private static final Set<Object> WARNED = ConcurrentHashMap.newKeySet();
 
@@ -57,8 +58,8 @@ final class StorageRoot {
     /**
      * Makes a rename or deletion in {@code directory} durable: false when it could not be. A directory that cannot
      * be opened (platforms without directory handles) is logged at DEBUG; a sync that fails (an I/O error, or a
-     * file system that cannot sync directories) is a WARN, once per file system, since a crash could then undo the
-     * change: the start-up check of the disk against the index is what finds that.
+     * file system that cannot sync directories) is a WARN, once per file system and error, since a crash could
+     * then undo the change: the start-up check of the disk against the index is what finds that.
      */
     static boolean syncDirectory(Path directory) {
         FileChannel channel;
@@ -72,10 +73,10 @@ final class StorageRoot {
             channel.force(true);
             return true;
         } catch (IOException e) {
-            if (WARNED.add(fileSystemOf(directory))) {
+            if (WARNED.add(List.of(fileSystemOf(directory), String.valueOf(e.getMessage())))) {
                 LOG.warn("Could not make changes in {} durable (syncing the directory failed: {}); a crash could undo"
                         + " a rename or deletion there, which the next start's check of the disk would find. Further"
-                        + " failures on this file system are logged at DEBUG", directory, e.toString());
+                        + " failures like it on this file system are logged at DEBUG", directory, e.toString());
             } else {
                 LOG.debug("Syncing directory {} failed again: {}", directory, e.toString());
             }

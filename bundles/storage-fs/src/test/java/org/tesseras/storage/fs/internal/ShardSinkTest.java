@@ -31,6 +31,7 @@ class ShardSinkTest {
     @Test
     void unalignedPiecesAndAnUnalignedLengthComeBackByteForByte() throws IOException {
         // a length that is not a multiple of the block size, written in pieces that cross the buffer's end
+        assumeTrue(ShardSink.writesUncached(dir), "the temporary directory does not take O_DIRECT");
         byte[] bytes = new byte[3 * ShardSink.DIRECT_BUFFER_BYTES + 12_345];
         new Random(5).nextBytes(bytes);
         Path file = Files.createFile(dir.resolve("fragment.tmp"));
@@ -57,7 +58,23 @@ class ShardSinkTest {
         byte[] bytes = new byte[10_000];
         new Random(6).nextBytes(bytes);
         Path file = Files.createFile(dir.resolve("fragment.tmp"));
-        try (ShardSink sink = ShardSink.uncached(file, Optional.of(refused))) {
+        try (ShardSink sink = ShardSink.uncached(file, Optional.of(refused), 4096)) {
+            sink.write(ByteBuffer.wrap(bytes));
+            sink.finish(bytes.length);
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(file));
+    }
+
+    @Test
+    void aFileSystemWithBlocksLargerThanTheAlignmentGetsTheSameBytesThroughThePageCache() throws IOException {
+        // the JDK would refuse 4 KiB-aligned O_DIRECT writes on 128 KiB blocks (ZFS records) at the first write
+        assumeTrue(ShardSink.writesUncached(dir), "the temporary directory does not take O_DIRECT");
+        byte[] bytes = new byte[ShardSink.DIRECT_BUFFER_BYTES + 10_000];
+        new Random(8).nextBytes(bytes);
+        Path file = Files.createFile(dir.resolve("fragment.tmp"));
+        try (ShardSink sink = ShardSink.uncached(file, Optional.of(com.sun.nio.file.ExtendedOpenOption.DIRECT),
+                128 * 1024)) {
+            assertFalse(sink.bypassesPageCache(), "not opened around the page cache");
             sink.write(ByteBuffer.wrap(bytes));
             sink.finish(bytes.length);
         }
@@ -66,6 +83,7 @@ class ShardSinkTest {
 
     @Test
     void aSinkClosedUnfinishedLeavesItsBufferForTheNext() throws IOException {
+        assumeTrue(ShardSink.writesUncached(dir), "the temporary directory does not take O_DIRECT");
         Path first = Files.createFile(dir.resolve("a.tmp"));
         try (ShardSink sink = ShardSink.uncached(first)) {
             sink.write(ByteBuffer.wrap(new byte[5000]));

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,14 +40,15 @@ final class S3BlobStore implements BlobStore {
     private final S3Objects objects;
     private final Hasher hasher;
     private final S3Quarantine quarantine;
-    /** Held while a written blob is put under its name, so two writers of one tessera never undo each other. */
-    private final Object placing = new Object();
+    /** Held (by hash) while a written blob is put under its name: two writers of one tessera never undo each other. */
+    private final Object[] placing = new Object[64];
 
     /** Opens the store, removing temporary objects and uploads left unfinished by a crash. */
     S3BlobStore(S3Objects objects, Hasher hasher) throws IOException {
         this.objects = objects;
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.quarantine = new S3Quarantine(objects, "blob");
+        Arrays.setAll(placing, i -> new Object());
         int removed = 0;
         for (S3Object temporary : objects.list(S3Layout.TEMPORARY)) {
             objects.delete(temporary.key());
@@ -80,15 +82,17 @@ final class S3BlobStore implements BlobStore {
             }
             ContentHash tesseraHash = hash.finish();
             String target = objects.key(S3Layout.blob(tesseraHash));
-            synchronized (placing) {
-                if (objects.head(target).isPresent()) {
-                    if (verify(tesseraHash) == FragmentCheck.GOOD) {
-                        LOG.debug("Tessera {} already held", tesseraHash);
-                        return tesseraHash;
-                    }
-                    // the copy kept here rotted; the bytes just written hash to the name: they replace it
-                    quarantine(tesseraHash, "it no longer hashes to its name; replaced by a checked copy of the same"
-                            + " tessera written again");
+            synchronized (placing[Math.floorMod(tesseraHash.hashCode(), placing.length)]) {
+                FragmentCheck held = objects.head(target).isPresent() ? heldCheck(tesseraHash) : FragmentCheck.MISSING;
+                if (held == FragmentCheck.GOOD) {
+                    LOG.debug("Tessera {} already held", tesseraHash);
+                    return tesseraHash;
+                }
+                if (held == FragmentCheck.CORRUPT) {
+                    // the copy kept here rotted; the bytes just written hash to the name: a copy of the rotten
+                    // object goes to quarantine and the checked one overwrites it, never leaving the name empty
+                    quarantine.keep(target, tesseraHash.hex(), "it no longer hashes to its name; replaced by a"
+                            + " checked copy of the same tessera written again");
                 }
                 if (upload.multipart()) {
                     // parts went out under the temporary key; the name is known only now
@@ -103,6 +107,20 @@ final class S3BlobStore implements BlobStore {
             return tesseraHash;
         } finally {
             discard(upload);
+        }
+    }
+
+    /**
+     * The held object checked against its name. One that cannot be read now is taken as GOOD (as before this check
+     * existed): a failed request says nothing about its bytes, and verify and repair look again.
+     */
+    private FragmentCheck heldCheck(ContentHash tesseraHash) {
+        try {
+            return verify(tesseraHash);
+        } catch (IOException e) {
+            LOG.warn("Cannot read the kept copy of {} to check it ({}); it is kept as it is", tesseraHash,
+                    e.toString());
+            return FragmentCheck.GOOD;
         }
     }
 

@@ -209,15 +209,25 @@ final class S3FragmentStore implements FragmentStore {
         }
     }
 
-    /** Whether the object of a fragment held here still has its length and checksum (a second copy is offered). */
-    private boolean heldIntact(ContentHash tesseraHash, int at, StoredFragment held) throws IOException {
-        Optional<? extends InputStream> content = objects.get(objects.key(S3Layout.shard(tesseraHash, at)), 0);
-        if (content.isEmpty()) {
-            return false;
-        }
-        try (InputStream in = content.get()) {
-            Hasher.Hashed hashed = hashWhole(in);
-            return hashed.length() == held.sizeBytes() && hashed.checksum().equals(held.id().checksum());
+    /**
+     * Whether the object of a fragment held here still has its length and checksum (a second copy is offered). One
+     * that cannot be read now is taken as intact (as before this check existed): a failed request says nothing
+     * about its bytes, and verify and repair look again.
+     */
+    private boolean heldIntact(ContentHash tesseraHash, int at, StoredFragment held) {
+        try {
+            Optional<? extends InputStream> content = objects.get(objects.key(S3Layout.shard(tesseraHash, at)), 0);
+            if (content.isEmpty()) {
+                return false;
+            }
+            try (InputStream in = content.get()) {
+                Hasher.Hashed hashed = hashWhole(in);
+                return hashed.length() == held.sizeBytes() && hashed.checksum().equals(held.id().checksum());
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot read the held copy of {}/{} to check it ({}); it is kept as it is", tesseraHash, at,
+                    e.toString());
+            return true;
         }
     }
 

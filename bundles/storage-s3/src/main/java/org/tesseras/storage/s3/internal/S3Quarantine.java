@@ -38,15 +38,31 @@ final class S3Quarantine {
 
     /** Moves the object at {@code key} aside as {@code what}; returns the key it was kept under. */
     String move(String key, String what, String reason) throws IOException {
+        String target = copy(key, what, reason);
+        objects.delete(key);
+        LOG.warn("Quarantined S3 object {} as {}: {}. It is kept, not deleted; the node no longer uses it.", key,
+                target, reason);
+        return target;
+    }
+
+    /**
+     * Keeps a copy of object {@code key} in quarantine and leaves the object where it is, for a checked copy to
+     * overwrite it with no moment without an object under its name; returns the quarantined key.
+     */
+    String keep(String key, String what, String reason) throws IOException {
+        String target = copy(key, what, reason);
+        LOG.warn("Quarantined S3 object {} as {}: {}. It is kept, not deleted; the node no longer uses it.", key,
+                target, reason);
+        return target;
+    }
+
+    private String copy(String key, String what, String reason) throws IOException {
         String name = System.currentTimeMillis() + "-" + kind + "-" + what.replaceAll("[^A-Za-z0-9._-]", "_");
         String target = objects.key(DIRECTORY + name);
         for (int n = 1; objects.head(target).isPresent(); n++) {
             target = objects.key(DIRECTORY + name + "." + n);
         }
         objects.copy(key, target, Map.of(REASON, URLEncoder.encode(reason, StandardCharsets.UTF_8)));
-        objects.delete(key);
-        LOG.warn("Quarantined S3 object {} as {}: {}. It is kept, not deleted; the node no longer uses it.", key,
-                target, reason);
         return target;
     }
 
