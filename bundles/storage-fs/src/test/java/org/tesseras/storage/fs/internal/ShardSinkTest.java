@@ -55,25 +55,24 @@ class ShardSinkTest {
         // an option the file system refuses, as one without O_DIRECT refuses that one
         OpenOption refused = new OpenOption() {
         };
-        byte[] bytes = new byte[10_000];
-        new Random(6).nextBytes(bytes);
-        Path file = Files.createFile(dir.resolve("fragment.tmp"));
-        try (ShardSink sink = ShardSink.uncached(file, Optional.of(refused), 4096)) {
-            sink.write(ByteBuffer.wrap(bytes));
-            sink.finish(bytes.length);
-        }
-        assertArrayEquals(bytes, Files.readAllBytes(file));
+        assertComesBackThroughThePageCache(Optional.of(refused), 4096, 10_000);
     }
 
     @Test
     void aFileSystemWithBlocksLargerThanTheAlignmentGetsTheSameBytesThroughThePageCache() throws IOException {
         // the JDK would refuse 4 KiB-aligned O_DIRECT writes on 128 KiB blocks (ZFS records) at the first write
         assumeTrue(ShardSink.writesUncached(dir), "the temporary directory does not take O_DIRECT");
-        byte[] bytes = new byte[ShardSink.DIRECT_BUFFER_BYTES + 10_000];
-        new Random(8).nextBytes(bytes);
+        assertComesBackThroughThePageCache(Optional.of(com.sun.nio.file.ExtendedOpenOption.DIRECT), 128 * 1024,
+                ShardSink.DIRECT_BUFFER_BYTES + 10_000);
+    }
+
+    /** Writes random bytes through a sink opened with {@code direct} on {@code blockSize}: cached, and intact. */
+    private void assertComesBackThroughThePageCache(Optional<OpenOption> direct, long blockSize, int length)
+            throws IOException {
+        byte[] bytes = new byte[length];
+        new Random(length).nextBytes(bytes);
         Path file = Files.createFile(dir.resolve("fragment.tmp"));
-        try (ShardSink sink = ShardSink.uncached(file, Optional.of(com.sun.nio.file.ExtendedOpenOption.DIRECT),
-                128 * 1024)) {
+        try (ShardSink sink = ShardSink.uncached(file, direct, blockSize)) {
             assertFalse(sink.bypassesPageCache(), "not opened around the page cache");
             sink.write(ByteBuffer.wrap(bytes));
             sink.finish(bytes.length);
