@@ -43,7 +43,14 @@ abstract class ShardSink implements AutoCloseable {
 
     /** A sink around the page cache where the file system allows it, else through it. */
     static ShardSink uncached(Path temp) throws IOException {
-        return uncached(temp, directOption(), Files.getFileStore(temp).getBlockSize());
+        long blockSize;
+        try {
+            blockSize = Files.getFileStore(temp).getBlockSize();
+        } catch (IOException | UnsupportedOperationException e) {
+            logFallback("the block size of " + temp.getParent() + " cannot be told (" + e + ")");
+            return cached(temp);
+        }
+        return uncached(temp, directOption(), blockSize);
     }
 
     /**
