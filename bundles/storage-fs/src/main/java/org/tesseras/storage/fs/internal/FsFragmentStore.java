@@ -273,14 +273,22 @@ public final class FsFragmentStore implements FragmentStore {
      */
     private boolean heldIntact(Path file, long shardSize, ContentHash checksum) {
         try {
-            Hasher.Hashed hashed = files.hash(file);
-            return hashed.length() == shardSize && hashed.checksum().equals(checksum);
-        } catch (NoSuchFileException e) {
-            return false;
+            return checkFile(file, shardSize, checksum) == FragmentCheck.GOOD;
         } catch (IOException e) {
             LOG.warn("The held copy of {} cannot be read ({}); a checked copy stored again replaces it", file,
                     e.toString());
             return false;
+        }
+    }
+
+    /** Hashes a shard file whole: GOOD when it has {@code size} bytes hashing to {@code checksum}. */
+    private FragmentCheck checkFile(Path file, long size, ContentHash checksum) throws IOException {
+        try {
+            Hasher.Hashed hashed = files.hash(file);
+            return hashed.length() == size && hashed.checksum().equals(checksum) ? FragmentCheck.GOOD
+                    : FragmentCheck.CORRUPT;
+        } catch (NoSuchFileException e) {
+            return FragmentCheck.MISSING;
         }
     }
 
@@ -391,15 +399,7 @@ public final class FsFragmentStore implements FragmentStore {
             return FragmentCheck.MISSING;
         }
         FragmentIndex.Row row = found.get();
-        FragmentCheck check;
-        try {
-            Hasher.Hashed hashed = files.hash(file);
-            check = hashed.length() == row.sizeBytes() && hashed.checksum().equals(row.checksum())
-                    ? FragmentCheck.GOOD
-                    : FragmentCheck.CORRUPT;
-        } catch (NoSuchFileException e) {
-            check = FragmentCheck.MISSING;
-        }
+        FragmentCheck check = checkFile(file, row.sizeBytes(), row.checksum());
         Instant now = Instant.now();
         Optional<Instant> lostAt = check == FragmentCheck.MISSING ? Optional.of(row.lostAt().orElse(now))
                 : Optional.empty();

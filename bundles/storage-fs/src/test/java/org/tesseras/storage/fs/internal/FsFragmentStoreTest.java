@@ -250,6 +250,43 @@ class FsFragmentStoreTest {
     }
 
     @Test
+    void aFragmentWhoseSenderDiesHalfwayLeavesNothingAndArrivesWholeWhenSentAgain() throws Exception {
+        // larger than the uncached sink's buffer, so part of it is on the device when the connection breaks
+        int size = 2 * ShardSink.DIRECT_BUFFER_BYTES + 4097;
+        Stripe stripe = fixture.stripe(FragmentPlan.of(fixture.randomHash(), 2L * size, FragmentationTier.MEDIUM, 2, 1,
+                7));
+        store.saveManifest(stripe.manifest());
+        byte[] bytes = stripe.shards().get(0);
+        InputStream dying = new InputStream() {
+            private int position;
+
+            @Override
+            public int read() throws IOException {
+                return read(new byte[1], 0, 1) < 0 ? -1 : bytes[position - 1] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (position > ShardSink.DIRECT_BUFFER_BYTES + 70_000) {
+                    throw new IOException("connection reset by peer");
+                }
+                int n = Math.min(length, bytes.length - position);
+                System.arraycopy(bytes, position, buffer, offset, n);
+                position += n;
+                return n;
+            }
+        };
+        assertThrows(IOException.class, () -> store.store(stripe.id(0), dying, Optional.of(PEER)));
+        assertEquals(List.of(), store.list(stripe.hash()), "nothing indexed");
+        assertEquals(List.of(), filesUnder(fixture.fragments()).stream().filter(f -> !f.endsWith(".manifest"))
+                .toList(), "no temporary file left");
+
+        store.store(stripe.id(0), new ByteArrayInputStream(bytes), Optional.of(PEER));
+        assertArrayEquals(bytes, Files.readAllBytes(shard(stripe, 0)), "every byte, and no more");
+        assertEquals(FragmentCheck.GOOD, store.verify(stripe.hash(), 0));
+    }
+
+    @Test
     void storingAnIdenticalFragmentAgainReturnsTheHeldOne() throws IOException, SQLException {
         Stripe stripe = fixture.recorded(store);
         StoredFragment first = put(stripe, 1);

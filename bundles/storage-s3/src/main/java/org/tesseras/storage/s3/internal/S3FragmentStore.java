@@ -216,18 +216,25 @@ final class S3FragmentStore implements FragmentStore {
      */
     private boolean heldIntact(ContentHash tesseraHash, int at, StoredFragment held) {
         try {
-            Optional<? extends InputStream> content = objects.get(objects.key(S3Layout.shard(tesseraHash, at)), 0);
-            if (content.isEmpty()) {
-                return false;
-            }
-            try (InputStream in = content.get()) {
-                Hasher.Hashed hashed = hashWhole(in);
-                return hashed.length() == held.sizeBytes() && hashed.checksum().equals(held.id().checksum());
-            }
+            return checkObject(tesseraHash, at, held.sizeBytes(), held.id().checksum()) == FragmentCheck.GOOD;
         } catch (IOException e) {
             LOG.warn("Cannot read the held copy of {}/{} to check it ({}); it is kept as it is", tesseraHash, at,
                     e.toString());
             return true;
+        }
+    }
+
+    /** Reads a fragment's object whole: GOOD when it has {@code size} bytes hashing to {@code checksum}. */
+    private FragmentCheck checkObject(ContentHash tesseraHash, int at, long size, ContentHash checksum)
+            throws IOException {
+        Optional<? extends InputStream> content = objects.get(objects.key(S3Layout.shard(tesseraHash, at)), 0);
+        if (content.isEmpty()) {
+            return FragmentCheck.MISSING;
+        }
+        try (InputStream in = content.get()) {
+            Hasher.Hashed hashed = hashWhole(in);
+            return hashed.length() == size && hashed.checksum().equals(checksum) ? FragmentCheck.GOOD
+                    : FragmentCheck.CORRUPT;
         }
     }
 
@@ -319,19 +326,12 @@ final class S3FragmentStore implements FragmentStore {
         FragmentId id = row.map(StoredFragment::id).orElse(lostId);
         long expectedSize = row.map(StoredFragment::sizeBytes)
                 .orElseGet(() -> manifest(tesseraHash).map(m -> m.plan().shardSize()).orElse(-1L));
-        String key = objects.key(S3Layout.shard(tesseraHash, at));
-        Optional<? extends InputStream> content = objects.get(key, 0);
-        if (content.isEmpty()) {
+        FragmentCheck check = checkObject(tesseraHash, at, expectedSize, id.checksum());
+        if (check == FragmentCheck.MISSING) {
             markLost(id);
             LOG.warn("Fragment {}/{} is MISSING", tesseraHash, at);
             return FragmentCheck.MISSING;
         }
-        Hasher.Hashed hashed;
-        try (InputStream in = content.get()) {
-            hashed = hashWhole(in);
-        }
-        FragmentCheck check = hashed.length() == expectedSize && hashed.checksum().equals(id.checksum())
-                ? FragmentCheck.GOOD : FragmentCheck.CORRUPT;
         Instant now = Instant.now();
         synchronized (lock(tesseraHash)) {
             StoredFragment current = row.orElseGet(() -> new StoredFragment(id, manifest(tesseraHash)
