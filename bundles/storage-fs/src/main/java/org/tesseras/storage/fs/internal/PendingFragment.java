@@ -55,7 +55,7 @@ final class PendingFragment implements FragmentWriter {
         this.temp = files.newTemp(plan.tesseraHash(), ShardFiles.shardName(index));
         ShardSink opened = null;
         try {
-            opened = uncached ? ShardSink.uncached(temp) : ShardSink.cached(temp);
+            opened = uncached ? ShardSink.uncached(temp, files::blockSize) : ShardSink.cached(temp);
         } finally {
             if (opened == null) {
                 Files.deleteIfExists(temp);

@@ -37,6 +37,8 @@ final class ShardFiles {
 
     private final Path fragmentsDirectory;
     private final Hasher hasher;
+    /** The block size of the fragments' file system once looked up, else 0. */
+    private volatile long blockSize;
 
     ShardFiles(Path fragmentsDirectory, Hasher hasher) throws IOException {
         this.fragmentsDirectory = fragmentsDirectory;
@@ -46,6 +48,19 @@ final class ShardFiles {
 
     Path fragmentsDirectory() {
         return fragmentsDirectory;
+    }
+
+    /**
+     * The block size of the file system the fragments are on, looked up at the first call (the JDK reads the mount
+     * table for it) and then remembered; a failed look-up is tried again next time.
+     */
+    long blockSize() throws IOException {
+        long known = blockSize;
+        if (known == 0) {
+            known = Files.getFileStore(fragmentsDirectory).getBlockSize();
+            blockSize = known;
+        }
+        return known;
     }
 
     /** The directory of one tessera's fragments. */

@@ -43,14 +43,28 @@ abstract class ShardSink implements AutoCloseable {
 
     /** A sink around the page cache where the file system allows it, else through it. */
     static ShardSink uncached(Path temp) throws IOException {
-        long blockSize;
+        return uncached(temp, () -> Files.getFileStore(temp).getBlockSize());
+    }
+
+    /**
+     * As {@link #uncached(Path)}, with the block size of {@code temp}'s file system told by {@code blockSize}
+     * (a store looks it up once: the JDK reads the mount table each time).
+     */
+    static ShardSink uncached(Path temp, BlockSize blockSize) throws IOException {
+        long bytes;
         try {
-            blockSize = Files.getFileStore(temp).getBlockSize();
+            bytes = blockSize.bytes();
         } catch (IOException | UnsupportedOperationException e) {
             logFallback("the block size of " + temp.getParent() + " cannot be told (" + e + ")");
             return cached(temp);
         }
-        return uncached(temp, directOption(), blockSize);
+        return uncached(temp, directOption(), bytes);
+    }
+
+    /** The block size of a file system, in bytes. */
+    @FunctionalInterface
+    interface BlockSize {
+        long bytes() throws IOException;
     }
 
     /**

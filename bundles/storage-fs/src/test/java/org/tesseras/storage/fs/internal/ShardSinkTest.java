@@ -1,6 +1,7 @@
 package org.tesseras.storage.fs.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -15,6 +16,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tesseras.crypto.internal.Blake3Hasher;
 
 /** Fragments kept for peers are written around the page cache where the disk allows it, byte for byte. */
 class ShardSinkTest {
@@ -64,6 +66,29 @@ class ShardSinkTest {
         assumeTrue(ShardSink.writesUncached(dir), "the temporary directory does not take O_DIRECT");
         assertComesBackThroughThePageCache(Optional.of(com.sun.nio.file.ExtendedOpenOption.DIRECT), 128 * 1024,
                 ShardSink.DIRECT_BUFFER_BYTES + 10_000);
+    }
+
+    @Test
+    void aBlockSizeThatCannotBeToldGetsTheSameBytesThroughThePageCache() throws IOException {
+        byte[] bytes = new byte[10_000];
+        new Random(3).nextBytes(bytes);
+        Path file = Files.createFile(dir.resolve("fragment.tmp"));
+        try (ShardSink sink = ShardSink.uncached(file, () -> {
+            throw new IOException("no mount entry");
+        })) {
+            assertFalse(sink.bypassesPageCache(), "not opened around the page cache");
+            sink.write(ByteBuffer.wrap(bytes));
+            sink.finish(bytes.length);
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(file));
+    }
+
+    @Test
+    void aStoreTellsTheBlockSizeOfItsFileSystemAndAskedAgainAnswersTheSame() throws IOException {
+        ShardFiles files = new ShardFiles(dir.resolve("fragments"), new Blake3Hasher());
+        long blockSize = Files.getFileStore(dir).getBlockSize();
+        assertEquals(blockSize, files.blockSize());
+        assertEquals(blockSize, files.blockSize());
     }
 
     /** Writes random bytes through a sink opened with {@code direct} on {@code blockSize}: cached, and intact. */
