@@ -70,17 +70,9 @@ class ShardSinkTest {
 
     @Test
     void aBlockSizeThatCannotBeToldGetsTheSameBytesThroughThePageCache() throws IOException {
-        byte[] bytes = new byte[10_000];
-        new Random(3).nextBytes(bytes);
-        Path file = Files.createFile(dir.resolve("fragment.tmp"));
-        try (ShardSink sink = ShardSink.uncached(file, () -> {
+        assertComesBackThroughThePageCache(file -> ShardSink.uncached(file, () -> {
             throw new IOException("no mount entry");
-        })) {
-            assertFalse(sink.bypassesPageCache(), "not opened around the page cache");
-            sink.write(ByteBuffer.wrap(bytes));
-            sink.finish(bytes.length);
-        }
-        assertArrayEquals(bytes, Files.readAllBytes(file));
+        }), 10_000);
     }
 
     @Test
@@ -94,10 +86,20 @@ class ShardSinkTest {
     /** Writes random bytes through a sink opened with {@code direct} on {@code blockSize}: cached, and intact. */
     private void assertComesBackThroughThePageCache(Optional<OpenOption> direct, long blockSize, int length)
             throws IOException {
+        assertComesBackThroughThePageCache(file -> ShardSink.uncached(file, direct, blockSize), length);
+    }
+
+    /** How a test opens its sink on a file. */
+    private interface SinkOpener {
+        ShardSink open(Path file) throws IOException;
+    }
+
+    /** Writes random bytes through the sink {@code opener} gives: cached, and intact. */
+    private void assertComesBackThroughThePageCache(SinkOpener opener, int length) throws IOException {
         byte[] bytes = new byte[length];
         new Random(length).nextBytes(bytes);
         Path file = Files.createFile(dir.resolve("fragment.tmp"));
-        try (ShardSink sink = ShardSink.uncached(file, direct, blockSize)) {
+        try (ShardSink sink = opener.open(file)) {
             assertFalse(sink.bypassesPageCache(), "not opened around the page cache");
             sink.write(ByteBuffer.wrap(bytes));
             sink.finish(bytes.length);
