@@ -70,8 +70,9 @@ public final class FsBlobStore implements BlobStore {
         try {
             Hasher.Hashed hashed;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                hashed = hasher.copy(content, channel);
-                channel.force(true);
+                EarlyWriteback writeback = new EarlyWriteback(channel);
+                hashed = hasher.copy(content, writeback.writingTo(channel));
+                writeback.finish(true);
             }
             ContentHash tesseraHash = hashed.checksum();
             long sizeBytes = hashed.length();

@@ -117,21 +117,25 @@ abstract class ShardSink implements AutoCloseable {
 
     private static final class Cached extends ShardSink {
         private final FileChannel channel;
+        private final EarlyWriteback writeback;
 
         Cached(FileChannel channel) {
             this.channel = channel;
+            this.writeback = new EarlyWriteback(channel);
         }
 
         @Override
         void write(ByteBuffer source) throws IOException {
+            int length = source.remaining();
             while (source.hasRemaining()) {
                 channel.write(source);
             }
+            writeback.written(length);
         }
 
         @Override
         void finish(long length) throws IOException {
-            channel.force(true);
+            writeback.finish(true);
         }
 
         @Override
@@ -142,10 +146,13 @@ abstract class ShardSink implements AutoCloseable {
 
     private static final class Direct extends ShardSink {
         private final FileChannel channel;
+        /** O_DIRECT bytes are on the device when written, but the device's own cache must still be flushed. */
+        private final EarlyWriteback writeback;
         private ByteBuffer buffer;
 
         Direct(FileChannel channel) {
             this.channel = channel;
+            this.writeback = new EarlyWriteback(channel);
             ByteBuffer pooled = BUFFERS.poll();
             this.buffer = pooled != null ? pooled
                     : ByteBuffer.allocateDirect(DIRECT_BUFFER_BYTES + ALIGNMENT).alignedSlice(ALIGNMENT)
@@ -176,16 +183,18 @@ abstract class ShardSink implements AutoCloseable {
                 drain();
             }
             channel.truncate(length);
-            channel.force(true);
+            writeback.finish(true);
         }
 
         /** Writes the whole buffer (a multiple of the alignment) at the channel's position. */
         private void drain() throws IOException {
             buffer.flip();
+            int length = buffer.remaining();
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
             buffer.clear();
+            writeback.written(length);
         }
 
         @Override
