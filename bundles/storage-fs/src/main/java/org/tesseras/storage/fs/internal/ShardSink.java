@@ -115,6 +115,7 @@ abstract class ShardSink implements AutoCloseable {
         }
     }
 
+    /** Through the page cache, its sync started while it is written (see {@link EarlyWriteback}). */
     private static final class Cached extends ShardSink {
         private final FileChannel channel;
         private final EarlyWriteback writeback;
@@ -144,15 +145,16 @@ abstract class ShardSink implements AutoCloseable {
         }
     }
 
+    /**
+     * Around the page cache: each write is on the device when it returns, so there is nothing to write back early,
+     * and a sync before the end would only flush the device's cache once more.
+     */
     private static final class Direct extends ShardSink {
         private final FileChannel channel;
-        /** O_DIRECT bytes are on the device when written, but the device's own cache must still be flushed. */
-        private final EarlyWriteback writeback;
         private ByteBuffer buffer;
 
         Direct(FileChannel channel) {
             this.channel = channel;
-            this.writeback = new EarlyWriteback(channel);
             ByteBuffer pooled = BUFFERS.poll();
             this.buffer = pooled != null ? pooled
                     : ByteBuffer.allocateDirect(DIRECT_BUFFER_BYTES + ALIGNMENT).alignedSlice(ALIGNMENT)
@@ -183,18 +185,16 @@ abstract class ShardSink implements AutoCloseable {
                 drain();
             }
             channel.truncate(length);
-            writeback.finish(true);
+            channel.force(true);
         }
 
         /** Writes the whole buffer (a multiple of the alignment) at the channel's position. */
         private void drain() throws IOException {
             buffer.flip();
-            int length = buffer.remaining();
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
             buffer.clear();
-            writeback.written(length);
         }
 
         @Override
