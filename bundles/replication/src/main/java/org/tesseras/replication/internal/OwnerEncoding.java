@@ -52,8 +52,10 @@ final class OwnerEncoding {
                 + " is not kept here"));
         FragmentPlan plan = ports.tiers().plan(hash, size);
         List<Integer> all = IntStream.range(0, plan.totalShards()).boxed().toList();
+        long start = System.nanoTime();
         try (SeekableByteChannel source = blob(hash);
                 LocalEncoding encoding = LocalEncoding.encode(ports, plan, all, source, progress)) {
+            long written = System.nanoTime();
             TesseraManifest manifest = ports.identity().signManifest(plan, ports.coder().codecId(),
                     encoding.checksums(), ports.clock().millis());
             if (recorded.isPresent()) {
@@ -61,7 +63,11 @@ final class OwnerEncoding {
             } else {
                 store.saveManifest(manifest);
             }
+            long signed = System.nanoTime();
             encoding.commit(manifest, progress);
+            LOG.info("Encoded {} here: {} fragments written in {} ms, manifest signed and saved in {} ms, fragments"
+                    + " committed in {} ms", hash, all.size(), (written - start) / 1_000_000,
+                    (signed - written) / 1_000_000, (System.nanoTime() - signed) / 1_000_000);
             return manifest;
         }
     }

@@ -454,4 +454,33 @@ class DataSafetyTest {
         Optional<StoredFragment> any = owner.fragments.find(hash, 0);
         assertTrue(any.isPresent());
     }
+
+    @Test
+    void aFragmentThatCannotBeCommittedFailsThePutAndPuttingAgainCompletesTheSetAndPlacesIt() throws Exception {
+        start(7);
+        TestNode owner = cluster.owner();
+        Path file = cluster.randomFile("blocked.bin", 1_500_000, 9);
+        ContentHash hash;
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(file)) {
+            hash = owner.hasher.hash(in).checksum();
+        }
+        // a directory where shard 5 goes: renaming the written shard onto it fails, as on a damaged disk
+        Path blocker = owner.dir.resolve("fragments").resolve(hash.hex()).resolve("005.shard");
+        Files.createDirectories(blocker);
+
+        IOException failed = assertThrows(IOException.class,
+                () -> owner.replication.replicate(file, ProgressListener.NONE));
+        assertTrue(failed.getMessage().contains("005.shard"), failed.toString());
+        assertTrue(owner.fragments.find(hash, 5).isEmpty(), "fragment 5 is not held");
+        assertTrue(owner.blobs.exists(hash), "the tessera is kept");
+        assertTrue(holders(hash).isEmpty(), "nothing was pushed with a local set short of a fragment");
+        assertTrue(owner.journal.recentPuts(1).get(0).outcome().startsWith("failed"),
+                owner.journal.recentPuts(1).toString());
+
+        Files.delete(blocker);
+        PlacementReport again = owner.replication.replicate(file, ProgressListener.NONE);
+        assertEquals(24, owner.fragments.list(hash).size(), "putting again encodes the missing one");
+        assertEquals(24, again.fragmentsPlaced(), again.toString());
+        assertGetGives(cluster.nodes.get(6), hash, file, "blocked.copy");
+    }
 }
