@@ -53,6 +53,25 @@ class ShardSinkTest {
     }
 
     @Test
+    void aShardWrittenThroughThePageCachePastSeveralSyncStepsComesBackByteForByte() throws IOException {
+        // the owner's own shards: synced in the background every step while written, then once more at the end
+        byte[] bytes = new byte[(int) (3 * EarlyWriteback.STEP_BYTES) + 4_321];
+        new Random(13).nextBytes(bytes);
+        Path file = Files.createFile(dir.resolve("fragment.tmp"));
+        try (ShardSink sink = ShardSink.cached(file)) {
+            assertFalse(sink.bypassesPageCache());
+            int step = 1 << 20;
+            for (int at = 0; at < bytes.length; at += step) {
+                ByteBuffer piece = ByteBuffer.wrap(bytes, at, Math.min(step, bytes.length - at));
+                sink.write(piece);
+                assertFalse(piece.hasRemaining());
+            }
+            sink.finish(bytes.length);
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(file));
+    }
+
+    @Test
     void whereTheFileCannotBeOpenedUncachedTheSameBytesGoThroughThePageCache() throws IOException {
         // an option the file system refuses, as one without O_DIRECT refuses that one
         OpenOption refused = new OpenOption() {
