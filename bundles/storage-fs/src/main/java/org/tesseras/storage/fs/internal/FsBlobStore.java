@@ -79,15 +79,17 @@ public final class FsBlobStore implements BlobStore {
             Path target = blobPath(tesseraHash);
             synchronized (placing[Math.floorMod(tesseraHash.hashCode(), placing.length)]) {
                 if (Files.isRegularFile(target)) {
-                    if (heldIntact(tesseraHash)) {
+                    Optional<String> damage = damageOfHeldCopy(tesseraHash);
+                    if (damage.isEmpty()) {
                         LOG.debug("Tessera {} already held", tesseraHash);
                         return tesseraHash;
                     }
-                    // the copy kept here rotted; the bytes just written hash to the name: they are renamed over
-                    // it once its bytes are kept in quarantine, so the name never goes without a file
+                    // the copy kept here rotted or cannot be read; the bytes just written hash to the name: they
+                    // are renamed over it once its bytes are kept in quarantine, so the name never goes without a
+                    // file
                     try {
-                        quarantine.keep(target, tesseraHash.hex(), "it no longer hashes to its name; replaced by a"
-                                + " checked copy of the same tessera written again");
+                        quarantine.keep(target, tesseraHash.hex(), damage.get() + "; replaced by a checked copy of"
+                                + " the same tessera written again");
                     } catch (NoSuchFileException gone) {
                         LOG.debug("Tessera {} vanished while it was replaced", tesseraHash);
                     }
@@ -102,14 +104,19 @@ public final class FsBlobStore implements BlobStore {
         }
     }
 
-    /** Whether the held copy still hashes to its name; one that cannot be read does not. */
-    private boolean heldIntact(ContentHash tesseraHash) {
+    /**
+     * What is wrong with the held copy, empty when it still hashes to its name. One that cannot be read is damaged
+     * too: the copy just written, whose bytes were hashed on their way in, is the one that can be read.
+     */
+    private Optional<String> damageOfHeldCopy(ContentHash tesseraHash) {
         try {
-            return verify(tesseraHash) == FragmentCheck.GOOD;
+            FragmentCheck check = verify(tesseraHash);
+            return check == FragmentCheck.GOOD ? Optional.empty()
+                    : Optional.of(check == FragmentCheck.MISSING ? "it vanished" : "it no longer hashes to its name");
         } catch (IOException e) {
             LOG.warn("The kept copy of {} cannot be read ({}); the copy just written replaces it", tesseraHash,
                     e.toString());
-            return false;
+            return Optional.of("it cannot be read (" + e.getMessage() + ")");
         }
     }
 

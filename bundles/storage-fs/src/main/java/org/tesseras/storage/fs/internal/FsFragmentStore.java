@@ -232,16 +232,16 @@ public final class FsFragmentStore implements FragmentStore {
                     throw new FragmentIntegrityException("fragment " + id + " is already held with checksum "
                             + existing.get().checksum() + "; refusing other bytes with checksum " + checksum);
                 }
-                if (heldIntact(file, plan.shardSize(), checksum)) {
+                Optional<String> damage = damageOfHeldCopy(file, plan.shardSize(), checksum);
+                if (damage.isEmpty()) {
                     LOG.debug("Fragment {} already held", id);
                     return existing.get().stored();
                 }
-                // the copy held here rotted since it was checked; the bytes just written are checked: they replace
-                // it, renamed over it once its bytes are kept in quarantine
+                // the copy held here rotted since it was checked, or cannot be read; the bytes just written are
+                // checked: they replace it, renamed over it once its bytes are kept in quarantine
                 try {
-                    quarantine.keep(file, hash.hex() + "-" + file.getFileName(), "it no longer hashes to its"
-                            + " checksum " + checksum + "; replaced by a checked copy of fragment " + at
-                            + " stored again");
+                    quarantine.keep(file, hash.hex() + "-" + file.getFileName(), damage.get() + "; replaced by a"
+                            + " checked copy of fragment " + at + " stored again");
                 } catch (NoSuchFileException gone) {
                     LOG.debug("Fragment {} vanished while it was replaced", id);
                 }
@@ -268,16 +268,19 @@ public final class FsFragmentStore implements FragmentStore {
     }
 
     /**
-     * Whether the file of a fragment held here still has its length and checksum (a second copy is offered); one
-     * that cannot be read is not.
+     * What is wrong with the file of a fragment held here (a second copy is offered), empty when it still has its
+     * length and checksum. One that cannot be read is damaged too.
      */
-    private boolean heldIntact(Path file, long shardSize, ContentHash checksum) {
+    private Optional<String> damageOfHeldCopy(Path file, long shardSize, ContentHash checksum) {
         try {
-            return checkFile(file, shardSize, checksum) == FragmentCheck.GOOD;
+            FragmentCheck check = checkFile(file, shardSize, checksum);
+            return check == FragmentCheck.GOOD ? Optional.empty()
+                    : Optional.of(check == FragmentCheck.MISSING ? "it vanished"
+                            : "it no longer hashes to its checksum " + checksum);
         } catch (IOException e) {
             LOG.warn("The held copy of {} cannot be read ({}); a checked copy stored again replaces it", file,
                     e.toString());
-            return false;
+            return Optional.of("it cannot be read (" + e.getMessage() + ")");
         }
     }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tesseras.api.model.ContentHash;
+import org.tesseras.api.model.FragmentCheck;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.crypto.internal.Blake3Hasher;
 
@@ -101,6 +102,27 @@ class FsBlobStoreTest {
         assertTrue(store.quarantined().get(0).reason().contains("no longer hashes to its name"));
         assertArrayEquals(rotten, Files.readAllBytes(root.resolve("quarantine").resolve(store.quarantined().get(0)
                 .name())));
+        assertEquals(List.of(hash.hex()), files());
+    }
+
+    @Test
+    void aKeptCopyThatCannotBeReadIsKeptInQuarantineAndReplacedWhenTheSameTesseraIsWrittenAgain() throws IOException {
+        UnreadableHeldCopies disk = new UnreadableHeldCopies();
+        FsBlobStore onFailingDisk = new FsBlobStore(disk, root);
+        byte[] bytes = new byte[300_000];
+        new Random(13).nextBytes(bytes);
+        ContentHash hash = onFailingDisk.write(new ByteArrayInputStream(bytes));
+        disk.failReads();
+
+        assertEquals(hash, onFailingDisk.write(new ByteArrayInputStream(bytes)), "the owner can put it again");
+        assertEquals(1, onFailingDisk.quarantined().size(), "the unreadable copy is kept, not deleted");
+        String reason = onFailingDisk.quarantined().get(0).reason();
+        assertTrue(reason.contains("cannot be read (Input/output error)"), reason);
+        assertArrayEquals(bytes, Files.readAllBytes(root.resolve("quarantine").resolve(onFailingDisk.quarantined()
+                .get(0).name())), "all its bytes are in quarantine");
+        assertArrayEquals(bytes, Files.readAllBytes(root.resolve("blobs").resolve(hash.hex())), "the copy just"
+                + " written holds the name");
+        assertEquals(FragmentCheck.GOOD, store.verify(hash));
         assertEquals(List.of(hash.hex()), files());
     }
 

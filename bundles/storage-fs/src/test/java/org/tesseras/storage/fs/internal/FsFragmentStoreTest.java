@@ -319,6 +319,27 @@ class FsFragmentStoreTest {
     }
 
     @Test
+    void aHeldFragmentThatCannotBeReadIsKeptInQuarantineAndReplacedByTheCheckedCopyStoredAgain() throws IOException {
+        UnreadableHeldCopies disk = new UnreadableHeldCopies();
+        FsFragmentStore onFailingDisk = new FsFragmentStore(db, disk, fixture.root);
+        Stripe stripe = fixture.recorded(onFailingDisk);
+        onFailingDisk.store(stripe.id(1), new ByteArrayInputStream(stripe.shards().get(1)), Optional.of(PEER));
+        disk.failReads();
+
+        StoredFragment again = onFailingDisk.store(stripe.id(1), new ByteArrayInputStream(stripe.shards().get(1)),
+                Optional.of(PEER));
+        assertEquals(stripe.id(1), again.id());
+        List<QuarantinedFile> quarantined = onFailingDisk.quarantined();
+        assertEquals(1, quarantined.size(), "the unreadable copy is kept, not deleted");
+        assertTrue(quarantined.get(0).reason().contains("cannot be read (Input/output error)"),
+                quarantined.get(0).reason());
+        assertArrayEquals(stripe.shards().get(1), Files.readAllBytes(fixture.quarantine().resolve(quarantined.get(0)
+                .name())), "all its bytes are in quarantine");
+        assertArrayEquals(stripe.shards().get(1), Files.readAllBytes(shard(stripe, 1)), "the checked copy in place");
+        assertEquals(List.of(1), onFailingDisk.list(stripe.hash()).stream().map(f -> f.id().index()).toList());
+    }
+
+    @Test
     void aFragmentOfAnotherStripeIsRefused() throws IOException {
         Stripe stripe = fixture.recorded(store);
         FragmentId wrongWidth = new FragmentId(stripe.hash(), 0, 9, stripe.id(0).checksum());
