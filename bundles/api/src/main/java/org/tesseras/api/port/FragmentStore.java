@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.tesseras.api.model.ContentHash;
@@ -77,6 +78,21 @@ public interface FragmentStore {
 
     /** The bytes of a held fragment, or empty. The caller checks them against the manifest as it reads. */
     Optional<SeekableByteChannel> open(ContentHash tesseraHash, int index) throws IOException;
+
+    /**
+     * How many bytes the medium keeps for a held fragment now (its file's or object's own length, not the one its
+     * row recorded), or empty when it is not held; a fragment whose bytes are gone is marked lost, as by
+     * {@link #open}. Asks the medium without reading the bytes where it can.
+     */
+    default OptionalLong sizeHeld(ContentHash tesseraHash, int index) throws IOException {
+        Optional<SeekableByteChannel> channel = open(tesseraHash, index);
+        if (channel.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try (SeekableByteChannel bytes = channel.get()) {
+            return OptionalLong.of(bytes.size());
+        }
+    }
 
     /** The index row of a held fragment, or empty. */
     Optional<StoredFragment> find(ContentHash tesseraHash, int index);

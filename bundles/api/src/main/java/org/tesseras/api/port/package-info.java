@@ -1,4 +1,4 @@
 /** The ports: services adapters provide and the node's parts meet through. */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("4.1.0")
+@org.osgi.annotation.versioning.Version("4.2.0")
 package org.tesseras.api.port;

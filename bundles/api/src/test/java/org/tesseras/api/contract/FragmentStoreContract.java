@@ -14,6 +14,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -241,6 +242,17 @@ public abstract class FragmentStoreContract {
         assertEquals(FragmentCheck.GOOD, store().verify(stripe.hash(), 0));
         assertTrue(store().find(stripe.hash(), 0).orElseThrow().lastVerified().isPresent());
         assertEquals(FragmentCheck.MISSING, store().verify(stripe.hash(), 1));
+    }
+
+    @Test
+    public void sizeHeldIsAShardForAHeldFragmentAndNothingForOneNotHeld() throws IOException {
+        ContractData.Stripe stripe = recorded();
+        put(stripe, 0);
+        assertEquals(OptionalLong.of(stripe.plan().shardSize()), store().sizeHeld(stripe.hash(), 0));
+        assertEquals(OptionalLong.empty(), store().sizeHeld(stripe.hash(), 1), "never stored");
+        assertTrue(store().delete(stripe.hash(), 0));
+        assertEquals(OptionalLong.empty(), store().sizeHeld(stripe.hash(), 0), "deleted");
+        assertEquals(OptionalLong.empty(), store().sizeHeld(data().randomHash(), 0), "a tessera not known here");
     }
 
     @Test

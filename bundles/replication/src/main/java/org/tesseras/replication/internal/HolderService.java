@@ -2,11 +2,11 @@ package org.tesseras.replication.internal;
 
 import java.io.IOException;
 import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -142,8 +142,7 @@ public final class HolderService implements RequestHandler, PushHandler, FetchHa
     public Optional<FragmentEnvelope> serve(NodeInfo requester, ContentHash tesseraHash, int index) {
         FragmentStore store = fragments();
         Optional<TesseraManifest> manifest = store.manifest(tesseraHash);
-        if (manifest.isEmpty() || index >= manifest.get().plan().totalShards()
-                || store.find(tesseraHash, index).isEmpty() || !wholeShard(manifest.get(), index)) {
+        if (manifest.isEmpty() || index >= manifest.get().plan().totalShards() || !wholeShard(manifest.get(), index)) {
             return Optional.empty();
         }
         return Optional.of(FragmentEnvelope.of(manifest.get(), index, () -> Channels.newInputStream(
@@ -152,21 +151,23 @@ public final class HolderService implements RequestHandler, PushHandler, FetchHa
     }
 
     /**
-     * Whether fragment {@code index} held here is a shard long. One that is not would only fail at the peer that
-     * fetches it, so it is quarantined here, saying why, and the peer is told it is not held and asks another
-     * holder; the owner's next health check has it placed again.
+     * Whether fragment {@code index} is held here and a shard long (the length its medium keeps, asked without
+     * reading it). One that is not would only fail at the peer that fetches it, so it is quarantined here, saying
+     * why, and the peer is told it is not held and asks another holder; the owner's next health check has it
+     * placed again.
      */
     private boolean wholeShard(TesseraManifest manifest, int index) {
         ContentHash hash = manifest.plan().tesseraHash();
         long size;
-        try (SeekableByteChannel channel = fragments().open(hash, index).orElse(null)) {
-            if (channel == null) {
+        try {
+            OptionalLong held = fragments().sizeHeld(hash, index);
+            if (held.isEmpty()) {
                 return false;
             }
-            size = channel.size();
+            size = held.getAsLong();
         } catch (IOException e) {
-            LOG.warn("Fragment {}/{} could not be opened to serve it; the peer is told it is not held", hash, index,
-                    e);
+            LOG.warn("The length of fragment {}/{} could not be read to serve it; the peer is told it is not held",
+                    hash, index, e);
             return false;
         }
         if (size == manifest.plan().shardSize()) {

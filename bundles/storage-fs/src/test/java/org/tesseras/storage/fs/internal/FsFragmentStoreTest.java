@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -337,6 +338,19 @@ class FsFragmentStoreTest {
                 .name())), "all its bytes are in quarantine");
         assertArrayEquals(stripe.shards().get(1), Files.readAllBytes(shard(stripe, 1)), "the checked copy in place");
         assertEquals(List.of(1), onFailingDisk.list(stripe.hash()).stream().map(f -> f.id().index()).toList());
+    }
+
+    @Test
+    void sizeHeldIsTheLengthOfTheFileNotTheOneItsRowRecorded() throws IOException {
+        Stripe stripe = fixture.recorded(store);
+        put(stripe, 2);
+        byte[] bytes = stripe.shards().get(2);
+        Files.write(shard(stripe, 2), java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        assertEquals(OptionalLong.of(bytes.length - 100), store.sizeHeld(stripe.hash(), 2));
+
+        Files.delete(shard(stripe, 2));
+        assertEquals(OptionalLong.empty(), store.sizeHeld(stripe.hash(), 2));
+        assertEquals(List.of(2), store.lostFragments().stream().map(FragmentId::index).toList(), "marked lost");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -30,6 +31,8 @@ import org.tesseras.api.port.FragmentIntegrityException;
 import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.ManifestConflictException;
+
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * Fragments as objects {@code {prefix}fragments/{tesseraHash}/{index:03}.shard} beside the tessera's sealed
@@ -251,6 +254,21 @@ final class S3FragmentStore implements FragmentStore {
             return Optional.empty();
         }
         return Optional.of(new ObjectChannel(objects, key, row.get().sizeBytes(), first.get()));
+    }
+
+    /** The object's own length, from a HEAD request: no GET begun and aborted. */
+    @Override
+    public OptionalLong sizeHeld(ContentHash tesseraHash, int at) throws IOException {
+        Optional<StoredFragment> row = find(tesseraHash, at);
+        if (row.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        Optional<HeadObjectResponse> head = objects.head(objects.key(S3Layout.shard(tesseraHash, at)));
+        if (head.isEmpty()) {
+            markLost(row.get().id());
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(head.get().contentLength());
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -121,6 +122,24 @@ class S3FragmentStoreContractTest extends FragmentStoreContract {
         assertTrue(store.quarantined().get(0).reason().contains("no longer hashes to its checksum"),
                 store.quarantined().get(0).reason());
         assertTrue(store.find(stripe.hash(), 1).isPresent());
+    }
+
+    @Test
+    void sizeHeldIsTheLengthOfTheObjectNotTheOneItsRowRecorded() throws Exception {
+        // a holder checks it before serving a fragment: it used to open the object (a GET begun and aborted) and
+        // was told the recorded length, so a short object went out and failed at the peer
+        ContractData.Stripe stripe = data.stripe();
+        store.saveManifest(stripe.manifest());
+        store.store(stripe.id(2), new ByteArrayInputStream(stripe.shards().get(2)), Optional.empty());
+        String key = objects.key(S3Layout.shard(stripe.hash(), 2));
+        byte[] bytes = stripe.shards().get(2);
+        objects.put(key, java.util.Arrays.copyOf(bytes, bytes.length - 100), bytes.length - 100, Map.of());
+        assertEquals(OptionalLong.of(bytes.length - 100), store.sizeHeld(stripe.hash(), 2));
+
+        objects.delete(key);
+        assertEquals(OptionalLong.empty(), store.sizeHeld(stripe.hash(), 2));
+        assertTrue(store.find(stripe.hash(), 2).isEmpty(), "no longer held");
+        assertEquals(1, store.lostFragments().size(), "marked lost");
     }
 
     private static void awaitBlockedOn(AtomicReference<Thread> thread, Object lock) throws InterruptedException {
