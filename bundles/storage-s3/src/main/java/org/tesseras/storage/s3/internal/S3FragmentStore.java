@@ -32,6 +32,8 @@ import org.tesseras.api.port.FragmentStore;
 import org.tesseras.api.port.Hasher;
 import org.tesseras.api.port.ManifestConflictException;
 
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
@@ -248,12 +250,13 @@ final class S3FragmentStore implements FragmentStore {
             return Optional.empty();
         }
         String key = objects.key(S3Layout.shard(tesseraHash, at));
-        Optional<? extends InputStream> first = objects.get(key, 0);
+        Optional<ResponseInputStream<GetObjectResponse>> first = objects.get(key, 0);
         if (first.isEmpty()) {
             markLost(row.get().id());
             return Optional.empty();
         }
-        return Optional.of(new ObjectChannel(objects, key, row.get().sizeBytes(), first.get()));
+        // the object's own length, as the blob store's: a short object reads as short, not as the row recorded
+        return Optional.of(new ObjectChannel(objects, key, first.get().response().contentLength(), first.get()));
     }
 
     /** The object's own length, from a HEAD request: no GET begun and aborted. */
