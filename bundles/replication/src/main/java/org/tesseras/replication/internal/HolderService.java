@@ -158,28 +158,23 @@ public final class HolderService implements RequestHandler, PushHandler, FetchHa
      */
     private boolean wholeShard(TesseraManifest manifest, int index) {
         ContentHash hash = manifest.plan().tesseraHash();
-        long size;
         try {
             OptionalLong held = fragments().sizeHeld(hash, index);
-            if (held.isEmpty()) {
+            if (held.isEmpty() || held.getAsLong() == manifest.plan().shardSize()) {
+                return held.isPresent();
+            }
+            // asked again just before it is set aside: a good copy stored meanwhile is not taken for the bad one
+            if (!fragments().sizeHeld(hash, index).equals(held)) {
                 return false;
             }
-            size = held.getAsLong();
+            LocalDamage.quarantineWrongSize(this, hash, manifest.plan(), Map.of(index, held.getAsLong()),
+                    "a peer's fetch");
+            return false;
         } catch (IOException e) {
-            LOG.warn("The length of fragment {}/{} could not be read to serve it; the peer is told it is not held",
+            LOG.warn("Fragment {}/{} could not be checked, or set aside, to serve it; the peer is told it is not held",
                     hash, index, e);
             return false;
         }
-        if (size == manifest.plan().shardSize()) {
-            return true;
-        }
-        try {
-            LocalDamage.quarantineWrongSize(this, hash, manifest.plan(), Map.of(index, size), "a peer's fetch");
-        } catch (IOException e) {
-            LOG.warn("Fragment {}/{} is {} bytes, not a shard, and could not be quarantined; it is not served", hash,
-                    index, size, e);
-        }
-        return false;
     }
 
     @Override

@@ -116,7 +116,7 @@ public final class FsBlobStore implements BlobStore {
         } catch (IOException e) {
             LOG.warn("The kept copy of {} cannot be read ({}); the copy just written replaces it", tesseraHash,
                     e.toString());
-            return Optional.of("it cannot be read (" + e.getMessage() + ")");
+            return Optional.of("it cannot be read (" + (e.getMessage() != null ? e.getMessage() : e) + ")");
         }
     }
 

@@ -280,7 +280,7 @@ public final class FsFragmentStore implements FragmentStore {
         } catch (IOException e) {
             LOG.warn("The held copy of {} cannot be read ({}); a checked copy stored again replaces it", file,
                     e.toString());
-            return Optional.of("it cannot be read (" + e.getMessage() + ")");
+            return Optional.of("it cannot be read (" + (e.getMessage() != null ? e.getMessage() : e) + ")");
         }
     }
 

@@ -24,6 +24,7 @@ import org.tesseras.api.port.Hasher;
 
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -145,7 +146,7 @@ final class S3BlobStore implements BlobStore {
         if (first.isEmpty()) {
             return Optional.empty();
         }
-        long size = first.get().response().contentLength();
+        long size = S3Objects.length(first.get(), key);
         return Optional.of(new ObjectChannel(objects, key, size, first.get()));
     }
 
@@ -156,9 +157,11 @@ final class S3BlobStore implements BlobStore {
 
     @Override
     public OptionalLong size(ContentHash tesseraHash) {
+        String key = objects.key(S3Layout.blob(tesseraHash));
         try {
-            return objects.head(objects.key(S3Layout.blob(tesseraHash)))
-                    .map(head -> OptionalLong.of(head.contentLength())).orElse(OptionalLong.empty());
+            Optional<HeadObjectResponse> head = objects.head(key);
+            return head.isEmpty() ? OptionalLong.empty()
+                    : OptionalLong.of(S3Objects.length(head.get().contentLength(), key));
         } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

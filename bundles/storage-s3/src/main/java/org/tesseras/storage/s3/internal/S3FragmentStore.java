@@ -252,11 +252,11 @@ final class S3FragmentStore implements FragmentStore {
         String key = objects.key(S3Layout.shard(tesseraHash, at));
         Optional<ResponseInputStream<GetObjectResponse>> first = objects.get(key, 0);
         if (first.isEmpty()) {
-            markLost(row.get().id());
+            markLostIfStillGone(row.get(), key);
             return Optional.empty();
         }
         // the object's own length, as the blob store's: a short object reads as short, not as the row recorded
-        return Optional.of(new ObjectChannel(objects, key, first.get().response().contentLength(), first.get()));
+        return Optional.of(new ObjectChannel(objects, key, S3Objects.length(first.get(), key), first.get()));
     }
 
     /** The object's own length, from a HEAD request: no GET begun and aborted. */
@@ -266,12 +266,13 @@ final class S3FragmentStore implements FragmentStore {
         if (row.isEmpty()) {
             return OptionalLong.empty();
         }
-        Optional<HeadObjectResponse> head = objects.head(objects.key(S3Layout.shard(tesseraHash, at)));
+        String key = objects.key(S3Layout.shard(tesseraHash, at));
+        Optional<HeadObjectResponse> head = objects.head(key);
         if (head.isEmpty()) {
-            markLost(row.get().id());
+            markLostIfStillGone(row.get(), key);
             return OptionalLong.empty();
         }
-        return OptionalLong.of(head.get().contentLength());
+        return OptionalLong.of(S3Objects.length(head.get().contentLength(), key));
     }
 
     @Override
@@ -414,6 +415,20 @@ final class S3FragmentStore implements FragmentStore {
     }
 
     // ---- helpers ----
+
+    /**
+     * Marks a fragment whose object was not found lost, if under its tessera's lock its row is still the one read
+     * and its object still absent: storing it again (which quarantines the old object and uploads the new one
+     * outside the lock) or a quarantine may have run since, and a good new copy must not be taken for lost.
+     */
+    private void markLostIfStillGone(StoredFragment row, String key) throws IOException {
+        ContentHash hash = row.id().tesseraHash();
+        synchronized (lock(hash)) {
+            if (row.equals(fragmentsOf(hash).get(row.id().index())) && objects.head(key).isEmpty()) {
+                markLost(row.id());
+            }
+        }
+    }
 
     /** Marks an indexed fragment lost: its object is gone. */
     void markLost(FragmentId id) {

@@ -265,6 +265,24 @@ final class S3Objects implements AutoCloseable {
                 + " failed: " + e.getMessage(), e);
     }
 
+    /** The length an S3 response gave for {@code key}; a response without one is a failure, never a guess. */
+    static long length(Long contentLength, String key) throws IOException {
+        if (contentLength == null) {
+            throw new IOException("the S3 server gave no length for object " + key);
+        }
+        return contentLength;
+    }
+
+    /** The object length of a GET just begun; one without a length is aborted and fails. */
+    static long length(ResponseInputStream<GetObjectResponse> got, String key) throws IOException {
+        try {
+            return length(got.response().contentLength(), key);
+        } catch (IOException e) {
+            got.abort();
+            throw e;
+        }
+    }
+
     /** Reads bytes from an object stream into {@code buffer}; the stream's failures name the key. */
     static int read(InputStream in, byte[] buffer, int offset, int length) throws IOException {
         try {

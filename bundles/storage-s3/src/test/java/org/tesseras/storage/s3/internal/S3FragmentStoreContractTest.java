@@ -2,12 +2,14 @@ package org.tesseras.storage.s3.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.channels.SeekableByteChannel;
 import java.lang.management.ThreadInfo;
+import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -144,6 +146,43 @@ class S3FragmentStoreContractTest extends FragmentStoreContract {
         assertEquals(OptionalLong.empty(), store.sizeHeld(stripe.hash(), 2));
         assertTrue(store.find(stripe.hash(), 2).isEmpty(), "no longer held");
         assertEquals(1, store.lostFragments().size(), "marked lost");
+    }
+
+    @Test
+    void aFragmentStoredAgainWhileItsMissingObjectWasLookedUpIsNotMarkedLost() throws Exception {
+        // a peer's fetch finds the object gone (404), and before it marks the fragment lost, the owner stores a good
+        // copy again: the new copy is held, not taken for lost
+        ContractData.Stripe stripe = data.stripe();
+        store.saveManifest(stripe.manifest());
+        store.store(stripe.id(3), new ByteArrayInputStream(stripe.shards().get(3)), Optional.empty());
+        objects.delete(objects.key(S3Layout.shard(stripe.hash(), 3)));
+        Object lock = store.lock(stripe.hash());
+        AtomicReference<Thread> asker = new AtomicReference<>();
+        ExecutorService asking = Executors.newSingleThreadExecutor();
+        try {
+            Future<OptionalLong> size;
+            synchronized (lock) {
+                size = asking.submit(() -> {
+                    asker.set(Thread.currentThread());
+                    return store.sizeHeld(stripe.hash(), 3);
+                });
+                // the HEAD found nothing and the asker waits for the tessera's lock to mark it lost: stored again now
+                awaitBlockedOn(asker, lock);
+                store.store(stripe.id(3), new ByteArrayInputStream(stripe.shards().get(3)), Optional.empty());
+            }
+            assertEquals(OptionalLong.empty(), size.get(30, TimeUnit.SECONDS), "it was not there when asked");
+            assertTrue(store.find(stripe.hash(), 3).isPresent(), "the copy stored again is held");
+            assertEquals(0, store.lostFragments().size(), "and not marked lost");
+            assertEquals(OptionalLong.of(stripe.plan().shardSize()), store.sizeHeld(stripe.hash(), 3));
+        } finally {
+            asking.shutdownNow();
+        }
+    }
+
+    @Test
+    void aResponseWithoutALengthIsAFailureNotAGuess() {
+        IOException failure = assertThrows(IOException.class, () -> S3Objects.length((Long) null, "some/key"));
+        assertTrue(failure.getMessage().contains("some/key"), failure.getMessage());
     }
 
     private static void awaitBlockedOn(AtomicReference<Thread> thread, Object lock) throws InterruptedException {
