@@ -88,7 +88,7 @@ public class StorageUpgradeIT {
             storage.update(new ByteArrayInputStream(upgradedJar));
             assertEquals(higher, storage.getVersion());
             assertEquals(Bundle.ACTIVE, storage.getState());
-            awaitFragments(nodes, arrivingHash, beforeUpgrade + 1);
+            awaitFragmentsAfterUpgrade(nodes, put, arrivingHash, beforeUpgrade + 1);
             storage.update(new ByteArrayInputStream(originalJar));
             assertEquals(original, storage.getVersion());
             assertEquals(Bundle.ACTIVE, storage.getState());
@@ -176,6 +176,32 @@ public class StorageUpgradeIT {
         while (nodes.service(FragmentStore.class).list(hash).size() < atLeast) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("fewer than " + atLeast + " fragments of " + hash + " arrived in 3 min");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Waits until the upgraded store holds {@code atLeast} fragments of {@code hash}: from the put while it goes on,
+     * or, once it has ended, from the peer's repair. A fast put can end inside the swap, every push it had left
+     * refused while no store was registered, and then only a repair sends more.
+     */
+    private static void awaitFragmentsAfterUpgrade(TwoNodes nodes, CompletableFuture<ContentHash> put, ContentHash hash,
+            int atLeast) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        long nextRepair = 0;
+        while (nodes.service(FragmentStore.class).list(hash).size() < atLeast) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("fewer than " + atLeast + " fragments of " + hash + " arrived in 3 min"
+                        + " after the upgrade (" + (put.isDone() ? outcome(put) : "put still under way") + ")");
+            }
+            if (put.isDone() && System.nanoTime() > nextRepair) {
+                try {
+                    nodes.peer.command("tesseras:repair " + hash.hex());
+                } catch (IOException e) {
+                    // the next round tries again
+                }
+                nextRepair = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             }
             Thread.sleep(20);
         }
