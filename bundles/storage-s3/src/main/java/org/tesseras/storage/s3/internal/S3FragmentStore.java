@@ -419,14 +419,17 @@ final class S3FragmentStore implements FragmentStore {
     /**
      * Marks a fragment whose object was not found lost, if under its tessera's lock its row is still the one read
      * and its object still absent: storing it again (which quarantines the old object and uploads the new one
-     * outside the lock) or a quarantine may have run since, and a good new copy must not be taken for lost.
+     * outside the lock) or a quarantine may have run since, and a good new copy must not be taken for lost. True
+     * when it was marked lost.
      */
-    private void markLostIfStillGone(StoredFragment row, String key) throws IOException {
+    boolean markLostIfStillGone(StoredFragment row, String key) throws IOException {
         ContentHash hash = row.id().tesseraHash();
         synchronized (lock(hash)) {
             if (row.equals(fragmentsOf(hash).get(row.id().index())) && objects.head(key).isEmpty()) {
                 markLost(row.id());
+                return true;
             }
+            return false;
         }
     }
 

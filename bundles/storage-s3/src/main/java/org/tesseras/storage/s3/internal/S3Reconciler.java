@@ -74,27 +74,15 @@ final class S3Reconciler {
                 present.add((Integer) S3Layout.parseShard(objects.relative(object.key()))[1]);
             }
             for (StoredFragment fragment : List.copyOf(store.fragmentsOf(hash).values())) {
-                if (!present.contains(fragment.id().index()) && goneNow(fragment)) {
-                    store.markLost(fragment.id());
+                // the node goes on storing while a reindex runs: one installed after the listing is asked for
+                // again under its tessera's lock (which installing takes too), not marked lost on the listing's word
+                if (!present.contains(fragment.id().index()) && store.markLostIfStillGone(fragment,
+                        objects.key(S3Layout.shard(hash, fragment.id().index())))) {
                     markedLost++;
                 }
             }
         }
         return new ReindexReport(tesseras.size(), manifests, alreadyIndexed, indexed, quarantined, markedLost, notes);
-    }
-
-    /**
-     * Whether a fragment the listing did not show is still held and its object still absent. The node goes on
-     * storing while a reindex runs, so a fragment installed after the bucket was listed is asked for again (under
-     * its tessera's lock, which installing takes too) rather than marked lost on the listing's word.
-     */
-    private boolean goneNow(StoredFragment fragment) throws IOException {
-        ContentHash hash = fragment.id().tesseraHash();
-        int index = fragment.id().index();
-        synchronized (store.lock(hash)) {
-            return fragment.equals(store.fragmentsOf(hash).get(index))
-                    && objects.head(objects.key(S3Layout.shard(hash, index))).isEmpty();
-        }
     }
 
     private void reconcile(ContentHash hash, boolean hasManifestObject, List<S3Object> shardObjects)
