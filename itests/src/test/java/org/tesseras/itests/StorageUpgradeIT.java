@@ -83,12 +83,12 @@ public class StorageUpgradeIT {
             ContentHash arrivingHash = hasher.hash(arriving);
             CompletableFuture<ContentHash> put = putOnPeer(nodes.peer, "arriving.bin", arriving);
 
-            awaitFragments(nodes, arrivingHash, 1);
+            awaitFragments(nodes, put, arrivingHash, 1);
             int beforeUpgrade = nodes.service(FragmentStore.class).list(arrivingHash).size();
             storage.update(new ByteArrayInputStream(upgradedJar));
             assertEquals(higher, storage.getVersion());
             assertEquals(Bundle.ACTIVE, storage.getState());
-            awaitFragmentsAfterUpgrade(nodes, put, arrivingHash, beforeUpgrade + 1);
+            awaitFragments(nodes, put, arrivingHash, beforeUpgrade + 1);
             storage.update(new ByteArrayInputStream(originalJar));
             assertEquals(original, storage.getVersion());
             assertEquals(Bundle.ACTIVE, storage.getState());
@@ -171,29 +171,19 @@ public class StorageUpgradeIT {
         }
     }
 
-    private static void awaitFragments(TwoNodes nodes, ContentHash hash, int atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (nodes.service(FragmentStore.class).list(hash).size() < atLeast) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("fewer than " + atLeast + " fragments of " + hash + " arrived in 3 min");
-            }
-            Thread.sleep(20);
-        }
-    }
-
     /**
-     * Waits until the upgraded store holds {@code atLeast} fragments of {@code hash}: from the put while it goes on,
-     * or, once it has ended, from the peer's repair. A fast put can end inside the swap, every push it had left
-     * refused while no store was registered, and then only a repair sends more.
+     * Waits until this node holds {@code atLeast} fragments of {@code hash}: from the put while it goes on, or, once
+     * it has ended, from the peer's repair. A fast put can end inside the swap, every push it had left refused while
+     * no store was registered, and then only a repair sends more.
      */
-    private static void awaitFragmentsAfterUpgrade(TwoNodes nodes, CompletableFuture<ContentHash> put, ContentHash hash,
+    private static void awaitFragments(TwoNodes nodes, CompletableFuture<ContentHash> put, ContentHash hash,
             int atLeast) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         long nextRepair = 0;
         while (nodes.service(FragmentStore.class).list(hash).size() < atLeast) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("fewer than " + atLeast + " fragments of " + hash + " arrived in 3 min"
-                        + " after the upgrade (" + (put.isDone() ? outcome(put) : "put still under way") + ")");
+                        + " (" + (put.isDone() ? outcome(put) : "put still under way") + ")");
             }
             if (put.isDone() && System.nanoTime() > nextRepair) {
                 try {
